@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AccessLogModule } from '@vigil/access-log';
+import { AuthModule } from '@vigil/auth';
+import { ClockModule } from '@vigil/common';
+import { ConfigModule, VigilConfig } from '@vigil/config';
+import { DatabaseModule } from '@vigil/database';
+import { ObservabilityModule } from '@vigil/observability';
+import { SessionsModule } from '@vigil/sessions';
+
+/** The gateway composes the feature libs; it holds no feature code of its own. */
+@Module({})
+export class AppModule {
+  static forRoot(config: VigilConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        ClockModule,
+        EventEmitterModule.forRoot(),
+        DatabaseModule,
+        AuthModule,
+        AccessLogModule,
+        SessionsModule,
+        ObservabilityModule,
+      ],
+    };
+  }
+}

@@ -1,0 +1,29 @@
+import 'reflect-metadata';
+import { ConfigValidationError, loadConfig } from '@vigil/config';
+import { startGateway } from './create-gateway';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const gateway = await startGateway(config);
+  if (gateway.generatedAdminPassword) {
+    // Printed once, to the terminal only: the structured log never carries a secret.
+    process.stdout.write(
+      `\n  Vigil administrator created: user "${config.admin.username}", password "${gateway.generatedAdminPassword}"\n` +
+        `  Open ${gateway.url}/api/docs — this password is not shown again.\n\n`,
+    );
+  }
+}
+
+void main().catch((error: Error) => {
+  process.stderr.write(`Vigil failed to start: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});

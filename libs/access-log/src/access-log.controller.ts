@@ -1,0 +1,73 @@
+import {
+  BadRequestException,
+  Controller,
+  Get,
+  Headers,
+  NotFoundException,
+  Param,
+  ParseUUIDPipe,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import {
+  ACCESS_LOG_COLUMNS,
+  DEFAULT_ACCESS_LOG_COLUMNS,
+  parseColumnsParam,
+  pickColumns,
+  streamCsv,
+  wantsCsv,
+} from '@vigil/common';
+import { CurrentUser, UserAuthGuard, UserPrincipal, seesAllSessions } from '@vigil/auth';
+import { AccessLogFilter } from './access-log-filter';
+import { AccessLogService } from './access-log.service';
+import { QueryAccessLogsDto } from './dto/query-access-logs.dto';
+
+@ApiTags('access logs')
+@ApiBearerAuth()
+@Controller('api/access-logs')
+@UseGuards(UserAuthGuard)
+export class AccessLogController {
+  constructor(private readonly accessLog: AccessLogService) {}
+
+  @Get()
+  async search(
+    @CurrentUser() user: UserPrincipal,
+    @Query() query: QueryAccessLogsDto,
+    @Headers('accept') accept: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ) {
+    const filter = toFilter(query, user);
+    if (wantsCsv(query.format, accept)) {
+      const columns = pickColumns(ACCESS_LOG_COLUMNS, parseColumnsParam(query.columns) ?? DEFAULT_ACCESS_LOG_COLUMNS);
+      await streamCsv(res, 'access-logs.csv', columns, this.accessLog.iterate(filter));
+      return;
+    }
+    return this.accessLog.query(filter, query.limit ?? 100, query.nextToken);
+  }
+
+  @Get(':id')
+  async get(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string) {
+    const entry = await this.accessLog.findVisible(id, seesAllSessions(user) ? null : user.username);
+    if (!entry) throw new NotFoundException(`access-log entry ${id} not found`);
+    return entry;
+  }
+}
+
+function toFilter(query: QueryAccessLogsDto, user: UserPrincipal): AccessLogFilter {
+  const from = query.from ? Date.parse(query.from) : undefined;
+  const to = query.to ? Date.parse(query.to) : undefined;
+  if (from !== undefined && to !== undefined && from > to) throw new BadRequestException('from must not be after to');
+  return {
+    ownerScope: seesAllSessions(user) ? null : user.username,
+    user: query.user,
+    owner: query.owner,
+    type: query.type,
+    target: query.target,
+    from,
+    to,
+    q: query.q,
+  };
+}

@@ -1,0 +1,85 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
+import { AccessLogView, PageCursor, decodePageToken, encodePageToken } from '@vigil/common';
+import { AccessLogFilter } from './access-log-filter';
+import { toAccessLogView } from './access-log-view';
+import { AccessLogEntryEntity } from './entities/access-log-entry.entity';
+
+const SEARCHABLE = ['user', 'device', 'client', 'accountName', 'serviceUrl', 'serviceProvider', 'owner', 'externalId', 'id'];
+
+export interface AccessLogPage {
+  items: AccessLogView[];
+  nextToken?: string;
+}
+
+@Injectable()
+export class AccessLogService {
+  constructor(@InjectRepository(AccessLogEntryEntity) private readonly entries: Repository<AccessLogEntryEntity>) {}
+
+  /** Appends an entry inside the caller's transaction (the registry's atomic move). */
+  async appendWithin(manager: EntityManager, entry: AccessLogEntryEntity): Promise<void> {
+    await manager.insert(AccessLogEntryEntity, entry);
+  }
+
+  findWithin(manager: EntityManager, id: string): Promise<AccessLogEntryEntity | null> {
+    return manager.findOneBy(AccessLogEntryEntity, { id });
+  }
+
+  async findVisible(id: string, ownerScope: string | null): Promise<AccessLogView | null> {
+    const entry = await this.entries.findOneBy(ownerScope === null ? { id } : { id, owner: ownerScope });
+    return entry ? toAccessLogView(entry) : null;
+  }
+
+  /** Newest first, keyset-paged on (endDate, id): stable while new entries arrive. */
+  async query(filter: AccessLogFilter, limit: number, nextToken?: string): Promise<AccessLogPage> {
+    const cursor = nextToken ? decodePageToken(nextToken) : undefined;
+    const rows = await this.filtered(filter, cursor).take(limit + 1).getMany();
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toAccessLogView),
+      ...(rows.length > limit && last ? { nextToken: encodePageToken({ t: last.endDate, id: last.id }) } : {}),
+    };
+  }
+
+  /** Every matching entry, page by page, for exports that must not hold them all in memory. */
+  async *iterate(filter: AccessLogFilter, pageSize = 1000): AsyncGenerator<AccessLogView[]> {
+    let cursor: PageCursor | undefined;
+    for (;;) {
+      const rows = await this.filtered(filter, cursor).take(pageSize).getMany();
+      if (rows.length === 0) return;
+      yield rows.map(toAccessLogView);
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1];
+      cursor = { t: last.endDate, id: last.id };
+    }
+  }
+
+  /** Retention: removes entries that ended before the cutoff; returns how many. */
+  async purgeEndedBefore(cutoff: number): Promise<number> {
+    const result = await this.entries.delete({ endDate: LessThan(cutoff) });
+    return result.affected ?? 0;
+  }
+
+  private filtered(filter: AccessLogFilter, cursor?: PageCursor): SelectQueryBuilder<AccessLogEntryEntity> {
+    const qb = this.entries.createQueryBuilder('e');
+    if (filter.ownerScope !== null) qb.andWhere('e.owner = :scope', { scope: filter.ownerScope });
+    if (filter.owner !== undefined) qb.andWhere('e.owner = :owner', { owner: filter.owner });
+    if (filter.user !== undefined) qb.andWhere('e.user = :user', { user: filter.user });
+    if (filter.type !== undefined) qb.andWhere('e.type = :type', { type: filter.type });
+    if (filter.target !== undefined) qb.andWhere('e.client = :target', { target: filter.target });
+    if (filter.sessionId !== undefined) qb.andWhere('e.id = :sessionId', { sessionId: filter.sessionId });
+    if (filter.from !== undefined) qb.andWhere('e.endDate >= :from', { from: filter.from });
+    if (filter.to !== undefined) qb.andWhere('e.startDate <= :to', { to: filter.to });
+    if (filter.q) {
+      const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const clauses = SEARCHABLE.map((field) => `LOWER(e.${field}) LIKE :q ESCAPE '\\'`);
+      qb.andWhere(`(${clauses.join(' OR ')})`, { q: pattern });
+    }
+    if (cursor) {
+      qb.andWhere('(e.endDate < :ct OR (e.endDate = :ct AND e.id < :cid))', { ct: cursor.t, cid: cursor.id });
+    }
+    return qb.orderBy('e.endDate', 'DESC').addOrderBy('e.id', 'DESC');
+  }
+}

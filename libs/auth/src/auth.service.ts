@@ -1,0 +1,86 @@
+import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { LessThan, Repository } from 'typeorm';
+import { Clock } from '@vigil/common';
+import { VigilConfig } from '@vigil/config';
+import { AgentsService } from './agents.service';
+import { AuthTokenEntity } from './entities/auth-token.entity';
+import { verifyPassword } from './password-hasher';
+import { AgentKind, AgentPrincipal, UserPrincipal } from './principal';
+import { PrincipalCache } from './principal-cache';
+import { generateToken, hashToken } from './secret-token';
+import { UsersService, toPrincipal } from './users.service';
+
+/** A verified token stays trusted this long without a database lookup (revocation delay). */
+const CACHE_TTL_MS = 5_000;
+/** Compared against when the username is unknown, so timing does not reveal which users exist. */
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+@Injectable()
+export class AuthService {
+  private readonly userCache = new PrincipalCache<UserPrincipal>(CACHE_TTL_MS);
+  private readonly agentCache = new PrincipalCache<AgentPrincipal>(CACHE_TTL_MS);
+
+  constructor(
+    @InjectRepository(AuthTokenEntity) private readonly tokens: Repository<AuthTokenEntity>,
+    private readonly users: UsersService,
+    private readonly agents: AgentsService,
+    private readonly clock: Clock,
+    private readonly config: VigilConfig,
+  ) {}
+
+  async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const user = await this.users.findByUsername(username);
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    if (!user || !valid) throw new UnauthorizedException('invalid username or password');
+    const accessToken = generateToken('vgu');
+    const now = this.clock.now();
+    await this.tokens.insert({
+      tokenHash: hashToken(accessToken),
+      userId: user.id,
+      expiresAt: now + this.config.tokenTtlSeconds * 1000,
+    });
+    await this.tokens.delete({ expiresAt: LessThan(now) });
+    return { accessToken, expiresIn: this.config.tokenTtlSeconds };
+  }
+
+  async logout(token: string): Promise<void> {
+    const tokenHash = hashToken(token);
+    this.userCache.delete(tokenHash);
+    await this.tokens.delete({ tokenHash });
+  }
+
+  /** Verifies a user's bearer token; null when unknown or expired. */
+  async authenticateUser(token: string): Promise<UserPrincipal | null> {
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const cached = this.userCache.get(tokenHash, now);
+    if (cached) return cached;
+    const row = await this.tokens.findOneBy({ tokenHash });
+    if (!row || row.expiresAt <= now) return null;
+    const user = await this.users.findById(row.userId);
+    if (!user) return null;
+    const principal = toPrincipal(user);
+    this.userCache.set(tokenHash, principal, now, row.expiresAt);
+    return principal;
+  }
+
+  /** Verifies an agent's or jump server's bearer token; null when unknown or revoked. */
+  async authenticateAgent(token: string): Promise<AgentPrincipal | null> {
+    const tokenHash = hashToken(token);
+    const now = this.clock.now();
+    const cached = this.agentCache.get(tokenHash, now);
+    if (cached) return cached;
+    const agent = await this.agents.findActiveByTokenHash(tokenHash);
+    if (!agent) return null;
+    const principal: AgentPrincipal = { kind: 'agent', id: agent.id, name: agent.name, agentKind: agent.kind as AgentKind };
+    this.agentCache.set(tokenHash, principal, now);
+    return principal;
+  }
+}
+
+/** Reads `Authorization: Bearer <token>`; null when absent or malformed. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer ([A-Za-z0-9_\-.~+/=]{1,512})$/.exec(header ?? '');
+  return match ? match[1] : null;
+}

@@ -1,0 +1,47 @@
+/** The vocabulary shared by open sessions, access-log entries and their exports. */
+export const SESSION_TYPES = ['CONSOLE', 'WebSSO', 'ESSO', 'PAM', 'PAM_RDP', 'PAM_SSH', 'SSM'] as const;
+export type SessionType = (typeof SESSION_TYPES)[number];
+
+/** Agents may report every type except SSM, which only the SSM importer creates. */
+export const AGENT_SESSION_TYPES = SESSION_TYPES.filter((t) => t !== 'SSM') as Exclude<SessionType, 'SSM'>[];
+
+/** Statuses as AWS SSM names them. */
+export const SESSION_STATUSES = [
+  'Connecting',
+  'Connected',
+  'Disconnected',
+  'Terminating',
+  'Terminated',
+  'Failed',
+] as const;
+export type SessionStatus = (typeof SESSION_STATUSES)[number];
+
+export const END_REASONS = ['ended', 'timeout', 'terminated', 'failed'] as const;
+export type EndReason = (typeof END_REASONS)[number];
+
+/** What every session carries, open or ended. Dates are ISO-8601 strings on the wire. */
+export interface SessionView {
+  id: string;
+  externalId: string;
+  agentId: string;
+  type: SessionType;
+  status: SessionStatus;
+  user: string;
+  device: string;
+  client: string;
+  port: number | null;
+  serviceUrl: string | null;
+  accountName: string | null;
+  serviceProvider: string | null;
+  owner: string;
+  startDate: string;
+  lastHeartbeat: string;
+}
+
+export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
+  endDate: string;
+  durationSeconds: number;
+  endReason: EndReason;
+  endedBy: string | null;
+  recordingUrl: string | null;
+}

@@ -1,0 +1,23 @@
+import type { AccessLogView, SessionView } from './session-attributes';
+
+/**
+ * Domain events about sessions, published in-process after the change is committed.
+ * Listeners (socket pushes, metrics, audit, shadowing) react without touching the registry's tables.
+ */
+export const SessionEvents = {
+  opened: 'session.opened',
+  updated: 'session.updated',
+  ended: 'session.ended',
+} as const;
+
+export interface SessionOpenedEvent {
+  session: SessionView;
+}
+export interface SessionUpdatedEvent {
+  session: SessionView;
+}
+export interface SessionEndedEvent {
+  entry: AccessLogView;
+  /** a person's words for the end, e.g. the terminate reason shown to the user */
+  message?: string;
+}

@@ -1,0 +1,3 @@
+export * from './vigil-config';
+export * from './load-config';
+export * from './config.module';

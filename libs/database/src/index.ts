@@ -1,0 +1,4 @@
+export * from './columns';
+export * from './unit-of-work';
+export * from './database.module';
+export * from './session-attribute-columns';

@@ -1,0 +1,4 @@
+import { InitialSchema1732500000000 } from './1732500000000-initial-schema';
+
+/** Listed explicitly (no glob) so the same list works from ts-jest and from compiled code. */
+export const MIGRATIONS = [InitialSchema1732500000000];

@@ -1,0 +1,76 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { PageCursor, SessionType, SessionView, decodePageToken, encodePageToken } from '@vigil/common';
+import { OpenSessionEntity } from './entities/open-session.entity';
+import { toSessionView } from './session-view';
+
+export interface SessionListFilter {
+  /** the caller's visibility: their username, or null for admins and auditors */
+  ownerScope: string | null;
+  type?: SessionType;
+  user?: string;
+}
+
+/** Read side of the registry: what a caller may see of the open sessions. */
+@Injectable()
+export class SessionDirectory {
+  constructor(@InjectRepository(OpenSessionEntity) private readonly sessions: Repository<OpenSessionEntity>) {}
+
+  async findVisible(id: string, ownerScope: string | null): Promise<SessionView | null> {
+    const session = await this.sessions.findOneBy(ownerScope === null ? { id } : { id, owner: ownerScope });
+    return session ? toSessionView(session) : null;
+  }
+
+  /** Newest first, keyset-paged on (startDate, id). */
+  async list(filter: SessionListFilter, limit: number, nextToken?: string): Promise<{ items: SessionView[]; nextToken?: string }> {
+    const rows = await this.page(filter, limit + 1, nextToken ? decodePageToken(nextToken) : undefined);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    return {
+      items: items.map(toSessionView),
+      ...(rows.length > limit && last ? { nextToken: encodePageToken({ t: last.startDate, id: last.id }) } : {}),
+    };
+  }
+
+  async *iterate(filter: SessionListFilter, pageSize = 1000): AsyncGenerator<SessionView[]> {
+    let cursor: PageCursor | undefined;
+    for (;;) {
+      const rows = await this.page(filter, pageSize, cursor);
+      if (rows.length > 0) yield rows.map(toSessionView);
+      if (rows.length < pageSize) return;
+      const last = rows[rows.length - 1];
+      cursor = { t: last.startDate, id: last.id };
+    }
+  }
+
+  /** Open sessions per type, for the metrics endpoint. */
+  async countByType(): Promise<{ type: string; count: number }[]> {
+    const rows: { type: string; count: string | number }[] = await this.sessions
+      .createQueryBuilder('s')
+      .select('s.type', 'type')
+      .addSelect('COUNT(*)', 'count')
+      .groupBy('s.type')
+      .getRawMany();
+    return rows.map((r) => ({ type: r.type, count: Number(r.count) }));
+  }
+
+  /** Sessions whose last heartbeat is older than the threshold: candidates for the timeout sweep. */
+  findSilentSince(threshold: number, limit: number): Promise<OpenSessionEntity[]> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .where('s.lastHeartbeat < :threshold', { threshold })
+      .orderBy('s.lastHeartbeat', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  private page(filter: SessionListFilter, take: number, cursor?: PageCursor): Promise<OpenSessionEntity[]> {
+    const qb = this.sessions.createQueryBuilder('s');
+    if (filter.ownerScope !== null) qb.andWhere('s.owner = :scope', { scope: filter.ownerScope });
+    if (filter.type !== undefined) qb.andWhere('s.type = :type', { type: filter.type });
+    if (filter.user !== undefined) qb.andWhere('s.user = :user', { user: filter.user });
+    if (cursor) qb.andWhere('(s.startDate < :ct OR (s.startDate = :ct AND s.id < :cid))', { ct: cursor.t, cid: cursor.id });
+    return qb.orderBy('s.startDate', 'DESC').addOrderBy('s.id', 'DESC').take(take).getMany();
+  }
+}

@@ -1,0 +1,75 @@
+import { Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import type { Namespace, Socket } from 'socket.io';
+import {
+  AccessLogView,
+  SessionEndedEvent,
+  SessionEvents,
+  SessionOpenedEvent,
+  SessionUpdatedEvent,
+  SessionView,
+} from '@vigil/common';
+import { AuthService, UserPrincipal, seesAllSessions } from '@vigil/auth';
+
+/** Server → client events of the /sessions namespace. */
+export interface SessionsServerEvents {
+  'session.opened': (session: SessionView) => void;
+  'session.updated': (session: SessionView) => void;
+  'session.ended': (entry: AccessLogView) => void;
+}
+type SessionsNamespace = Namespace<Record<string, never>, SessionsServerEvents>;
+type SessionsSocket = Socket<Record<string, never>, SessionsServerEvents, Record<string, never>, { user: UserPrincipal }>;
+
+const ALL_SESSIONS_ROOM = 'sessions:all';
+const ownerRoom = (owner: string) => `sessions:owner:${owner}`;
+
+/**
+ * Pushes registry changes to the sessions page. A socket joins its owner's room (admins and
+ * auditors the room of all sessions) at connect, so each event reaches exactly who may see it.
+ */
+@WebSocketGateway({ namespace: '/sessions' })
+export class SessionsGateway implements OnGatewayInit {
+  private readonly logger = new Logger(SessionsGateway.name);
+  @WebSocketServer() private readonly server: SessionsNamespace;
+
+  constructor(private readonly auth: AuthService) {}
+
+  afterInit(namespace: SessionsNamespace): void {
+    namespace.use((socket: SessionsSocket, next) => {
+      const token: unknown = socket.handshake.auth?.token;
+      const verified = typeof token === 'string' && token.length <= 512 ? this.auth.authenticateUser(token) : Promise.resolve(null);
+      verified.then(
+        (user) => {
+          if (!user) return next(new Error('unauthorized: a valid access token is required in auth.token'));
+          socket.data.user = user;
+          void socket.join(seesAllSessions(user) ? ALL_SESSIONS_ROOM : ownerRoom(user.username));
+          next();
+        },
+        (error: Error) => {
+          this.logger.error(`socket authentication failed: ${error.message}`);
+          next(new Error('authentication unavailable, retry later'));
+        },
+      );
+    });
+  }
+
+  @OnEvent(SessionEvents.opened)
+  onOpened({ session }: SessionOpenedEvent): void {
+    this.audience(session.owner).emit('session.opened', session);
+  }
+
+  @OnEvent(SessionEvents.updated)
+  onUpdated({ session }: SessionUpdatedEvent): void {
+    this.audience(session.owner).emit('session.updated', session);
+  }
+
+  @OnEvent(SessionEvents.ended)
+  onEnded({ entry }: SessionEndedEvent): void {
+    this.audience(entry.owner).emit('session.ended', entry);
+  }
+
+  private audience(owner: string) {
+    return this.server.to([ALL_SESSIONS_ROOM, ownerRoom(owner)]);
+  }
+}

@@ -1,0 +1,212 @@
+import { randomUUID } from 'node:crypto';
+import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EntityManager } from 'typeorm';
+import {
+  AccessLogView,
+  Clock,
+  EndReason,
+  SessionEndedEvent,
+  SessionEvents,
+  SessionOpenedEvent,
+  SessionUpdatedEvent,
+  SessionView,
+} from '@vigil/common';
+import { AccessLogEntryEntity, AccessLogService, toAccessLogView } from '@vigil/access-log';
+import { UnitOfWork } from '@vigil/database';
+import { OpenSessionDto } from './dto/open-session.dto';
+import { OpenSessionEntity } from './entities/open-session.entity';
+import { SessionKeyEntity } from './entities/session-key.entity';
+import { statusAfterHeartbeat } from './session-lifecycle';
+import { toSessionView } from './session-view';
+
+/** Agents' clocks drift; a start or end date this far in the future is a bug, not a clock skew. */
+const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+export interface OpenResult {
+  /** the open session, or its access-log entry if it has already ended */
+  session: SessionView | AccessLogView;
+  created: boolean;
+}
+
+export interface EndRequest {
+  reason: EndReason;
+  endedBy?: string | null;
+  endDate?: number;
+  /** restricts the end to sessions of this agent (agent API); other agents' sessions are "not found" */
+  agentId?: string;
+  message?: string;
+  /** timeout sweeps only: end only if no heartbeat arrived since this one was observed */
+  onlyIfLastHeartbeat?: number;
+}
+
+/** A heartbeat arrived after the sweep decided to end the session: it is alive after all. */
+export class SessionRevivedError extends Error {}
+
+export interface EndResult {
+  entry: AccessLogView;
+  alreadyEnded: boolean;
+}
+
+/**
+ * The registry of open sessions. Every write runs in one transaction; domain events are published
+ * only after the commit, so listeners never announce what could still roll back.
+ */
+@Injectable()
+export class SessionsService {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly accessLog: AccessLogService,
+    private readonly events: EventEmitter2,
+    private readonly clock: Clock,
+  ) {}
+
+  async open(agentId: string, input: OpenSessionDto): Promise<OpenResult> {
+    const now = this.clock.now();
+    const startDate = input.startDate ? Date.parse(input.startDate) : now;
+    if (startDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('startDate must not be in the future');
+
+    const result = await this.uow.run(async (m): Promise<OpenResult> => {
+      const sessionId = randomUUID();
+      const claimed = await this.claimKey(m, agentId, input.externalId, sessionId, now);
+      if (claimed !== sessionId) {
+        const existing = await this.findAnywhere(m, claimed);
+        if (existing) return { session: existing, created: false };
+        // The key outlived its session (retention purged the entry): it now names the new one.
+        await m.update(SessionKeyEntity, { agentId, externalId: input.externalId }, { sessionId, createdAt: now });
+      }
+      const session = m.create(OpenSessionEntity, {
+        id: sessionId,
+        agentId,
+        externalId: input.externalId,
+        type: input.type,
+        status: 'Connected',
+        user: input.user,
+        device: input.device,
+        client: input.client,
+        port: input.port ?? null,
+        serviceUrl: input.serviceUrl ?? null,
+        accountName: input.accountName ?? null,
+        serviceProvider: input.serviceProvider ?? null,
+        owner: input.owner,
+        startDate,
+        lastHeartbeat: now,
+        disconnectedAt: null,
+      });
+      await m.insert(OpenSessionEntity, session);
+      return { session: toSessionView(session), created: true };
+    });
+    if (result.created) {
+      this.events.emit(SessionEvents.opened, { session: result.session as SessionView } satisfies SessionOpenedEvent);
+    }
+    return result;
+  }
+
+  async heartbeat(agentId: string, sessionId: string): Promise<void> {
+    const now = this.clock.now();
+    const revived = await this.uow.run(async (m) => {
+      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId, agentId }, lock: this.rowLock() });
+      if (!session) throw new NotFoundException(`session ${sessionId} is not open`);
+      const status = statusAfterHeartbeat(session.status);
+      await m.update(OpenSessionEntity, { id: sessionId }, { lastHeartbeat: now, status, disconnectedAt: null });
+      return status !== session.status ? { ...session, status, lastHeartbeat: now, disconnectedAt: null } : null;
+    });
+    if (revived) this.publishUpdated(revived);
+  }
+
+  /** Marks a silent session Disconnected; false if it changed meanwhile (a heartbeat won the race). */
+  async markDisconnected(sessionId: string, observedHeartbeat: number): Promise<boolean> {
+    const now = this.clock.now();
+    const updated = await this.uow.run(async (m) => {
+      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId }, lock: this.rowLock() });
+      if (!session || session.lastHeartbeat !== observedHeartbeat || session.status === 'Disconnected') return null;
+      await m.update(OpenSessionEntity, { id: sessionId }, { status: 'Disconnected', disconnectedAt: now });
+      return { ...session, status: 'Disconnected' as const, disconnectedAt: now };
+    });
+    if (updated) this.publishUpdated(updated);
+    return updated !== null;
+  }
+
+  /**
+   * Moves the session into the access log in one transaction: insert the entry, delete the open
+   * row. Ending an already-ended session returns its existing entry.
+   */
+  async end(sessionId: string, request: EndRequest): Promise<EndResult> {
+    const now = this.clock.now();
+    const result = await this.uow.run(async (m): Promise<EndResult> => {
+      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId }, lock: this.rowLock() });
+      if (!session || (request.agentId !== undefined && session.agentId !== request.agentId)) {
+        const entry = await this.accessLog.findWithin(m, sessionId);
+        if (entry && (request.agentId === undefined || entry.agentId === request.agentId)) {
+          return { entry: toAccessLogView(entry), alreadyEnded: true };
+        }
+        throw new NotFoundException(`session ${sessionId} not found`);
+      }
+      if (request.onlyIfLastHeartbeat !== undefined && session.lastHeartbeat !== request.onlyIfLastHeartbeat) {
+        throw new SessionRevivedError(`session ${sessionId} sent a heartbeat meanwhile`);
+      }
+      const endDate = request.endDate ?? now;
+      if (endDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('endDate must not be in the future');
+      if (endDate < session.startDate) throw new BadRequestException("endDate must not be before the session's startDate");
+      const { lastHeartbeat: _lastHeartbeat, disconnectedAt: _disconnectedAt, ...attributes } = session;
+      const entry = m.create(AccessLogEntryEntity, {
+        ...attributes,
+        status: request.reason === 'failed' ? 'Failed' : 'Terminated',
+        endDate,
+        durationSeconds: Math.round((endDate - session.startDate) / 1000),
+        endReason: request.reason,
+        endedBy: request.endedBy ?? null,
+        recordingPath: null,
+        recordingSha256: null,
+      });
+      await this.accessLog.appendWithin(m, entry);
+      await m.delete(OpenSessionEntity, { id: sessionId });
+      return { entry: toAccessLogView(entry), alreadyEnded: false };
+    });
+    if (!result.alreadyEnded) {
+      this.events.emit(SessionEvents.ended, { entry: result.entry, message: request.message } satisfies SessionEndedEvent);
+    }
+    return result;
+  }
+
+  /**
+   * Claims (agent, externalId) for a new session id and returns the id that owns it: the new one,
+   * or the one an earlier call claimed. The key row outlives the session, so a replayed open after
+   * the end still finds the original.
+   */
+  private async claimKey(m: EntityManager, agentId: string, externalId: string, sessionId: string, now: number): Promise<string> {
+    if (this.uow.isPostgres) {
+      // ON CONFLICT waits for a concurrent claimant to commit, then yields to it.
+      const inserted: { session_id: string }[] = await m.query(
+        'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES ($1, $2, $3, $4) ' +
+          'ON CONFLICT DO NOTHING RETURNING session_id',
+        [agentId, externalId, sessionId, now],
+      );
+      if (inserted.length === 1) return sessionId;
+    } else {
+      // SQLite writes are serialised by the UnitOfWork: check-then-insert cannot race.
+      const existing = await m.findOneBy(SessionKeyEntity, { agentId, externalId });
+      if (!existing) {
+        await m.insert(SessionKeyEntity, { agentId, externalId, sessionId, createdAt: now });
+        return sessionId;
+      }
+      return existing.sessionId;
+    }
+    return (await m.findOneByOrFail(SessionKeyEntity, { agentId, externalId })).sessionId;
+  }
+
+  private async findAnywhere(m: EntityManager, sessionId: string): Promise<SessionView | AccessLogView | null> {
+    const open = await m.findOneBy(OpenSessionEntity, { id: sessionId });
+    if (open) return toSessionView(open);
+    const entry = await this.accessLog.findWithin(m, sessionId);
+    return entry ? toAccessLogView(entry) : null;
+  }
+
+  private rowLock() {
+    return this.uow.isPostgres ? ({ mode: 'pessimistic_write' } as const) : undefined;
+  }
+
+  private publishUpdated(session: OpenSessionEntity): void {
+    this.events.emit(SessionEvents.updated, { session: toSessionView(session) } satisfies SessionUpdatedEvent);
+  }
+}
