@@ -6,6 +6,7 @@ import { UsersService } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './http-exception.filter';
+import { jsonBody } from './json-body';
 
 export const BODY_LIMIT = '64kb';
 
@@ -23,7 +24,7 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
     bodyParser: false,
     logger: levelsFrom(config.logLevel),
   });
-  app.useBodyParser('json', { limit: BODY_LIMIT, strict: true });
+  app.use(jsonBody(BODY_LIMIT));
   app.disable('x-powered-by');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpExceptionFilter());
