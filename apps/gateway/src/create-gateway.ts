@@ -1,4 +1,4 @@
-import { INestApplication, Logger, ValidationPipe } from '@nestjs/common';
+import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -46,7 +46,6 @@ export async function startGateway(config: VigilConfig): Promise<RunningGateway>
   const address = app.getHttpServer().address() as { port: number };
   const admin = await app.get(UsersService).bootstrapAdmin();
   const url = `http://127.0.0.1:${address.port}`;
-  new Logger('Gateway').log(`listening on ${url}`);
   return { app, url, port: address.port, generatedAdminPassword: admin?.generatedPassword ?? null };
 }
 

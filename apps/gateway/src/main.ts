@@ -14,6 +14,8 @@ async function main(): Promise<void> {
     throw error;
   }
   const gateway = await startGateway(config);
+  // Always printed, whatever LOG_LEVEL: scripts and operators read the port from this line.
+  process.stdout.write(`listening on ${gateway.url}\n`);
   if (gateway.generatedAdminPassword) {
     // Printed once, to the terminal only: the structured log never carries a secret.
     process.stdout.write(
