@@ -6,6 +6,9 @@ const fs = require('node:fs');
 
 const requirements = [
   { what: 'PostgreSQL server', package: 'postgresql', present: () => hasPostgres() },
+  { what: 'OpenSSH server', package: 'openssh-server', present: () => fs.existsSync('/usr/sbin/sshd') },
+  { what: 'OpenSSH client', package: 'openssh-client', present: () => fs.existsSync('/usr/bin/ssh') },
+  { what: 'Chromium', package: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
 ];
 
 function hasPostgres() {

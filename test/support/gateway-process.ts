@@ -1,8 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { repoRoot } from './repo-root';
 
-const ROOT = path.join(__dirname, '..', '..');
+const ROOT = repoRoot();
 const START = path.join(ROOT, 'scripts', 'start.js');
 
 /** The compiled gateway as a real OS process (for crash tests and benchmarks). */

@@ -7,6 +7,7 @@ import { VigilConfig } from '@vigil/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { jsonBody } from './json-body';
+import { findWebConsole, serveWebConsole } from './web-console';
 
 export const BODY_LIMIT = '64kb';
 
@@ -36,6 +37,8 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+  const webDir = findWebConsole();
+  if (webDir) serveWebConsole(app, webDir);
   return app;
 }
 
