@@ -1,12 +1,14 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AccessLogModule } from '@vigil/access-log';
+import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
 import { ClockModule } from '@vigil/common';
 import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
 import { ObservabilityModule } from '@vigil/observability';
 import { SessionsModule } from '@vigil/sessions';
+import { TargetsModule } from '@vigil/targets';
 
 /** The gateway composes the feature libs; it holds no feature code of its own. */
 @Module({})
@@ -23,6 +25,8 @@ export class AppModule {
         AccessLogModule,
         SessionsModule,
         ObservabilityModule,
+        TargetsModule,
+        AuditModule,
       ],
     };
   }

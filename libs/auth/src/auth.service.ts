@@ -30,9 +30,8 @@ export class AuthService {
   ) {}
 
   async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number }> {
-    const user = await this.users.findByUsername(username);
-    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!user || !valid) throw new UnauthorizedException('invalid username or password');
+    const user = await this.verifyCredentials(username, password);
+    if (!user) throw new UnauthorizedException('invalid username or password');
     const accessToken = generateToken('vgu');
     const now = this.clock.now();
     await this.tokens.insert({
@@ -42,6 +41,13 @@ export class AuthService {
     });
     await this.tokens.delete({ expiresAt: LessThan(now) });
     return { accessToken, expiresIn: this.config.tokenTtlSeconds };
+  }
+
+  /** Password check without a token, for the SSH jump server; null when wrong. */
+  async verifyCredentials(username: string, password: string): Promise<UserPrincipal | null> {
+    const user = await this.users.findByUsername(username);
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
+    return user && valid ? toPrincipal(user) : null;
   }
 
   async logout(token: string): Promise<void> {

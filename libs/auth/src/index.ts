@@ -5,3 +5,4 @@ export * from './agents.service';
 export * from './guards';
 export * from './auth.module';
 export { hashPassword, verifyPassword } from './password-hasher';
+export * from './ssh-keys.service';

@@ -33,3 +33,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ VIGIL_ADMIN_PASSWORD: 'short' })).toThrow(/VIGIL_ADMIN_PASSWORD/);
   });
 });
+
+describe('loadConfig master key', () => {
+  it('accepts a 32-byte base64 key and rejects anything else', () => {
+    const key = Buffer.alloc(32, 7).toString('base64');
+    expect(loadConfig({ VIGIL_MASTER_KEY: key }).masterKey?.length).toBe(32);
+    expect(() => loadConfig({ VIGIL_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/VIGIL_MASTER_KEY must be 32 bytes/);
+  });
+});

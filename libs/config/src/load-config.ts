@@ -57,6 +57,12 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     problems.push('VIGIL_ADMIN_PASSWORD must be at least 8 characters');
   }
 
+  let masterKey: Buffer | null = null;
+  if (env.VIGIL_MASTER_KEY) {
+    masterKey = Buffer.from(env.VIGIL_MASTER_KEY, 'base64');
+    if (masterKey.length !== 32) problems.push('VIGIL_MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
+  }
+
   const logLevel = text('LOG_LEVEL', 'log');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -76,6 +82,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     disconnectGraceMs: integer('VIGIL_DISCONNECT_GRACE_MS', 300_000, 0, 7 * 24 * 3600_000),
     sweepIntervalMs: integer('VIGIL_SWEEP_INTERVAL_MS', 5_000, 50, 3600_000),
     accessLogRetentionDays: integer('VIGIL_ACCESS_LOG_RETENTION_DAYS', 0, 0, 36500),
+    masterKey,
     logLevel: logLevel as VigilConfig['logLevel'],
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);

@@ -14,5 +14,7 @@ export abstract class VigilConfig {
   abstract readonly sweepIntervalMs: number;
   /** 0 keeps access-log entries forever */
   abstract readonly accessLogRetentionDays: number;
+  /** AES-256 key for target credentials (VIGIL_MASTER_KEY); null = a key file in dataDir */
+  abstract readonly masterKey: Buffer | null;
   abstract readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }

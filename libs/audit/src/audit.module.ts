@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '@vigil/auth';
+import { AuditController } from './audit.controller';
+import { AuditEventEntity, AuditHeadEntity } from './audit-event.entity';
+import { AuditService } from './audit.service';
+import { SessionAuditListener } from './session-audit.listener';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditHeadEntity]), AuthModule],
+  controllers: [AuditController],
+  providers: [AuditService, SessionAuditListener],
+  exports: [AuditService],
+})
+export class AuditModule {}

@@ -1,0 +1,4 @@
+export * from './targets.service';
+export * from './targets.module';
+export * from './target-policy';
+export { CredentialCipher } from './credential-cipher';
