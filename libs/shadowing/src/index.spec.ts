@@ -1,0 +1,17 @@
+import * as shadowing from '@vigil/shadowing';
+
+it('exposes the public API through the @vigil/shadowing alias', () => {
+  expect(Object.keys(shadowing).sort()).toEqual(
+    [
+      'ControlLock',
+      'MAX_MIRROR_COLS',
+      'MAX_MIRROR_ROWS',
+      'OutputCoalescer',
+      'SESSION_USER',
+      'ScreenMirror',
+      'Utf8StreamDecoder',
+      'ViewerBackpressure',
+      'systemFlushScheduler',
+    ].sort(),
+  );
+});

@@ -1,0 +1,225 @@
+import { SerializeAddon } from '@xterm/addon-serialize';
+import { Terminal } from '@xterm/headless';
+import { ScreenMirror } from './screen-mirror';
+
+/** What a viewer does: write the snapshot into its own fresh terminal of the same size. */
+async function serializeInFreshTerminal(cols: number, rows: number, data: string): Promise<string> {
+  const terminal = new Terminal({ cols, rows, scrollback: 1000, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  terminal.loadAddon(serializer);
+  await new Promise<void>((resolve) => terminal.write(data, resolve));
+  const serialized = serializer.serialize();
+  terminal.dispose();
+  return serialized;
+}
+
+const FULL_SCREEN_APP = [
+  'shell prompt $ ls\r\nfile-a  file-b\r\n',
+  '\x1b[?1049h', // alternate screen, as vim/top/less do
+  '\x1b[H\x1b[2J',
+  '\x1b[1;37;44m title bar \x1b[0m',
+  '\x1b[5;10H\x1b[31mred at row 5 col 10\x1b[0m',
+  '\x1b[10;1H\x1b[38;5;208morange\x1b[0m \x1b[38;2;10;200;30mtruecolor\x1b[0m \x1b[4munderlined\x1b[0m',
+  '\x1b[24;1H-- INSERT --',
+  '\x1b[7;3H', // leave the cursor somewhere specific
+].join('');
+
+describe('ScreenMirror', () => {
+  let mirror: ScreenMirror;
+
+  afterEach(() => mirror.dispose());
+
+  it('gives a viewer the exact screen: replaying a snapshot in a fresh terminal reproduces it', async () => {
+    mirror = new ScreenMirror(80, 24);
+    mirror.write(Buffer.from(FULL_SCREEN_APP, 'utf8'));
+
+    const snapshot = await mirror.snapshot();
+
+    expect(snapshot).toMatchObject({ cols: 80, rows: 24 });
+    expect(snapshot.screen).toContain('\x1b[?1049h');
+    expect(snapshot.screen).toContain('red at row 5 col 10');
+    expect(await serializeInFreshTerminal(80, 24, snapshot.screen)).toBe(snapshot.screen);
+    // And it is the same screen a terminal fed the raw session output shows.
+    expect(await serializeInFreshTerminal(80, 24, FULL_SCREEN_APP)).toBe(snapshot.screen);
+  });
+
+  it('round-trips after leaving the alternate screen too', async () => {
+    mirror = new ScreenMirror(80, 24);
+    const output = FULL_SCREEN_APP + '\x1b[?1049l' + 'back at the prompt $ ';
+    mirror.write(output);
+
+    const snapshot = await mirror.snapshot();
+
+    expect(snapshot.screen).not.toContain('red at row 5 col 10');
+    expect(snapshot.screen).toContain('back at the prompt $');
+    expect(await serializeInFreshTerminal(80, 24, snapshot.screen)).toBe(snapshot.screen);
+  });
+
+  it('decodes a multibyte character split across two Buffers', async () => {
+    mirror = new ScreenMirror(80, 24);
+    const bytes = Buffer.from('price: 5€ 😀 ok', 'utf8');
+    const euroStart = bytes.indexOf(0xe2);
+    mirror.write(bytes.subarray(0, euroStart + 1));
+    mirror.write(bytes.subarray(euroStart + 1, euroStart + 2));
+    const emojiStart = bytes.indexOf(0xf0);
+    mirror.write(bytes.subarray(euroStart + 2, emojiStart + 2));
+    mirror.write(bytes.subarray(emojiStart + 2));
+
+    const { screen } = await mirror.snapshot();
+
+    expect(screen).toContain('price: 5€ 😀 ok');
+    expect(screen).not.toContain('\ufffd');
+  });
+
+  it('returns from write before parsing, so the session never waits for the mirror', async () => {
+    mirror = new ScreenMirror(80, 24);
+    mirror.write('x'.repeat(500_000));
+    expect(mirror.pendingChars).toBe(500_000);
+
+    await mirror.snapshot();
+    expect(mirror.pendingChars).toBe(0);
+  });
+
+  it('includes everything written before the snapshot call, and nothing written after it', async () => {
+    mirror = new ScreenMirror(80, 24);
+    for (let line = 0; line < 3000; line++) mirror.write(`line ${line}\r\n`);
+    const pending = mirror.snapshot();
+    mirror.write('WRITTEN-LATER');
+
+    const { screen } = await pending;
+
+    expect(screen).toContain('line 2999');
+    expect(screen).not.toContain('WRITTEN-LATER');
+    expect((await mirror.snapshot()).screen).toContain('WRITTEN-LATER');
+  });
+
+  it('reflects a resize, applied in stream order', async () => {
+    mirror = new ScreenMirror(80, 24);
+    mirror.write('before resize\r\n');
+    expect(mirror.resize(132, 43)).toBe(true);
+    expect(mirror).toMatchObject({ cols: 132, rows: 43 });
+    mirror.write('y'.repeat(120)); // fits on one row only at the new width
+
+    const snapshot = await mirror.snapshot();
+
+    expect(snapshot).toMatchObject({ cols: 132, rows: 43 });
+    expect(snapshot.screen).toContain('before resize');
+    expect(snapshot.screen).toContain('y'.repeat(120));
+    expect(await serializeInFreshTerminal(132, 43, snapshot.screen)).toBe(snapshot.screen);
+  });
+
+  it('parses output written before a resize at the old size', async () => {
+    mirror = new ScreenMirror(80, 24);
+    const output = '\x1b[999CX'; // cursor as far right as the width allows, then X: lands in column 80
+    mirror.write(output);
+    mirror.resize(132, 43);
+
+    const reference = new Terminal({ cols: 80, rows: 24, allowProposedApi: true });
+    const serializer = new SerializeAddon();
+    reference.loadAddon(serializer);
+    await new Promise<void>((resolve) => reference.write(output, resolve));
+    reference.resize(132, 43);
+
+    expect((await mirror.snapshot()).screen).toBe(serializer.serialize());
+    reference.dispose();
+  });
+
+  it('ignores nonsense sizes and clamps absurd ones', async () => {
+    mirror = new ScreenMirror(0, Number.NaN);
+    expect(mirror).toMatchObject({ cols: 80, rows: 24 });
+    expect(mirror.resize(0, 10)).toBe(false);
+    expect(mirror.resize(100.5, 10)).toBe(false);
+    expect(mirror.resize(1_000_000, 1_000_000)).toBe(true);
+
+    expect(await mirror.snapshot()).toMatchObject({ cols: 1000, rows: 500 });
+  });
+
+  describe('when the parser lags behind the session', () => {
+    const bounds = { maxPendingChars: 64 * 1024, resyncTailChars: 8 * 1024, maxInFlightChars: 4 * 1024 };
+
+    it('drops the backlog, keeps the recent tail and never holds more than the bound', async () => {
+      // Scrollback large enough that, had the old lines been parsed, they would still be there.
+      mirror = new ScreenMirror(80, 24, { ...bounds, scrollback: 30_000 });
+      let maxSeen = 0;
+      for (let line = 0; line < 20_000; line++) {
+        mirror.write(`old output line ${line} ${'.'.repeat(40)}\r\n`);
+        maxSeen = Math.max(maxSeen, mirror.pendingChars);
+      }
+      mirror.write('\x1b[32mLATEST LINE\x1b[0m\r\n');
+      maxSeen = Math.max(maxSeen, mirror.pendingChars);
+
+      expect(maxSeen).toBeLessThanOrEqual(bounds.maxPendingChars);
+      expect(mirror.resyncCount).toBeGreaterThan(0);
+      expect(mirror.droppedChars).toBeGreaterThan(0);
+
+      const { screen } = await mirror.snapshot();
+      expect(screen).toContain('LATEST LINE');
+      expect(screen).toContain('old output line 19999');
+      expect(screen).not.toContain('old output line 0 '); // the start was dropped, not parsed
+      expect(mirror.pendingChars).toBe(0);
+    });
+
+    it('bounds a single huge write too', async () => {
+      mirror = new ScreenMirror(80, 24, bounds);
+      mirror.write('z'.repeat(1_000_000) + '\r\nEND');
+
+      expect(mirror.pendingChars).toBeLessThanOrEqual(bounds.maxPendingChars);
+      expect(mirror.resyncCount).toBe(1);
+      expect((await mirror.snapshot()).screen).toContain('END');
+    });
+
+    it('still answers a snapshot that was waiting when the backlog was dropped', async () => {
+      mirror = new ScreenMirror(80, 24, bounds);
+      mirror.write('a'.repeat(32 * 1024));
+      const waiting = mirror.snapshot();
+      mirror.resize(100, 30);
+      mirror.write('b'.repeat(100 * 1024) + '\r\nAFTER RESYNC');
+
+      const snapshot = await waiting;
+
+      expect(mirror.resyncCount).toBe(1);
+      expect(snapshot).toMatchObject({ cols: 100, rows: 30 });
+      expect(snapshot.screen).toContain('AFTER RESYNC');
+    });
+
+    it('stays bounded at the default 8 MiB limit with a relay-sized burst', async () => {
+      mirror = new ScreenMirror(80, 24);
+      const chunk = `${'#'.repeat(78)}\r\n`.repeat(800); // 64 000 chars, like an SSH channel read
+      let maxSeen = 0;
+      for (let i = 0; i < 400; i++) {
+        mirror.write(chunk);
+        maxSeen = Math.max(maxSeen, mirror.pendingChars);
+      }
+      mirror.write('DONE');
+
+      expect(maxSeen).toBeLessThanOrEqual(8 * 1024 * 1024);
+      expect(mirror.resyncCount).toBeGreaterThanOrEqual(2);
+      expect((await mirror.snapshot()).screen).toContain('DONE');
+    });
+  });
+
+  it('rejects waiting snapshots on dispose and ignores later writes', async () => {
+    mirror = new ScreenMirror(80, 24);
+    mirror.write('x'.repeat(300_000));
+    const waiting = mirror.snapshot();
+
+    mirror.dispose();
+    mirror.write('ignored');
+
+    await expect(waiting).rejects.toThrow('disposed');
+    await expect(mirror.snapshot()).rejects.toThrow('disposed');
+    expect(mirror.resize(100, 30)).toBe(false);
+    expect(mirror.pendingChars).toBe(0);
+    // xterm may still have a parse slice scheduled; it must not blow up after dispose.
+    await new Promise((resolve) => setTimeout(resolve, 30));
+  });
+
+  it('refuses bounds that could not be honoured', () => {
+    mirror = new ScreenMirror(80, 24);
+    expect(() => new ScreenMirror(80, 24, { maxPendingChars: 1000, resyncTailChars: 1000, maxInFlightChars: 64 })).toThrow(
+      RangeError,
+    );
+    expect(() => new ScreenMirror(80, 24, { maxInFlightChars: 1 })).toThrow(RangeError);
+    expect(() => new ScreenMirror(80, 24, { scrollback: -1 })).toThrow(RangeError);
+  });
+});
