@@ -6,3 +6,4 @@ export * from './guards';
 export * from './auth.module';
 export { hashPassword, verifyPassword } from './password-hasher';
 export * from './ssh-keys.service';
+export * from './socket-auth';

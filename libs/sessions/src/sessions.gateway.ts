@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
+import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import {
   AccessLogView,
@@ -10,7 +10,7 @@ import {
   SessionUpdatedEvent,
   SessionView,
 } from '@vigil/common';
-import { AuthService, UserPrincipal, seesAllSessions } from '@vigil/auth';
+import { AuthService, UserPrincipal, seesAllSessions, socketAuthMiddleware } from '@vigil/auth';
 
 /** Server → client events of the /sessions namespace. */
 export interface SessionsServerEvents {
@@ -29,29 +29,19 @@ const ownerRoom = (owner: string) => `sessions:owner:${owner}`;
  * auditors the room of all sessions) at connect, so each event reaches exactly who may see it.
  */
 @WebSocketGateway({ namespace: '/sessions' })
-export class SessionsGateway implements OnGatewayInit {
+export class SessionsGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(SessionsGateway.name);
   @WebSocketServer() private readonly server: SessionsNamespace;
 
   constructor(private readonly auth: AuthService) {}
 
   afterInit(namespace: SessionsNamespace): void {
-    namespace.use((socket: SessionsSocket, next) => {
-      const token: unknown = socket.handshake.auth?.token;
-      const verified = typeof token === 'string' && token.length <= 512 ? this.auth.authenticateUser(token) : Promise.resolve(null);
-      verified.then(
-        (user) => {
-          if (!user) return next(new Error('unauthorized: a valid access token is required in auth.token'));
-          socket.data.user = user;
-          void socket.join(seesAllSessions(user) ? ALL_SESSIONS_ROOM : ownerRoom(user.username));
-          next();
-        },
-        (error: Error) => {
-          this.logger.error(`socket authentication failed: ${error.message}`);
-          next(new Error('authentication unavailable, retry later'));
-        },
-      );
-    });
+    namespace.use(socketAuthMiddleware(this.auth, this.logger));
+  }
+
+  handleConnection(socket: SessionsSocket): void {
+    const user = socket.data.user;
+    void socket.join(seesAllSessions(user) ? ALL_SESSIONS_ROOM : ownerRoom(user.username));
   }
 
   @OnEvent(SessionEvents.opened)

@@ -19,3 +19,7 @@ export type {
 } from './control-lock';
 export { Utf8StreamDecoder } from './utf8-stream-decoder';
 export type { TerminalChunk } from './utf8-stream-decoder';
+export { LiveModule } from './live/live.module';
+export { LiveHub } from './live/live-hub.service';
+export type { LiveFeed, LiveSessionInfo, LiveSource } from './live/live-source';
+export type { LiveClientEvents, LiveServerEvents, AttachAck, ViewerInfo } from './live/live-events';

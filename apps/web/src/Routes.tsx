@@ -1,0 +1,21 @@
+import { AccessLogDetailPage } from './pages/AccessLogDetailPage';
+import { AccessLogsPage } from './pages/AccessLogsPage';
+import { LiveSessionPage } from './pages/LiveSessionPage';
+import { NotFoundPage } from './pages/NotFoundPage';
+import { SessionsPage } from './pages/SessionsPage';
+import { matchPath } from './router/match';
+import { Redirect } from './router/Redirect';
+import { useLocation } from './router/use-location';
+
+/** The signed-in pages by path. */
+export function Routes() {
+  const { pathname } = useLocation();
+  if (pathname === '/' || pathname === '/login') return <Redirect to="/sessions" />;
+  if (pathname === '/sessions') return <SessionsPage />;
+  const live = matchPath('/sessions/:id/live', pathname);
+  if (live) return <LiveSessionPage key={live.id} sessionId={live.id} />;
+  if (pathname === '/access-logs') return <AccessLogsPage />;
+  const entry = matchPath('/access-logs/:id', pathname);
+  if (entry) return <AccessLogDetailPage key={entry.id} entryId={entry.id} />;
+  return <NotFoundPage />;
+}

@@ -1,0 +1,54 @@
+import { queryString, request, requestJson } from './client';
+import type {
+  AccessLogView,
+  LoginResult,
+  Me,
+  Page,
+  SessionColumnsResponse,
+  SessionView,
+} from './types';
+
+/** Every HTTP call the console makes, in one place. */
+export const api = {
+  login: (username: string, password: string) =>
+    requestJson<LoginResult>('/api/auth/login', { method: 'POST', body: { username, password } }),
+
+  logout: (token: string) => request('/api/auth/logout', { method: 'POST', token }).then(() => undefined),
+
+  me: (token: string) => requestJson<Me>('/api/me', { token }),
+
+  sessionsPage: (token: string, nextToken?: string, signal?: AbortSignal) =>
+    requestJson<Page<SessionView>>(`/api/sessions${queryString({ limit: 1000, nextToken })}`, { token, signal }),
+
+  session: (token: string, id: string) => requestJson<SessionView>(`/api/sessions/${encodeURIComponent(id)}`, { token }),
+
+  terminate: (token: string, id: string, reason: string) =>
+    requestJson<AccessLogView>(`/api/sessions/${encodeURIComponent(id)}/terminate`, {
+      method: 'POST',
+      token,
+      body: { reason },
+    }),
+
+  sessionColumns: (token: string) => requestJson<SessionColumnsResponse>('/api/me/session-columns', { token }),
+
+  saveSessionColumns: (token: string, columns: string[]) =>
+    requestJson<{ columns: string[] }>('/api/me/session-columns', { method: 'PUT', token, body: { columns } }),
+
+  accessLogs: (token: string, query: string) => requestJson<Page<AccessLogView>>(`/api/access-logs${query}`, { token }),
+
+  accessLog: (token: string, id: string) =>
+    requestJson<AccessLogView>(`/api/access-logs/${encodeURIComponent(id)}`, { token }),
+};
+
+/** All open sessions the caller may see, following nextToken (bounded, so a huge registry can't hang the page). */
+export async function allOpenSessions(token: string, signal?: AbortSignal, maxPages = 20): Promise<SessionView[]> {
+  const items: SessionView[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < maxPages; page++) {
+    const result = await api.sessionsPage(token, next, signal);
+    items.push(...result.items);
+    next = result.nextToken;
+    if (!next) break;
+  }
+  return items;
+}

@@ -1,0 +1,36 @@
+import type { ReactNode } from 'react';
+import { Link } from '../router/Link';
+import { useLocation } from '../router/use-location';
+
+const PAGES = [
+  { to: '/sessions', label: 'Sessions' },
+  { to: '/access-logs', label: 'Access logs' },
+];
+
+/** The bar on every signed-in page: brand, pages, and whatever the caller puts on the right. */
+export function TopNav({ children }: { children?: ReactNode }) {
+  const { pathname } = useLocation();
+  return (
+    <header className="topnav">
+      <Link to="/sessions" className="brand" aria-label="Vigil home">
+        <span className="brand-mark" aria-hidden="true" />
+        Vigil
+      </Link>
+      <nav aria-label="Main">
+        <ul>
+          {PAGES.map((page) => {
+            const current = pathname === page.to || pathname.startsWith(`${page.to}/`);
+            return (
+              <li key={page.to}>
+                <Link to={page.to} aria-current={current ? 'page' : undefined}>
+                  {page.label}
+                </Link>
+              </li>
+            );
+          })}
+        </ul>
+      </nav>
+      <div className="topnav-end">{children}</div>
+    </header>
+  );
+}

@@ -1,0 +1,16 @@
+import type { AccessLogView, SessionView } from '../api/types';
+import type { LiveEvent } from './use-live-sessions';
+
+const who = (s: SessionView | AccessLogView) => `${s.user} on ${s.client}`;
+
+/** The sentence a screen reader hears for a live change. */
+export function describeLiveEvent(event: LiveEvent): string {
+  switch (event.kind) {
+    case 'opened':
+      return `Session opened: ${who(event.session)}.`;
+    case 'updated':
+      return `Session ${who(event.session)} is now ${event.session.status}.`;
+    case 'ended':
+      return `Session ended: ${who(event.session)}.`;
+  }
+}

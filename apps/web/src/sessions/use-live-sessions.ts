@@ -1,0 +1,100 @@
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { io, type Socket } from 'socket.io-client';
+import { errorMessage } from '../api/api-error';
+import { allOpenSessions } from '../api/endpoints';
+import type { AccessLogView, SessionView } from '../api/types';
+import { liveSessionsReducer, type LiveAction } from './live-sessions-reducer';
+
+/** Server → client events of the /sessions namespace (as SessionsServerEvents on the server). */
+interface SessionsServerEvents {
+  'session.opened': (session: SessionView) => void;
+  'session.updated': (session: SessionView) => void;
+  'session.ended': (entry: AccessLogView) => void;
+}
+
+export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline';
+
+export interface LiveEvent {
+  kind: 'opened' | 'updated' | 'ended';
+  session: SessionView | AccessLogView;
+}
+
+/**
+ * The open sessions the user may see, kept current by the /sessions namespace. On every
+ * (re)connect the list is fetched again; events that arrive while it loads are queued and
+ * replayed on top of it, so none is lost to the race between snapshot and stream.
+ */
+export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => void) {
+  const [byId, dispatch] = useReducer(liveSessionsReducer, new Map<string, SessionView>());
+  const [loaded, setLoaded] = useState(false);
+  const [link, setLink] = useState<LinkState>('connecting');
+  const [error, setError] = useState<string | null>(null);
+  const onEventRef = useLatest(onEvent);
+
+  useEffect(() => {
+    let disposed = false;
+    let generation = 0;
+    let queue: LiveAction[] | null = [];
+    const controller = new AbortController();
+    const apply = (action: LiveAction) => (queue ? queue.push(action) : dispatch(action));
+
+    const load = async () => {
+      const mine = ++generation;
+      const pending: LiveAction[] = queue ?? [];
+      queue = pending;
+      try {
+        const items = await allOpenSessions(token, controller.signal);
+        if (disposed || mine !== generation) return;
+        dispatch({ type: 'snapshot', items });
+        setLoaded(true);
+        setError(null);
+      } catch (e) {
+        if (disposed || mine !== generation) return;
+        setError(`Could not load sessions: ${errorMessage(e)}`);
+      }
+      pending.forEach(dispatch);
+      queue = null;
+    };
+
+    const socket: Socket<SessionsServerEvents> = io('/sessions', { auth: { token } });
+    socket.on('connect', () => {
+      setLink('live');
+      void load();
+    });
+    socket.on('disconnect', () => setLink('reconnecting'));
+    socket.on('connect_error', () => {
+      setLink('offline');
+      if (generation === 0) void load(); // still show the list when the live stream can't connect
+    });
+    socket.on('session.opened', (session) => {
+      apply({ type: 'upsert', session });
+      onEventRef.current?.({ kind: 'opened', session });
+    });
+    socket.on('session.updated', (session) => {
+      apply({ type: 'upsert', session });
+      onEventRef.current?.({ kind: 'updated', session });
+    });
+    socket.on('session.ended', (entry) => {
+      apply({ type: 'remove', id: entry.id });
+      onEventRef.current?.({ kind: 'ended', session: entry });
+    });
+
+    return () => {
+      disposed = true;
+      controller.abort();
+      socket.close();
+    };
+  }, [token, onEventRef]);
+
+  const sessions = useMemo(() => [...byId.values()], [byId]);
+  const removeLocally = useCallback((id: string) => dispatch({ type: 'remove', id }), []);
+
+  return { sessions, loaded, link, error, removeLocally };
+}
+
+/** A ref that always holds the latest value, for callbacks used inside long-lived effects. */
+function useLatest<T>(value: T): { current: T } {
+  const [ref] = useState(() => ({ current: value }));
+  ref.current = value;
+  return ref;
+}

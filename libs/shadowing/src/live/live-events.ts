@@ -1,0 +1,49 @@
+import type { ControlLockState, ViewerMode } from '../control-lock';
+
+export interface ViewerInfo {
+  viewerId: string;
+  username: string;
+  mode: ViewerMode;
+  since: string;
+}
+
+export type AttachAck =
+  | {
+      ok: true;
+      kind: 'ssh';
+      sessionId: string;
+      cols: number;
+      rows: number;
+      /** the terminal as it is now; `output` events received before this ack come after it */
+      screen: string;
+      viewers: ViewerInfo[];
+      control: ControlLockState;
+      viewerId: string;
+    }
+  | { ok: false; error: string };
+
+export type ActionAck = { ok: true } | { ok: false; error: string };
+
+export const CONTROL_ACTIONS = ['take', 'handback', 'pause-user', 'resume-user'] as const;
+export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+
+/** viewer → server */
+export interface LiveClientEvents {
+  attach: (payload: { sessionId: string; mode: ViewerMode }, ack: (result: AttachAck) => void) => void;
+  input: (payload: { sessionId: string; data: string }, ack?: (result: ActionAck) => void) => void;
+  control: (payload: { sessionId: string; action: ControlAction; force?: boolean }, ack?: (result: ActionAck) => void) => void;
+  terminate: (payload: { sessionId: string; reason: string }, ack?: (result: ActionAck) => void) => void;
+  detach: (payload: { sessionId: string }, ack?: (result: ActionAck) => void) => void;
+}
+
+/** server → viewer */
+export interface LiveServerEvents {
+  output: (payload: { sessionId: string; data: string }) => void;
+  resize: (payload: { sessionId: string; cols: number; rows: number }) => void;
+  /** the viewer fell behind and skipped output: reset the terminal to this screen */
+  resync: (payload: { sessionId: string; cols: number; rows: number; screen: string }) => void;
+  viewers: (payload: { sessionId: string; viewers: ViewerInfo[] }) => void;
+  control: (payload: { sessionId: string; control: ControlLockState }) => void;
+  ended: (payload: { sessionId: string; reason: string }) => void;
+  error: (payload: { error: string }) => void;
+}
