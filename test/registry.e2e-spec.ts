@@ -169,7 +169,7 @@ describe.each(DATABASE_KINDS)('session registry on %s', (kind) => {
     await gw.http.post(`/api/sessions/${id}/terminate`).auth(terminator, { type: 'bearer' }).send({ reason: 'x' }).expect(404);
     await gw.http.post(`/api/sessions/${id}/terminate`).auth(auditor, { type: 'bearer' }).send({ reason: 'x' }).expect(403);
     const res = await gw.http.post(`/api/sessions/${id}/terminate`).auth(alice, { type: 'bearer' }).send({ reason: 'change window closed' }).expect(202);
-    expect(res.body).toMatchObject({ id, endReason: 'terminated', endedBy: 'alice' });
+    expect(res.body).toMatchObject({ id, endReason: 'terminated', endedBy: 'alice', endMessage: 'change window closed' });
   });
 
   it('serves health, metrics and OpenAPI docs', async () => {

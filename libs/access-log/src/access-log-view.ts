@@ -21,6 +21,7 @@ export function toAccessLogView(e: AccessLogEntryEntity): AccessLogView {
     durationSeconds: e.durationSeconds,
     endReason: e.endReason,
     endedBy: e.endedBy,
+    endMessage: e.endMessage,
     recordingUrl: e.recordingPath ? `/api/access-logs/${e.id}/recording` : null,
   };
 }

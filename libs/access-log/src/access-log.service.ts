@@ -56,6 +56,26 @@ export class AccessLogService {
     }
   }
 
+  /**
+   * Links a sealed recording to an entry. The entry is otherwise immutable; the link is written
+   * once (the recorder closes after the session has ended, whoever ended it).
+   */
+  async attachRecording(id: string, recordingPath: string, sha256: string): Promise<boolean> {
+    const result = await this.entries
+      .createQueryBuilder()
+      .update()
+      .set({ recordingPath, recordingSha256: sha256 })
+      .where('id = :id AND recording_path IS NULL', { id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The stored recording of an entry the caller may see. */
+  async recordingOf(id: string, ownerScope: string | null): Promise<{ path: string; sha256: string | null } | null> {
+    const entry = await this.entries.findOneBy(ownerScope === null ? { id } : { id, owner: ownerScope });
+    return entry?.recordingPath ? { path: entry.recordingPath, sha256: entry.recordingSha256 } : null;
+  }
+
   /** Retention: removes entries that ended before the cutoff; returns how many. */
   async purgeEndedBefore(cutoff: number): Promise<number> {
     const result = await this.entries.delete({ endDate: LessThan(cutoff) });

@@ -43,5 +43,7 @@ export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
   durationSeconds: number;
   endReason: EndReason;
   endedBy: string | null;
+  /** the reason a person gave when terminating */
+  endMessage: string | null;
   recordingUrl: string | null;
 }

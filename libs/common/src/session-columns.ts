@@ -39,6 +39,7 @@ export const ACCESS_LOG_COLUMNS: ColumnDefinition<AccessLogView>[] = [
   { id: 'duration', header: 'Duration', value: (e) => e.durationSeconds },
   { id: 'endReason', header: 'End reason', value: (e) => e.endReason },
   { id: 'endedBy', header: 'Ended by', value: (e) => e.endedBy },
+  { id: 'endMessage', header: 'End message', value: (e) => e.endMessage },
 ];
 
 export const DEFAULT_ACCESS_LOG_COLUMNS = ACCESS_LOG_COLUMNS.filter((c) => !['id', 'externalId'].includes(c.id)).map(

@@ -84,7 +84,11 @@ export class SessionsController {
 
   @Get('me/session-columns')
   async getColumns(@CurrentUser() user: UserPrincipal) {
-    return { columns: await this.columnsOf(user), available: SESSION_COLUMNS.map(({ id, header }) => ({ id, header })) };
+    return {
+      columns: await this.columnsOf(user),
+      defaults: DEFAULT_SESSION_COLUMNS,
+      available: SESSION_COLUMNS.map(({ id, header }) => ({ id, header })),
+    };
   }
 
   @Put('me/session-columns')

@@ -156,6 +156,7 @@ export class SessionsService {
         durationSeconds: Math.round((endDate - session.startDate) / 1000),
         endReason: request.reason,
         endedBy: request.endedBy ?? null,
+        endMessage: request.message?.slice(0, 500) ?? null,
         recordingPath: null,
         recordingSha256: null,
       });

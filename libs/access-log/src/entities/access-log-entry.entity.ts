@@ -16,6 +16,9 @@ export class AccessLogEntryEntity extends SessionAttributeColumns {
   @Column({ name: 'ended_by', type: 'varchar', length: 64, nullable: true })
   endedBy: string | null;
 
+  @Column({ name: 'end_message', type: 'varchar', length: 500, nullable: true })
+  endMessage: string | null;
+
   @Column({ name: 'recording_path', type: 'varchar', length: 512, nullable: true })
   recordingPath: string | null;
 

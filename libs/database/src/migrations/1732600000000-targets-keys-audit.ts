@@ -1,9 +1,9 @@
-import { MigrationInterface, QueryRunner, Table } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
 
 const text = (name: string, length: number, isNullable = false) => ({ name, type: 'varchar', length: String(length), isNullable });
 const epoch = (name: string) => ({ name, type: 'bigint' });
 
-/** SSH targets with encrypted credentials, users' SSH public keys, and the audit hash chain. */
+/** SSH targets with encrypted credentials, users' SSH public keys, the audit hash chain, end messages. */
 export class TargetsKeysAudit1732600000000 implements MigrationInterface {
   name = 'TargetsKeysAudit1732600000000';
 
@@ -17,6 +17,7 @@ export class TargetsKeysAudit1732600000000 implements MigrationInterface {
           text('host', 256),
           { name: 'port', type: 'integer' },
           text('account_name', 128),
+          text('owner', 64, true),
           { name: 'password_enc', type: 'text', isNullable: true },
           { name: 'private_key_enc', type: 'text', isNullable: true },
           text('host_key_sha256', 128, true),
@@ -65,10 +66,13 @@ export class TargetsKeysAudit1732600000000 implements MigrationInterface {
         columns: [{ name: 'id', type: 'integer', isPrimary: true }, { name: 'seq', type: 'bigint' }, text('hash', 64)],
       }),
     );
+    // The words a person gave for ending a session (the terminate reason shown to the user).
+    await q.addColumn('access_log', new TableColumn({ name: 'end_message', type: 'varchar', length: '500', isNullable: true }));
     await q.query(`INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropColumn('access_log', 'end_message');
     for (const table of ['audit_head', 'audit_events', 'user_ssh_keys', 'targets']) await q.dropTable(table);
   }
 }

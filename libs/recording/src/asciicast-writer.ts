@@ -1,0 +1,308 @@
+import { performance } from 'node:perf_hooks';
+import {
+  formatHeaderLine,
+  formatSize,
+  isPositiveInteger,
+  roundToMicroseconds,
+  type AsciicastEventCode,
+} from './asciicast-format';
+import { BoundedEventBuffer } from './bounded-event-buffer';
+import { EventBatchSerializer } from './event-batch-serializer';
+import { HashedAppendFile } from './hashed-append-file';
+import { RecordingFailedError } from './recording-failed-error';
+
+export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
+export const DEFAULT_FLUSH_THRESHOLD_BYTES = 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+
+export interface AsciicastWriterOptions {
+  cols: number;
+  rows: number;
+  /** Recording start, Unix epoch seconds; defaults to now. */
+  timestamp?: number;
+  title?: string;
+  env?: Record<string, string>;
+  /**
+   * Milliseconds from any origin, used only for differences. Defaults to the monotonic
+   * performance.now() so an NTP step mid-session cannot reorder or stretch events.
+   */
+  clock?: () => number;
+  /** How often queued events reach disk; this bounds what a crash can lose. */
+  flushIntervalMs?: number;
+  /** Flush early once this many bytes are queued, so bursts go out in ~1 MB writes. */
+  flushThresholdBytes?: number;
+  /** Ceiling on memory held for a slow disk; beyond it events are dropped behind a gap marker. */
+  maxBufferedBytes?: number;
+  /**
+   * fdatasync after each timed flush so a power loss, not only a process crash, loses at most one
+   * interval. Default true; turn off only where the file system already guarantees it.
+   */
+  syncToDisk?: boolean;
+  /**
+   * Told once when a disk write fails. The writer then stops recording (record calls become
+   * no-ops) and close() rejects with RecordingFailedError. Never called from a record call.
+   */
+  onError?: (error: RecordingFailedError) => void;
+}
+
+export interface AsciicastWriterSummary {
+  path: string;
+  /** Hex SHA-256 of every byte of the file, header included. */
+  sha256: string;
+  /** File size in bytes. */
+  bytes: number;
+  /** Seconds from open to close. */
+  durationSeconds: number;
+  /** Input/output bytes lost because the disk fell behind (0 on a healthy disk). */
+  droppedBytes: number;
+}
+
+export interface AsciicastWriterStats {
+  /** Bytes held in memory now (queued + being written). Never above maxBufferedBytes (+ one gap marker). */
+  bufferedBytes: number;
+  droppedBytes: number;
+  droppedEvents: number;
+  /** Bytes already handed to the OS. */
+  bytesWritten: number;
+}
+
+/**
+ * Records one terminal session as asciicast v2, incrementally.
+ *
+ * The record methods (output, input, resize, marker) are meant to be called from the SSH relay's
+ * data handlers: they only copy the chunk into memory, never touch the disk, never throw and
+ * return nothing to await. A timer writes queued events every flushIntervalMs (and sooner when the
+ * queue passes flushThresholdBytes), so a crash loses at most about one interval.
+ */
+export class AsciicastWriter {
+  // Decoding and JSON escaping happen at flush time, not in the record call; the serializer keeps
+  // one UTF-8 decoder per direction so characters split across chunks stay intact.
+  private readonly serializer = new EventBatchSerializer();
+  private readonly buffer: BoundedEventBuffer;
+  private readonly timer: NodeJS.Timeout;
+
+  private lastElapsedMs = 0;
+  private accepting = true;
+  private failure?: RecordingFailedError;
+  private activeFlush?: Promise<void>;
+  private activeTick?: Promise<void>;
+  private earlyFlushScheduled = false;
+  private unsyncedWrites = false;
+  private closing?: Promise<AsciicastWriterSummary>;
+
+  private constructor(
+    private readonly file: HashedAppendFile,
+    private readonly clock: () => number,
+    private readonly startMs: number,
+    private readonly flushThresholdBytes: number,
+    private readonly syncToDisk: boolean,
+    private readonly onError: ((error: RecordingFailedError) => void) | undefined,
+    maxBufferedBytes: number,
+    flushIntervalMs: number,
+  ) {
+    this.buffer = new BoundedEventBuffer(maxBufferedBytes);
+    this.timer = setInterval(() => this.tick(), flushIntervalMs);
+    // A forgotten writer must not keep the process alive; close() is what guarantees the data.
+    this.timer.unref();
+  }
+
+  /** Creates the file (refusing to overwrite one) and writes the header line before resolving. */
+  static async open(filePath: string, options: AsciicastWriterOptions): Promise<AsciicastWriter> {
+    const { cols, rows } = options;
+    if (!isPositiveInteger(cols) || !isPositiveInteger(rows)) {
+      throw new RangeError(`asciicast size must be positive integers, got ${cols}x${rows}`);
+    }
+    const flushIntervalMs = options.flushIntervalMs ?? DEFAULT_FLUSH_INTERVAL_MS;
+    const flushThresholdBytes = options.flushThresholdBytes ?? DEFAULT_FLUSH_THRESHOLD_BYTES;
+    const maxBufferedBytes = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    for (const [name, value] of Object.entries({ flushIntervalMs, flushThresholdBytes, maxBufferedBytes })) {
+      if (!isPositiveInteger(value)) throw new RangeError(`${name} must be a positive integer, got ${value}`);
+    }
+    const clock = options.clock ?? (() => performance.now());
+    const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
+
+    const file = await HashedAppendFile.create(filePath);
+    try {
+      const header = formatHeaderLine({
+        version: 2,
+        width: cols,
+        height: rows,
+        timestamp,
+        title: options.title,
+        env: options.env,
+      });
+      await file.append(Buffer.from(header, 'utf8'));
+    } catch (error) {
+      await file.close().catch(() => undefined);
+      throw error;
+    }
+    return new AsciicastWriter(
+      file,
+      clock,
+      clock(),
+      flushThresholdBytes,
+      options.syncToDisk ?? true,
+      options.onError,
+      maxBufferedBytes,
+      flushIntervalMs,
+    );
+  }
+
+  get path(): string {
+    return this.file.path;
+  }
+
+  /** Bytes the remote side sent to the user's terminal. */
+  output(data: Buffer | Uint8Array | string): void {
+    if (!this.accepting) return;
+    this.record('o', data);
+  }
+
+  /** Bytes the user typed (recorded as `i` events: the keystroke audit trail). */
+  input(data: Buffer | Uint8Array | string): void {
+    if (!this.accepting) return;
+    this.record('i', data);
+  }
+
+  /** Terminal size change; invalid sizes (zero, fractional) are ignored rather than thrown into the relay. */
+  resize(cols: number, rows: number): void {
+    if (!this.accepting || !isPositiveInteger(cols) || !isPositiveInteger(rows)) return;
+    const size = formatSize(cols, rows);
+    this.enqueue('r', size, size.length);
+  }
+
+  /** A labelled point in time (asciicast `m` event), e.g. "shadow joined". */
+  marker(label: string): void {
+    if (!this.accepting) return;
+    this.enqueue('m', label, label.length);
+  }
+
+  stats(): AsciicastWriterStats {
+    return {
+      bufferedBytes: this.buffer.bufferedBytes,
+      droppedBytes: this.buffer.droppedBytes,
+      droppedEvents: this.buffer.droppedEvents,
+      bytesWritten: this.file.bytesWritten,
+    };
+  }
+
+  /**
+   * Writes everything still queued, syncs and closes the file, and returns its hash for the
+   * access log. Safe to call more than once: every call gets the same result.
+   * Rejects with RecordingFailedError when a write failed during the session.
+   */
+  close(): Promise<AsciicastWriterSummary> {
+    this.closing ??= this.finish();
+    return this.closing;
+  }
+
+  /** The hot path: a clock read, a bounds check and one copy of the chunk. */
+  private record(code: 'o' | 'i', data: Buffer | Uint8Array | string): void {
+    // Strings join the same byte stream so they go through the same per-direction decoder.
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    if (bytes.length === 0) return;
+    this.enqueue(code, bytes, bytes.length);
+  }
+
+  private enqueue(code: AsciicastEventCode, data: Uint8Array | string, cost: number): void {
+    this.buffer.push(this.elapsedSeconds(), code, data, cost);
+    if (this.buffer.queuedBytes >= this.flushThresholdBytes) this.scheduleEarlyFlush();
+  }
+
+  /** Non-decreasing even if an injected clock steps backwards, as players require. */
+  private elapsedSeconds(): number {
+    const elapsed = this.clock() - this.startMs;
+    if (elapsed > this.lastElapsedMs) this.lastElapsedMs = elapsed;
+    return roundToMicroseconds(this.lastElapsedMs / 1000);
+  }
+
+  private scheduleEarlyFlush(): void {
+    if (this.earlyFlushScheduled) return;
+    this.earlyFlushScheduled = true;
+    // Deferred so the caller's data handler returns before any serialisation or I/O starts.
+    setImmediate(() => {
+      this.earlyFlushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private tick(): void {
+    if (this.activeTick) return; // a slow fsync must not pile up ticks
+    this.activeTick = this.flushAndSync().finally(() => {
+      this.activeTick = undefined;
+    });
+  }
+
+  private async flushAndSync(): Promise<void> {
+    await this.flush();
+    if (!this.syncToDisk || !this.unsyncedWrites || this.failure) return;
+    this.unsyncedWrites = false;
+    try {
+      await this.file.sync();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Single-flight: concurrent callers share one drain loop. Never rejects. */
+  private flush(): Promise<void> {
+    this.activeFlush ??= this.drain().finally(() => {
+      this.activeFlush = undefined;
+    });
+    return this.activeFlush;
+  }
+
+  private async drain(): Promise<void> {
+    while (!this.failure && this.buffer.hasQueued) {
+      const batch = this.buffer.take();
+      try {
+        await this.file.append(this.serializer.serialize(batch.events, batch.cost));
+        this.unsyncedWrites = true;
+      } catch (error) {
+        this.fail(error);
+      } finally {
+        this.buffer.settle(batch);
+      }
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (this.failure) return;
+    this.failure = new RecordingFailedError(this.file.path, error);
+    this.accepting = false;
+    this.buffer.discardQueued();
+    try {
+      this.onError?.(this.failure);
+    } catch {
+      // The callback is for reporting; its own failure must not break the timer.
+    }
+  }
+
+  private async finish(): Promise<AsciicastWriterSummary> {
+    this.accepting = false;
+    clearInterval(this.timer);
+    const closeTime = this.elapsedSeconds();
+    this.buffer.closeGap(closeTime);
+
+    await this.activeTick;
+    await this.flush();
+    // Incomplete multibyte sequences at the very end become U+FFFD rather than vanishing.
+    const tail = this.serializer.finish(closeTime);
+    if (tail.length > 0 && !this.failure) {
+      await this.file.append(tail).catch((error: unknown) => this.fail(error));
+      this.unsyncedWrites = true;
+    }
+    if (this.syncToDisk && this.unsyncedWrites && !this.failure) {
+      await this.file.sync().catch((error: unknown) => this.fail(error));
+    }
+    const { sha256, bytes } = await this.file.close();
+    if (this.failure) throw this.failure;
+    return {
+      path: this.file.path,
+      sha256,
+      bytes,
+      durationSeconds: closeTime,
+      droppedBytes: this.buffer.droppedBytes,
+    };
+  }
+}

@@ -1,0 +1,12 @@
+export { AsciicastWriter, DEFAULT_FLUSH_INTERVAL_MS, DEFAULT_FLUSH_THRESHOLD_BYTES, DEFAULT_MAX_BUFFERED_BYTES } from './asciicast-writer';
+export type { AsciicastWriterOptions, AsciicastWriterStats, AsciicastWriterSummary } from './asciicast-writer';
+export { iterateAsciicast, readAsciicast, DEFAULT_MAX_LINE_BYTES } from './asciicast-reader';
+export type { AsciicastEntry, AsciicastRecording, ReadAsciicastOptions } from './asciicast-reader';
+export type { AsciicastEvent, AsciicastEventCode, AsciicastHeader } from './asciicast-format';
+export { AsciicastFormatError } from './asciicast-format-error';
+export { RecordingFailedError } from './recording-failed-error';
+export { GAP_MARKER_PREFIX } from './bounded-event-buffer';
+export { sha256OfFile, verifyRecording } from './verify-recording';
+export { replayToScreen, MAX_REPLAY_COLS, MAX_REPLAY_ROWS } from './replay-to-screen';
+export type { ReplayOptions, ReplayedScreen } from './replay-to-screen';
+export { recordingFileName, resolveRecordingPath } from './recording-file-name';

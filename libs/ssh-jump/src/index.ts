@@ -1,0 +1,13 @@
+export * from './jump-ports';
+export { JumpServer, type JumpServerOptions, type JumpServerEvents } from './jump-server';
+export {
+  LiveSshSession,
+  type OutputListener,
+  type OutputStream,
+  type InputListener,
+  type ResizeListener,
+  type EndListener,
+} from './live-ssh-session';
+export { AuthRateLimiter, type AuthRateLimiterOptions, type RateLimitClock } from './auth-rate-limiter';
+export { parseLoginName, type LoginNameParse } from './login-name';
+export { sha256Fingerprint, normalizeFingerprint } from './host-key-fingerprint';

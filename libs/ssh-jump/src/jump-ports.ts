@@ -1,0 +1,104 @@
+/**
+ * The seams between the jump server and the gateway. The jump server owns the SSH protocol work;
+ * everything that needs the database, the auth service or the session registry is asked for
+ * through `JumpPorts`, which the gateway implements (tests implement it in memory).
+ */
+
+/** A Vigil user who authenticated to the jump server. Extra fields pass through untouched. */
+export interface JumpUser {
+  id: string;
+  username: string;
+  [extra: string]: unknown;
+}
+
+/** What a target allows beyond a plain shell/exec session. Everything defaults to refused. */
+export interface JumpTargetPolicy {
+  agentForwarding: boolean;
+  /** Local (-L), remote (-R) and unix-socket forwarding. */
+  portForwarding: boolean;
+  x11: boolean;
+  /** The sftp subsystem and legacy `scp -t/-f` execs. */
+  sftp: boolean;
+  /** Tell the user (one line on their terminal) when somebody starts/stops watching. */
+  announceWatching?: boolean;
+  /** Other subsystems (besides sftp) that may be relayed, e.g. `netconf`. Default: none. */
+  subsystems?: string[];
+}
+
+/** A machine the user may jump to, with the stored account the jump logs in with. */
+export interface JumpTarget {
+  name: string;
+  host: string;
+  port: number;
+  username: string;
+  password?: string;
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  /** Pinned host key, `SHA256:<base64>` as printed by ssh-keygen -l; null/undefined = not pinned yet. */
+  hostKeySha256?: string | null;
+  policy: JumpTargetPolicy;
+}
+
+export interface JumpPublicKey {
+  /** Key algorithm as the client offered it, e.g. `ssh-ed25519`. */
+  algo: string;
+  /** The SSH wire-format public key blob (what `ssh-keygen -y` prints, base64-decoded). */
+  data: Buffer;
+}
+
+/** `subsystem` only happens when the policy allows one (e.g. sftp); `command` is its name. */
+export type JumpSessionKind = 'shell' | 'exec' | 'subsystem';
+
+export interface JumpSessionStartInfo {
+  user: JumpUser;
+  target: JumpTarget;
+  clientIp: string;
+  clientPort: number;
+  /** 0 when the client asked for no PTY. */
+  cols: number;
+  rows: number;
+  /** Empty when the client asked for no PTY. */
+  term: string;
+  pty: boolean;
+  kind: JumpSessionKind;
+  command?: string;
+}
+
+export type JumpSessionEndReason = 'ended' | 'failed' | 'terminated';
+
+export interface JumpSessionEndInfo {
+  reason: JumpSessionEndReason;
+  exitCode?: number;
+  /** Signal name without the SIG prefix, e.g. `KILL`. */
+  signal?: string;
+  /** Human-readable detail for 'failed'/'terminated'. */
+  message?: string;
+}
+
+export interface JumpPorts {
+  /** Checks a Vigil password. Return null for a wrong password or unknown user. */
+  authenticatePassword(username: string, password: string, clientIp: string): Promise<JumpUser | null>;
+  /**
+   * Says whether `key` is registered for `username`. The jump server verifies the signature
+   * itself; this is only the registration lookup (it is also asked for the unsigned probe).
+   */
+  authenticatePublicKey(username: string, key: JumpPublicKey, clientIp: string): Promise<JumpUser | null>;
+  /** The target `targetName` as `user` may use it, or null if unknown or not allowed. */
+  resolveTarget(user: JumpUser, targetName: string): Promise<JumpTarget | null>;
+  /** Trust on first use: records the fingerprint seen on the first connection to a target. */
+  pinHostKey(targetName: string, sha256Fingerprint: string): Promise<void>;
+  /**
+   * A shell/exec started. No user data flows until this resolves, so taps attached from the
+   * JumpServer 'session' event see every byte. Rejecting refuses the session.
+   */
+  sessionStarted(info: JumpSessionStartInfo): Promise<{ sessionId: string }>;
+  /** Called exactly once per started session. */
+  sessionEnded(sessionId: string, info: JumpSessionEndInfo): Promise<void>;
+}
+
+/** Optional logger; never receives secrets. Matches Nest's LoggerService shape loosely. */
+export interface JumpLogger {
+  log(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
