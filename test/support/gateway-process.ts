@@ -19,7 +19,7 @@ export class GatewayProcess {
       throw new Error('dist/ is missing: `npm run build` first (npm test does it in pretest)');
     }
     const child = spawn(process.execPath, [START], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      env: { PATH: process.env.PATH ?? '', PORT: '0', JUMP_SSH_PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -10,6 +10,7 @@ export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' }
 export interface TestGateway {
   app: INestApplication;
   url: string;
+  jumpPort: number;
   db: TestDatabase;
   http: ReturnType<typeof request>;
   adminToken: string;
@@ -21,6 +22,7 @@ export async function startTestGateway(kind: DatabaseKind, env: Record<string, s
   const db = await createTestDatabase(kind);
   const config = loadConfig({
     PORT: '0',
+    JUMP_SSH_PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
     VIGIL_ADMIN_USER: ADMIN.username,
@@ -34,6 +36,7 @@ export async function startTestGateway(kind: DatabaseKind, env: Record<string, s
   return {
     app: gateway.app,
     url: gateway.url,
+    jumpPort: gateway.jumpPort,
     db,
     http,
     adminToken,

@@ -8,6 +8,8 @@ import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
 import { ObservabilityModule } from '@vigil/observability';
 import { SessionsModule } from '@vigil/sessions';
+import { LiveModule } from '@vigil/shadowing';
+import { JumpModule } from '@vigil/ssh-jump';
 import { TargetsModule } from '@vigil/targets';
 
 /** The gateway composes the feature libs; it holds no feature code of its own. */
@@ -27,6 +29,8 @@ export class AppModule {
         ObservabilityModule,
         TargetsModule,
         AuditModule,
+        LiveModule,
+        JumpModule,
       ],
     };
   }

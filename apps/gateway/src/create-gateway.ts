@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { UsersService } from '@vigil/auth';
+import { JumpService } from '@vigil/ssh-jump';
 import { VigilConfig } from '@vigil/config';
 import { AppModule } from './app.module';
 import { HttpExceptionFilter } from './http-exception.filter';
@@ -15,6 +16,7 @@ export interface RunningGateway {
   app: INestApplication;
   url: string;
   port: number;
+  jumpPort: number;
   /** set only when the bootstrap admin was just created with a generated password */
   generatedAdminPassword: string | null;
 }
@@ -49,7 +51,7 @@ export async function startGateway(config: VigilConfig): Promise<RunningGateway>
   const address = app.getHttpServer().address() as { port: number };
   const admin = await app.get(UsersService).bootstrapAdmin();
   const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, port: address.port, generatedAdminPassword: admin?.generatedPassword ?? null };
+  return { app, url, port: address.port, jumpPort: app.get(JumpService).port, generatedAdminPassword: admin?.generatedPassword ?? null };
 }
 
 function levelsFrom(level: VigilConfig['logLevel']) {

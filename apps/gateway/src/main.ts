@@ -16,6 +16,7 @@ async function main(): Promise<void> {
   const gateway = await startGateway(config);
   // Always printed, whatever LOG_LEVEL: scripts and operators read the port from this line.
   process.stdout.write(`listening on ${gateway.url}\n`);
+  process.stdout.write(`ssh jump listening on ${gateway.jumpPort}\n`);
   if (gateway.generatedAdminPassword) {
     // Printed once, to the terminal only: the structured log never carries a secret.
     process.stdout.write(

@@ -88,7 +88,8 @@ export class AccessLogService {
     if (filter.owner !== undefined) qb.andWhere('e.owner = :owner', { owner: filter.owner });
     if (filter.user !== undefined) qb.andWhere('e.user = :user', { user: filter.user });
     if (filter.type !== undefined) qb.andWhere('e.type = :type', { type: filter.type });
-    if (filter.target !== undefined) qb.andWhere('e.client = :target', { target: filter.target });
+    // Agents report the server reached as `client`; jump sessions name their target as service provider.
+    if (filter.target !== undefined) qb.andWhere('(e.client = :target OR e.serviceProvider = :target)', { target: filter.target });
     if (filter.sessionId !== undefined) qb.andWhere('e.id = :sessionId', { sessionId: filter.sessionId });
     if (filter.from !== undefined) qb.andWhere('e.endDate >= :from', { from: filter.from });
     if (filter.to !== undefined) qb.andWhere('e.startDate <= :to', { to: filter.to });

@@ -29,6 +29,16 @@ export class AgentsService {
     return { id: agent.id, name: agent.name, kind: agent.kind, token };
   }
 
+  /**
+   * An agent identity for Vigil's own components (the embedded jump server): created once with a
+   * token nobody ever sees, so it can only act in-process.
+   */
+  async ensureInternal(name: string, kind: 'jump-server'): Promise<string> {
+    const existing = await this.agents.findOneBy({ name, kind });
+    if (existing) return existing.id;
+    return (await this.create({ name, kind })).id;
+  }
+
   findActiveByTokenHash(tokenHash: string): Promise<AgentEntity | null> {
     return this.agents.findOneBy({ tokenHash }).then((a) => (a && a.revokedAt === null ? a : null));
   }

@@ -4,6 +4,8 @@ it('exposes the public API through the @vigil/shadowing alias', () => {
   expect(Object.keys(shadowing).sort()).toEqual(
     [
       'ControlLock',
+      'LiveHub',
+      'LiveModule',
       'MAX_MIRROR_COLS',
       'MAX_MIRROR_ROWS',
       'OutputCoalescer',

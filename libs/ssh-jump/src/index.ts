@@ -11,3 +11,6 @@ export {
 export { AuthRateLimiter, type AuthRateLimiterOptions, type RateLimitClock } from './auth-rate-limiter';
 export { parseLoginName, type LoginNameParse } from './login-name';
 export { sha256Fingerprint, normalizeFingerprint } from './host-key-fingerprint';
+export { JumpModule } from './nest/jump.module';
+export { JumpService } from './nest/jump.service';
+export { JumpRecordings } from './nest/jump-recordings';

@@ -15,6 +15,7 @@ export interface PublicTarget {
   host: string;
   port: number;
   accountName: string;
+  owner: string | null;
   authentication: 'password' | 'privateKey';
   hostKeySha256: string | null;
   policy: TargetPolicy;
@@ -47,6 +48,7 @@ export class TargetsService {
       host: input.host,
       port: input.port,
       accountName: input.accountName,
+      owner: input.owner ?? null,
       passwordEnc: input.password ? this.cipher.encrypt(input.password, input.name) : null,
       privateKeyEnc: input.privateKey ? this.cipher.encrypt(input.privateKey, input.name) : null,
       hostKeySha256: null,
@@ -84,6 +86,7 @@ function toPublic(t: TargetEntity): PublicTarget {
     host: t.host,
     port: t.port,
     accountName: t.accountName,
+    owner: t.owner,
     authentication: t.privateKeyEnc ? 'privateKey' : 'password',
     hostKeySha256: t.hostKeySha256,
     policy: { ...DEFAULT_TARGET_POLICY, ...(JSON.parse(t.policy) as Partial<TargetPolicy>) },

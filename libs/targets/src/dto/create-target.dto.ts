@@ -33,6 +33,11 @@ export class CreateTargetDto {
   @Matches(/^[^\s:@]+$/, { message: 'accountName must not contain spaces, ":" or "@"' })
   accountName: string;
 
+  @ApiPropertyOptional({ description: "Vigil user who owns this target's sessions; default: the connecting user" })
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9._-]{1,64}$/, { message: 'owner must be a Vigil username' })
+  owner?: string;
+
   @ApiPropertyOptional({ description: 'stored encrypted, never returned' })
   @IsOptional()
   @IsString()

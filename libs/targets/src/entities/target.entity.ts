@@ -18,6 +18,10 @@ export class TargetEntity {
   @Column({ name: 'account_name', type: 'varchar', length: 128 })
   accountName: string;
 
+  /** Vigil user who owns this target's sessions (sees them on the sessions page); null = the connecting user */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  owner: string | null;
+
   /** AES-256-GCM, see CredentialCipher */
   @Column({ name: 'password_enc', type: 'text', nullable: true })
   passwordEnc: string | null;

@@ -1,0 +1,98 @@
+import * as os from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { AgentsService, AuthService, SshKeysService, UsersService, toPrincipal } from '@vigil/auth';
+import { SessionsService } from '@vigil/sessions';
+import { TargetsService } from '@vigil/targets';
+import type { JumpPorts, JumpPublicKey, JumpSessionEndInfo, JumpSessionStartInfo, JumpTarget, JumpUser } from '../jump-ports';
+import { JumpRecordings } from './jump-recordings';
+
+const JUMP_AGENT_NAME = 'embedded-jump';
+
+/**
+ * The jump server's view of Vigil: users and keys from auth, targets with decrypted credentials,
+ * sessions registered in the registry under the jump's own agent identity, recorded as they run.
+ */
+@Injectable()
+export class JumpPortsAdapter implements JumpPorts {
+  private agentId?: Promise<string>;
+  private readonly jumpHost = os.hostname();
+  /** session id → the owner it was registered with, while it runs */
+  private readonly owners = new Map<string, string>();
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly users: UsersService,
+    private readonly sshKeys: SshKeysService,
+    private readonly agents: AgentsService,
+    private readonly targets: TargetsService,
+    private readonly sessions: SessionsService,
+    private readonly recordings: JumpRecordings,
+  ) {}
+
+  async authenticatePassword(username: string, password: string): Promise<JumpUser | null> {
+    const user = await this.auth.verifyCredentials(username, password);
+    return user ? { id: user.id, username: user.username } : null;
+  }
+
+  async authenticatePublicKey(username: string, key: JumpPublicKey): Promise<JumpUser | null> {
+    const user = await this.users.findByUsername(username);
+    if (!user || !(await this.sshKeys.isRegistered(user.id, key.data))) return null;
+    const { id } = toPrincipal(user);
+    return { id, username: user.username };
+  }
+
+  async resolveTarget(_user: JumpUser, targetName: string): Promise<JumpTarget | null> {
+    const target = await this.targets.findWithCredentials(targetName);
+    if (!target) return null;
+    return {
+      name: target.name,
+      host: target.host,
+      port: target.port,
+      username: target.accountName,
+      password: target.password,
+      privateKey: target.privateKey,
+      hostKeySha256: target.hostKeySha256,
+      policy: target.policy,
+    };
+  }
+
+  pinHostKey(targetName: string, sha256Fingerprint: string): Promise<void> {
+    return this.targets.pinHostKey(targetName, sha256Fingerprint);
+  }
+
+  /** Registers a PAM_SSH session and opens its recording before any byte flows. */
+  async sessionStarted(info: JumpSessionStartInfo): Promise<{ sessionId: string }> {
+    const target = await this.targets.findWithCredentials(info.target.name);
+    const { session } = await this.sessions.open(await this.jumpAgentId(), {
+      externalId: randomUUID(),
+      type: 'PAM_SSH',
+      user: info.user.username,
+      device: info.clientIp,
+      client: this.jumpHost,
+      port: info.target.port,
+      serviceUrl: `ssh://${info.target.username}@${info.target.host}:${info.target.port}`,
+      accountName: info.target.username,
+      serviceProvider: info.target.name,
+      owner: target?.owner ?? info.user.username,
+    });
+    await this.recordings.open(session.id, info);
+    this.owners.set(session.id, session.owner);
+    return { sessionId: session.id };
+  }
+
+  ownerOf(sessionId: string): string | undefined {
+    return this.owners.get(sessionId);
+  }
+
+  async sessionEnded(sessionId: string, info: JumpSessionEndInfo): Promise<void> {
+    this.owners.delete(sessionId);
+    await this.sessions.end(sessionId, { reason: info.reason, agentId: await this.jumpAgentId(), message: info.message });
+    await this.recordings.seal(sessionId);
+  }
+
+  private jumpAgentId(): Promise<string> {
+    this.agentId ??= this.agents.ensureInternal(JUMP_AGENT_NAME, 'jump-server');
+    return this.agentId;
+  }
+}

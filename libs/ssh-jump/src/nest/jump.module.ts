@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AccessLogModule } from '@vigil/access-log';
+import { AuthModule } from '@vigil/auth';
+import { SessionsModule } from '@vigil/sessions';
+import { LiveModule } from '@vigil/shadowing';
+import { TargetsModule } from '@vigil/targets';
+import { JumpPortsAdapter } from './jump-ports.adapter';
+import { JumpRecordings } from './jump-recordings';
+import { JumpService } from './jump.service';
+import { RecordingsController } from './recordings.controller';
+
+/** The embedded SSH jump server, wired to auth, targets, the registry, recordings and live shadowing. */
+@Module({
+  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule],
+  controllers: [RecordingsController],
+  providers: [JumpPortsAdapter, JumpRecordings, JumpService],
+  exports: [JumpService, JumpRecordings],
+})
+export class JumpModule {}

@@ -1,0 +1,292 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Socket } from 'socket.io-client';
+import { replayToScreen } from '@vigil/recording';
+import { DATABASE_KINDS } from './support/databases';
+import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd, writeAskpass } from './support/sshd';
+import { InteractiveProcess, screenOf } from './support/terminal';
+import { TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
+
+interface Entry {
+  id: string;
+  type: string;
+  user: string;
+  client: string;
+  serviceProvider: string;
+  endReason: string;
+  endedBy: string | null;
+  endMessage: string | null;
+  recordingUrl: string | null;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (ok(value) || Date.now() > deadline) return value;
+    await sleep(50);
+  }
+}
+
+/** Waits until a process has printed nothing new for `quietMs`. */
+async function quiet(process: InteractiveProcess, quietMs = 250): Promise<void> {
+  let last = -1;
+  while (process.output.length !== last) {
+    last = process.output.length;
+    await sleep(quietMs);
+  }
+}
+
+function findFile(dir: string, name: string): string | null {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      const found = findFile(full, name);
+      if (found) return found;
+    } else if (entry.name === name) return full;
+  }
+  return null;
+}
+
+/**
+ * The whole path with real OpenSSH: `ssh alice+box@jump` → Vigil's jump (embedded in the
+ * gateway) → a real sshd; registry, recording, and viewers over socket.io `/live`.
+ */
+describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
+  let dir: string;
+  let sshd: SshdHandle;
+  let aliceKey: KeyPair;
+  let targetKey: KeyPair;
+  let gw: TestGateway;
+  const tokens: Record<string, string> = {};
+  const sockets: Socket[] = [];
+  const processes: InteractiveProcess[] = [];
+
+  const sshArgs = (login: string, ...rest: string[]) => [...sshClientOptions(aliceKey.privatePath), '-p', String(gw.jumpPort), `${login}@127.0.0.1`, ...rest];
+  const viewer = async (who: string) => {
+    const socket = await connectSocket(gw.url, '/live', tokens[who]);
+    sockets.push(socket);
+    return socket;
+  };
+  const entryOf = (id: string) => gw.http.get(`/api/access-logs/${id}`).auth(gw.adminToken, { type: 'bearer' }).then((r) => r.body as Entry);
+
+  beforeAll(async () => {
+    dir = makeTempDir('vigil-ssh-e2e');
+    aliceKey = makeKeyPair(dir, 'alice');
+    targetKey = makeKeyPair(dir, 'target');
+    sshd = await startSshd({ authorizedKeys: [targetKey.publicLine] });
+    gw = await startTestGateway(kind);
+    tokens.admin = gw.adminToken;
+    tokens.alice = await createUser(gw, 'alice');
+    tokens.bob = await createUser(gw, 'bob', ['auditor'], ['shadow']);
+    tokens.carol = await createUser(gw, 'carol', ['owner'], ['shadow', 'interact']);
+    tokens.dave = await createUser(gw, 'dave', ['auditor'], ['shadow', 'interact']);
+    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
+    await gw.http
+      .post('/api/targets')
+      .auth(gw.adminToken, { type: 'bearer' })
+      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
+      .expect(201);
+  });
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    processes.forEach((p) => p.kill());
+    await gw.close();
+    await sshd.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs a command through the jump: output, exit code, registry entry, pinned host key', async () => {
+    const result = await run('ssh', sshArgs('alice+box', 'echo hello-from-target; exit 3'));
+    expect(result.stdout).toBe('hello-from-target\n');
+    expect(result.code).toBe(3);
+
+    const targets = await gw.http.get('/api/targets').auth(gw.adminToken, { type: 'bearer' }).expect(200);
+    expect(targets.body[0].hostKeySha256).toBe(sshd.hostKey.fingerprint);
+    const log = await eventually(
+      () => gw.http.get('/api/access-logs?target=box').auth(tokens.alice, { type: 'bearer' }).then((r) => r.body.items as Entry[]),
+      (items) => items.length === 1 && items[0].recordingUrl !== null,
+    );
+    expect(log[0]).toMatchObject({ type: 'PAM_SSH', user: 'alice', serviceProvider: 'box', endReason: 'ended' });
+  });
+
+  it('refuses scp and sftp by default, with the reason', async () => {
+    const file = path.join(dir, 'payload.txt');
+    fs.writeFileSync(file, 'data');
+    const scp = await run('scp', [...sshClientOptions(aliceKey.privatePath), '-P', String(gw.jumpPort), file, 'alice+box@127.0.0.1:/tmp/vigil-scp-test']);
+    expect(scp.code).not.toBe(0);
+    expect(scp.stderr).toContain('Vigil: SFTP/SCP is disabled for target "box" by policy.');
+    const sftp = await run('sftp', [...sshClientOptions(aliceKey.privatePath), '-P', String(gw.jumpPort), 'alice+box@127.0.0.1'], { input: 'ls\n' });
+    expect(sftp.code).not.toBe(0);
+    expect(sftp.stderr).toContain('SFTP/SCP is disabled');
+  });
+
+  it('refuses bad logins with a reason: malformed name, unknown target, wrong password (rate-limited)', async () => {
+    const malformed = await run('ssh', sshArgs('alicebox', 'true'));
+    expect(malformed.code).toBe(255);
+    expect(malformed.stderr).toContain('Vigil: invalid login name');
+    const unknown = await run('ssh', sshArgs('alice+nowhere', 'true'));
+    expect(unknown.code).toBe(255);
+    expect(unknown.stderr).toContain('Vigil: unknown target "nowhere"');
+
+    const askpass = writeAskpass(dir, 'wrong-password', 'not-the-password');
+    const passwordArgs = [...sshClientOptions(), '-o', 'PreferredAuthentications=password', '-o', 'NumberOfPasswordPrompts=1', '-p', String(gw.jumpPort), 'carol+box@127.0.0.1', 'true'];
+    const env = { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' };
+    let last = await run('ssh', passwordArgs, { env });
+    for (let i = 0; i < 6 && !last.stderr.includes('too many failed password attempts'); i++) last = await run('ssh', passwordArgs, { env });
+    expect(last.code).toBe(255);
+    expect(last.stderr).toContain('Vigil: too many failed password attempts');
+  });
+
+  it('a viewer joining mid-session gets the exact screen; view cannot type; interact types with control; lock hand-off; terminate', async () => {
+    const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshArgs('alice+box')]);
+    processes.push(user);
+    user.write('export PS1="$ "; echo READY-$((1+1))\n');
+    await user.waitFor('READY-2');
+    user.write("printf '\\033[2J\\033[H\\033[5;10Hmarker-A\\033[12;3Hline-B'; sleep 0.2; echo; echo DRAWN-$((2+2))\n");
+    await user.waitFor('DRAWN-4');
+    await quiet(user);
+
+    const sessions = await gw.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+    expect(sessions.body.items).toHaveLength(1);
+    const sessionId: string = sessions.body.items[0].id;
+
+    // Not visible or not allowed: no leak of existence, clear refusals.
+    const carol = await viewer('carol');
+    await expect(carol.emitWithAck('attach', { sessionId, mode: 'view' })).resolves.toEqual({ ok: false, error: 'session not found' });
+    const bob = await viewer('bob');
+    await expect(bob.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: false, error: /interact privilege/ });
+    await expect(bob.emitWithAck('attach', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', mode: 'view' })).resolves.toEqual({ ok: false, error: 'session not found' });
+
+    // The admin watches: the screen in the ack is the user's screen.
+    const admin = await viewer('admin');
+    const adminOutput: string[] = [];
+    admin.on('output', (p: { data: string }) => adminOutput.push(p.data));
+    // The user's screen at the moment of joining (the session is quiet; the join notice comes after).
+    const userScreenAtJoin = user.stdout;
+    const ack = await admin.emitWithAck('attach', { sessionId, mode: 'view' });
+    expect(ack).toMatchObject({ ok: true, kind: 'ssh', sessionId });
+    const expected = await screenOf(userScreenAtJoin, ack.cols, ack.rows);
+    const received = await screenOf(ack.screen, ack.cols, ack.rows);
+    expect(received.lines).toEqual(expected.lines);
+    expect(ack.screen).toBe(expected.screen);
+    expect(received.lines[4]).toBe(`${' '.repeat(9)}marker-A`);
+    expect(received.lines[11]).toBe('  line-B');
+    await user.waitFor('[Vigil] admin started watching this session (view)');
+    // ...and the viewer sees that notice too, as live output after its screen
+    await eventually(async () => adminOutput.join(''), (text) => text.includes('admin started watching'));
+    expect(adminOutput.join('')).toContain('[Vigil] admin started watching this session (view)');
+
+    await expect(admin.emitWithAck('input', { sessionId, data: 'echo nope\n' })).resolves.toEqual({ ok: false, error: 'input refused: attached in view mode' });
+
+    // Interact: take control, type, see it run on the target and reach viewers.
+    const reattached = await admin.emitWithAck('attach', { sessionId, mode: 'interact' });
+    expect(reattached.ok).toBe(true);
+    await expect(admin.emitWithAck('input', { sessionId, data: 'echo x\n' })).resolves.toEqual({ ok: false, error: 'input refused: take control first' });
+    await expect(admin.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: true });
+    await expect(admin.emitWithAck('input', { sessionId, data: 'echo typed-$((40+2))\n' })).resolves.toEqual({ ok: true });
+    await user.waitFor('typed-42');
+    await eventually(async () => adminOutput.join(''), (text) => text.includes('typed-42'));
+
+    // One interactor at a time: dave waits for the hand-back.
+    const dave = await viewer('dave');
+    const viewersSeen = nextEvent<{ viewers: { username: string }[] }>(admin, 'viewers', (p) => p.viewers.some((v) => v.username === 'dave'));
+    await expect(dave.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: true });
+    await expect(dave.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: false, error: 'control is held by another viewer' });
+    await expect(dave.emitWithAck('control', { sessionId, action: 'pause-user' })).resolves.toMatchObject({ ok: false, error: /only admins/ });
+    await expect(admin.emitWithAck('control', { sessionId, action: 'handback' })).resolves.toEqual({ ok: true });
+    await expect(dave.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: true });
+    await expect(dave.emitWithAck('input', { sessionId, data: 'echo dave-$((3*3))\n' })).resolves.toEqual({ ok: true });
+    await user.waitFor('dave-9');
+    await expect(admin.emitWithAck('input', { sessionId, data: 'echo x\n' })).resolves.toEqual({ ok: false, error: 'input refused: take control first' });
+    // bob's refused attaches do not make him a viewer
+    expect((await viewersSeen).viewers.map((v) => v.username).sort()).toEqual(['admin', 'dave']);
+  });
+
+  it('garbage socket payloads get clear errors', async () => {
+    const socket = await viewer('admin');
+    await expect(socket.emitWithAck('attach', 'nonsense')).resolves.toEqual({ ok: false, error: 'payload must be an object' });
+    await expect(socket.emitWithAck('attach', { sessionId: 'x', mode: 'view' })).resolves.toEqual({ ok: false, error: 'sessionId must be a UUID' });
+    await expect(socket.emitWithAck('attach', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', mode: 'watch' })).resolves.toEqual({
+      ok: false,
+      error: 'mode must be "view" or "interact"',
+    });
+    await expect(socket.emitWithAck('attach', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', mode: 'view', x: 1 })).resolves.toEqual({
+      ok: false,
+      error: 'unknown field(s): x',
+    });
+    await expect(socket.emitWithAck('input', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', data: 'ls\n' })).resolves.toEqual({
+      ok: false,
+      error: 'not attached to this session',
+    });
+    await expect(socket.emitWithAck('control', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', action: 'steal' })).resolves.toMatchObject({
+      ok: false,
+      error: /action must be one of/,
+    });
+    await expect(connectSocket(gw.url, '/live', 'vgu_forged')).rejects.toThrow(/unauthorized/);
+  });
+
+  it('terminate from /live closes the user within 1 s with the reason; the recording replays to the same screen and detects tampering', async () => {
+    const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshArgs('alice+box')]);
+    processes.push(user);
+    user.write('export PS1="$ "; echo READY-$((5+5))\n');
+    await user.waitFor('READY-10');
+    user.write("printf '\\033[2J\\033[3;4Hfinal-screen'; echo\n");
+    await user.waitFor('final-screen');
+    await quiet(user);
+    const sessions = await gw.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+    const sessionId: string = sessions.body.items[0].id;
+
+    const admin = await viewer('admin');
+    expect((await admin.emitWithAck('attach', { sessionId, mode: 'view' })).ok).toBe(true);
+    const ended = nextEvent<{ sessionId: string; reason: string }>(admin, 'ended');
+    const requested = Date.now();
+    await expect(admin.emitWithAck('terminate', { sessionId, reason: 'Policy violation: unapproved change' })).resolves.toEqual({ ok: true });
+    const exit = await user.exited;
+    expect(exit.at - requested).toBeLessThan(1000);
+    expect(user.text).toContain('Policy violation: unapproved change');
+    await expect(ended).resolves.toMatchObject({ sessionId, reason: 'terminated' });
+
+    const entry = await eventually(() => entryOf(sessionId), (e) => e.recordingUrl !== null);
+    expect(entry).toMatchObject({ endReason: 'terminated', endedBy: 'admin', endMessage: 'Policy violation: unapproved change' });
+
+    const cast = await gw.http.get(entry.recordingUrl!).auth(tokens.alice, { type: 'bearer' }).buffer(true).parse((res, done) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => done(null, Buffer.concat(chunks)));
+    });
+    expect(cast.headers['content-type']).toMatch(/application\/x-asciicast/);
+    const castFile = path.join(dir, `${sessionId}.cast`);
+    fs.writeFileSync(castFile, cast.body as Buffer);
+    const replayed = await replayToScreen(castFile);
+    const seen = await screenOf(user.stdout, replayed.cols, replayed.rows);
+    expect(replayed.screen).toBe(seen.screen);
+    expect(seen.lines[2]).toBe('   final-screen');
+
+    const verified = await gw.http.get(`${entry.recordingUrl}/verify`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
+    expect(verified.body.ok).toBe(true);
+    const stored = findFile(path.join(gw.db.env.VIGIL_DATA_DIR, 'recordings'), `${sessionId}.cast`)!;
+    fs.appendFileSync(stored, '[0.5, "o", "forged"]\n');
+    const tampered = await gw.http.get(`${entry.recordingUrl}/verify`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
+    expect(tampered.body.ok).toBe(false);
+    await gw.http.get(entry.recordingUrl!).auth(tokens.carol, { type: 'bearer' }).expect(404);
+
+    const audit = await gw.http.get(`/api/audit?sessionId=${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
+    expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['session.start', 'viewer.join', 'session.terminate']));
+  });
+
+  it('lets a user log in with a password too', async () => {
+    const password = 'alice-password';
+    const askpass = writeAskpass(dir, 'alice-password', password);
+    const result = await run(
+      'ssh',
+      [...sshClientOptions(), '-o', 'PreferredAuthentications=password', '-p', String(gw.jumpPort), 'alice+box@127.0.0.1', 'echo via-password'],
+      { env: { SSH_ASKPASS: askpass, SSH_ASKPASS_REQUIRE: 'force', DISPLAY: ':0' } },
+    );
+    expect(result.stdout).toBe('via-password\n');
+    expect(await login(gw.http, 'alice', password)).toMatch(/^vgu_/);
+  });
+});
