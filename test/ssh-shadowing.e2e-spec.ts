@@ -162,6 +162,9 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     await expect(bob.emitWithAck('attach', { sessionId: '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f', mode: 'view' })).resolves.toEqual({ ok: false, error: 'session not found' });
 
     // The admin watches: the screen in the ack is the user's screen.
+    const ownerPage = await connectSocket(gw.url, '/sessions', tokens.alice);
+    sockets.push(ownerPage);
+    const watchedEvent = nextEvent<{ sessionId: string; viewers: { username: string }[] }>(ownerPage, 'session.viewers', (p) => p.sessionId === sessionId);
     const admin = await viewer('admin');
     const adminOutput: string[] = [];
     admin.on('output', (p: { data: string }) => adminOutput.push(p.data));
@@ -179,6 +182,9 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     // ...and the viewer sees that notice too, as live output after its screen
     await eventually(async () => adminOutput.join(''), (text) => text.includes('admin started watching'));
     expect(adminOutput.join('')).toContain('[Vigil] admin started watching this session (view)');
+
+    // the sessions page of the session's owner learns who is watching
+    expect((await watchedEvent).viewers).toEqual([{ username: 'admin', mode: 'view' }]);
 
     await expect(admin.emitWithAck('input', { sessionId, data: 'echo nope\n' })).resolves.toEqual({ ok: false, error: 'input refused: attached in view mode' });
 

@@ -8,6 +8,7 @@ export const SessionEvents = {
   opened: 'session.opened',
   updated: 'session.updated',
   ended: 'session.ended',
+  viewers: 'session.viewers',
 } as const;
 
 export interface SessionOpenedEvent {
@@ -20,4 +21,11 @@ export interface SessionEndedEvent {
   entry: AccessLogView;
   /** a person's words for the end, e.g. the terminate reason shown to the user */
   message?: string;
+}
+
+/** Who is watching a live session right now (usernames), for the sessions page. */
+export interface SessionViewersEvent {
+  sessionId: string;
+  owner: string;
+  viewers: { username: string; mode: 'view' | 'interact' }[];
 }

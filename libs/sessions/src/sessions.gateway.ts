@@ -9,6 +9,7 @@ import {
   SessionOpenedEvent,
   SessionUpdatedEvent,
   SessionView,
+  SessionViewersEvent,
 } from '@vigil/common';
 import { AuthService, UserPrincipal, seesAllSessions, socketAuthMiddleware } from '@vigil/auth';
 
@@ -17,6 +18,7 @@ export interface SessionsServerEvents {
   'session.opened': (session: SessionView) => void;
   'session.updated': (session: SessionView) => void;
   'session.ended': (entry: AccessLogView) => void;
+  'session.viewers': (payload: Omit<SessionViewersEvent, 'owner'>) => void;
 }
 type SessionsNamespace = Namespace<Record<string, never>, SessionsServerEvents>;
 type SessionsSocket = Socket<Record<string, never>, SessionsServerEvents, Record<string, never>, { user: UserPrincipal }>;
@@ -57,6 +59,11 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection {
   @OnEvent(SessionEvents.ended)
   onEnded({ entry }: SessionEndedEvent): void {
     this.audience(entry.owner).emit('session.ended', entry);
+  }
+
+  @OnEvent(SessionEvents.viewers)
+  onViewers({ sessionId, owner, viewers }: SessionViewersEvent): void {
+    this.audience(owner).emit('session.viewers', { sessionId, viewers });
   }
 
   private audience(owner: string) {

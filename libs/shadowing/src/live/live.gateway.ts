@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   ConnectedSocket,
   MessageBody,
@@ -10,6 +11,7 @@ import {
 } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
 import { AuditAction, AuditService } from '@vigil/audit';
+import { SessionEvents, SessionViewersEvent } from '@vigil/common';
 import { AuthService, UserPrincipal, socketAuthMiddleware } from '@vigil/auth';
 import { SessionsService } from '@vigil/sessions';
 import type { ScreenSnapshot } from '../screen-mirror';
@@ -43,6 +45,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     private readonly hub: LiveHub,
     private readonly sessions: SessionsService,
     private readonly audit: AuditService,
+    private readonly events: EventEmitter2,
   ) {}
 
   afterInit(namespace: LiveNamespace): void {
@@ -246,7 +249,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   }
 
   private broadcastViewers(session: LiveSession): void {
-    this.server.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers: session.viewerList() });
+    const viewers = session.viewerList();
+    this.server.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
+    // The sessions page shows who is watching each session.
+    this.events.emit(SessionEvents.viewers, {
+      sessionId: session.info.sessionId,
+      owner: session.info.owner,
+      viewers: viewers.map(({ username, mode }) => ({ username, mode })),
+    } satisfies SessionViewersEvent);
   }
 
   private async record(user: UserPrincipal, action: AuditAction, sessionId: string, detail: Record<string, unknown>): Promise<void> {
