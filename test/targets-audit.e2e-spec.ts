@@ -1,4 +1,5 @@
 import { utils } from 'ssh2';
+import { AuditService } from '@vigil/audit';
 import { DataSource } from 'typeorm';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, createAgent, createUser, sessionPayload, startTestGateway } from './support/test-gateway';
@@ -89,5 +90,17 @@ describe.each(DATABASE_KINDS)('targets, SSH keys and audit on %s', (kind) => {
     await gw.app.get(DataSource).query("UPDATE audit_events SET actor = 'mallory' WHERE seq = 2");
     const broken = await gw.http.get('/api/audit/verify').auth(gw.adminToken, { type: 'bearer' }).expect(200);
     expect(broken.body).toMatchObject({ ok: false, brokenAt: 2 });
+  });
+
+  it('group-commits concurrent records into one gapless chain', async () => {
+    const audit = gw.app.get(AuditService);
+    const before = (await audit.recent(1))[0]?.seq ?? 0;
+    const views = await Promise.all(
+      Array.from({ length: 700 }, (_, i) => audit.record({ actor: `user:u${i}`, action: 'viewer.join', sessionId: null, detail: { i } })),
+    );
+    const seqs = views.map((v) => v.seq).sort((a, b) => a - b);
+    expect(seqs[0]).toBe(before + 1);
+    expect(seqs[seqs.length - 1]).toBe(before + 700);
+    expect(new Set(seqs).size).toBe(700);
   });
 });
