@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { replayToScreen } from '@vigil/recording';
 import { DATABASE_KINDS } from './support/databases';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd, writeAskpass } from './support/sshd';
+import { JumpProcess } from './support/jump-process';
 import { InteractiveProcess, screenOf } from './support/terminal';
 import { TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
 
@@ -282,6 +283,28 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
 
     const audit = await gw.http.get(`/api/audit?sessionId=${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
     expect(audit.body.items.map((e: { action: string }) => e.action)).toEqual(expect.arrayContaining(['session.start', 'viewer.join', 'session.terminate']));
+  });
+
+  it('the standalone jump (apps/jump) registers, records and ends sessions in the shared database', async () => {
+    const jump = await JumpProcess.start(gw.db.env);
+    try {
+      const result = await run('ssh', [...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1', 'echo via-standalone-jump']);
+      expect(result.stdout).toBe('via-standalone-jump\n');
+      const entry = await eventually(
+        () => gw.http.get('/api/access-logs?q=alice&limit=1').auth(gw.adminToken, { type: 'bearer' }).then((r) => r.body.items[0] as Entry),
+        (e) => e?.recordingUrl !== null && e.endReason === 'ended',
+      );
+      const verified = await gw.http.get(`${entry.recordingUrl}/verify`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
+      expect(verified.body.ok).toBe(true);
+      const cast = await gw.http.get(entry.recordingUrl!).auth(gw.adminToken, { type: 'bearer' }).buffer(true).parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done(null, text));
+      });
+      expect(cast.body as string).toContain('via-standalone-jump');
+    } finally {
+      await jump.stop();
+    }
   });
 
   it('lets a user log in with a password too', async () => {
