@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
 import { AccessLogView, PageCursor, decodePageToken, encodePageToken } from '@vigil/common';
+import { RawSql } from '@vigil/database';
 import { AccessLogFilter } from './access-log-filter';
+import { INSERT_ACCESS_LOG_ENTRY, SELECT_ACCESS_LOG_ENTRY, accessLogParams, toAccessLogEntry } from './access-log-sql';
 import { toAccessLogView } from './access-log-view';
 import { AccessLogEntryEntity } from './entities/access-log-entry.entity';
 
@@ -18,12 +20,13 @@ export class AccessLogService {
   constructor(@InjectRepository(AccessLogEntryEntity) private readonly entries: Repository<AccessLogEntryEntity>) {}
 
   /** Appends an entry inside the caller's transaction (the registry's atomic move). */
-  async appendWithin(manager: EntityManager, entry: AccessLogEntryEntity): Promise<void> {
-    await manager.insert(AccessLogEntryEntity, entry);
+  async appendWithin(manager: EntityManager, sql: RawSql, entry: AccessLogEntryEntity): Promise<void> {
+    await sql.run(manager, INSERT_ACCESS_LOG_ENTRY, accessLogParams(entry));
   }
 
-  findWithin(manager: EntityManager, id: string): Promise<AccessLogEntryEntity | null> {
-    return manager.findOneBy(AccessLogEntryEntity, { id });
+  async findWithin(manager: EntityManager, sql: RawSql, id: string): Promise<AccessLogEntryEntity | null> {
+    const [row] = await sql.rows<Record<string, unknown>>(manager, `${SELECT_ACCESS_LOG_ENTRY} WHERE id = ?`, [id]);
+    return row ? toAccessLogEntry(row) : null;
   }
 
   async findVisible(id: string, ownerScope: string | null): Promise<AccessLogView | null> {

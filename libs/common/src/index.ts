@@ -6,3 +6,4 @@ export * from './clock';
 export * from './session-events';
 export * from './csv-response';
 export * from './clock.module';
+export * from './uuid7';

@@ -2,3 +2,4 @@ export * from './columns';
 export * from './unit-of-work';
 export * from './database.module';
 export * from './session-attribute-columns';
+export * from './raw-sql';

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { RawSql } from './raw-sql';
 
 /**
  * Runs a function in one database transaction.
@@ -14,9 +15,12 @@ import { DataSource, EntityManager } from 'typeorm';
 export class UnitOfWork {
   private tail: Promise<unknown> = Promise.resolve();
   private readonly serialise: boolean;
+  /** placeholders in this engine's dialect */
+  readonly sql: RawSql;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.serialise = dataSource.options.type === 'better-sqlite3';
+    this.sql = new RawSql(dataSource.options.type === 'postgres');
   }
 
   get isPostgres(): boolean {

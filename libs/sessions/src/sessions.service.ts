@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
@@ -11,12 +10,13 @@ import {
   SessionOpenedEvent,
   SessionUpdatedEvent,
   SessionView,
+  uuidv7,
 } from '@vigil/common';
 import { AccessLogEntryEntity, AccessLogService, toAccessLogView } from '@vigil/access-log';
 import { UnitOfWork } from '@vigil/database';
 import { OpenSessionDto } from './dto/open-session.dto';
 import { OpenSessionEntity } from './entities/open-session.entity';
-import { SessionKeyEntity } from './entities/session-key.entity';
+import { INSERT_OPEN_SESSION, SELECT_OPEN_SESSION, openSessionParams, toOpenSession } from './open-session-sql';
 import { statusAfterHeartbeat } from './session-lifecycle';
 import { toSessionView } from './session-view';
 
@@ -67,13 +67,18 @@ export class SessionsService {
     if (startDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('startDate must not be in the future');
 
     const result = await this.uow.run(async (m): Promise<OpenResult> => {
-      const sessionId = randomUUID();
+      const sessionId = uuidv7(now);
       const claimed = await this.claimKey(m, agentId, input.externalId, sessionId, now);
       if (claimed !== sessionId) {
         const existing = await this.findAnywhere(m, claimed);
         if (existing) return { session: existing, created: false };
         // The key outlived its session (retention purged the entry): it now names the new one.
-        await m.update(SessionKeyEntity, { agentId, externalId: input.externalId }, { sessionId, createdAt: now });
+        await this.uow.sql.run(m, 'UPDATE session_keys SET session_id = ?, created_at = ? WHERE agent_id = ? AND external_id = ?', [
+          sessionId,
+          now,
+          agentId,
+          input.externalId,
+        ]);
       }
       const session = m.create(OpenSessionEntity, {
         id: sessionId,
@@ -93,7 +98,7 @@ export class SessionsService {
         lastHeartbeat: now,
         disconnectedAt: null,
       });
-      await m.insert(OpenSessionEntity, session);
+      await this.uow.sql.run(m, INSERT_OPEN_SESSION, openSessionParams(session));
       return { session: toSessionView(session), created: true };
     });
     if (result.created) {
@@ -105,10 +110,14 @@ export class SessionsService {
   async heartbeat(agentId: string, sessionId: string): Promise<void> {
     const now = this.clock.now();
     const revived = await this.uow.run(async (m) => {
-      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId, agentId }, lock: this.rowLock() });
-      if (!session) throw new NotFoundException(`session ${sessionId} is not open`);
+      const session = await this.lockOpen(m, sessionId);
+      if (!session || session.agentId !== agentId) throw new NotFoundException(`session ${sessionId} is not open`);
       const status = statusAfterHeartbeat(session.status);
-      await m.update(OpenSessionEntity, { id: sessionId }, { lastHeartbeat: now, status, disconnectedAt: null });
+      await this.uow.sql.run(m, 'UPDATE open_sessions SET last_heartbeat = ?, status = ?, disconnected_at = NULL WHERE id = ?', [
+        now,
+        status,
+        sessionId,
+      ]);
       return status !== session.status ? { ...session, status, lastHeartbeat: now, disconnectedAt: null } : null;
     });
     if (revived) this.publishUpdated(revived);
@@ -118,7 +127,7 @@ export class SessionsService {
   async markDisconnected(sessionId: string, observedHeartbeat: number): Promise<boolean> {
     const now = this.clock.now();
     const updated = await this.uow.run(async (m) => {
-      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId }, lock: this.rowLock() });
+      const session = await this.lockOpen(m, sessionId);
       if (!session || session.lastHeartbeat !== observedHeartbeat || session.status === 'Disconnected') return null;
       await m.update(OpenSessionEntity, { id: sessionId }, { status: 'Disconnected', disconnectedAt: now });
       return { ...session, status: 'Disconnected' as const, disconnectedAt: now };
@@ -134,9 +143,9 @@ export class SessionsService {
   async end(sessionId: string, request: EndRequest): Promise<EndResult> {
     const now = this.clock.now();
     const result = await this.uow.run(async (m): Promise<EndResult> => {
-      const session = await m.findOne(OpenSessionEntity, { where: { id: sessionId }, lock: this.rowLock() });
+      const session = await this.lockOpen(m, sessionId);
       if (!session || (request.agentId !== undefined && session.agentId !== request.agentId)) {
-        const entry = await this.accessLog.findWithin(m, sessionId);
+        const entry = await this.accessLog.findWithin(m, this.uow.sql, sessionId);
         if (entry && (request.agentId === undefined || entry.agentId === request.agentId)) {
           return { entry: toAccessLogView(entry), alreadyEnded: true };
         }
@@ -160,8 +169,8 @@ export class SessionsService {
         recordingPath: null,
         recordingSha256: null,
       });
-      await this.accessLog.appendWithin(m, entry);
-      await m.delete(OpenSessionEntity, { id: sessionId });
+      await this.accessLog.appendWithin(m, this.uow.sql, entry);
+      await this.uow.sql.run(m, 'DELETE FROM open_sessions WHERE id = ?', [sessionId]);
       return { entry: toAccessLogView(entry), alreadyEnded: false };
     });
     if (!result.alreadyEnded) {
@@ -186,25 +195,35 @@ export class SessionsService {
       if (inserted.length === 1) return sessionId;
     } else {
       // SQLite writes are serialised by the UnitOfWork: check-then-insert cannot race.
-      const existing = await m.findOneBy(SessionKeyEntity, { agentId, externalId });
-      if (!existing) {
-        await m.insert(SessionKeyEntity, { agentId, externalId, sessionId, createdAt: now });
-        return sessionId;
-      }
-      return existing.sessionId;
+      const [existing] = await this.findKey(m, agentId, externalId);
+      if (existing) return existing.session_id;
+      await this.uow.sql.run(m, 'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES (?, ?, ?, ?)', [
+        agentId,
+        externalId,
+        sessionId,
+        now,
+      ]);
+      return sessionId;
     }
-    return (await m.findOneByOrFail(SessionKeyEntity, { agentId, externalId })).sessionId;
+    return (await this.findKey(m, agentId, externalId))[0].session_id;
+  }
+
+  private findKey(m: EntityManager, agentId: string, externalId: string): Promise<{ session_id: string }[]> {
+    return this.uow.sql.rows(m, 'SELECT session_id FROM session_keys WHERE agent_id = ? AND external_id = ?', [agentId, externalId]);
   }
 
   private async findAnywhere(m: EntityManager, sessionId: string): Promise<SessionView | AccessLogView | null> {
-    const open = await m.findOneBy(OpenSessionEntity, { id: sessionId });
-    if (open) return toSessionView(open);
-    const entry = await this.accessLog.findWithin(m, sessionId);
+    const [open] = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE id = ?`, [sessionId]);
+    if (open) return toSessionView(toOpenSession(open));
+    const entry = await this.accessLog.findWithin(m, this.uow.sql, sessionId);
     return entry ? toAccessLogView(entry) : null;
   }
 
-  private rowLock() {
-    return this.uow.isPostgres ? ({ mode: 'pessimistic_write' } as const) : undefined;
+  /** The open session, locked for the rest of the transaction on PostgreSQL (SQLite serialises writers). */
+  private async lockOpen(m: EntityManager, sessionId: string): Promise<OpenSessionEntity | null> {
+    const lock = this.uow.isPostgres ? ' FOR UPDATE' : '';
+    const [row] = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE id = ?${lock}`, [sessionId]);
+    return row ? toOpenSession(row) : null;
   }
 
   private publishUpdated(session: OpenSessionEntity): void {

@@ -60,7 +60,8 @@ export class InitialSchema1732500000000 implements MigrationInterface {
       }),
     );
     // Never deleted with the session: this row is what makes "open" idempotent on externalId
-    // even after the session has moved to the access log.
+    // even after the session has moved to the access log (and the one uniqueness constraint on
+    // (agent, externalId): the session tables need no index of their own for it).
     await q.createTable(
       new Table({
         name: 'session_keys',
@@ -76,7 +77,6 @@ export class InitialSchema1732500000000 implements MigrationInterface {
       new Table({
         name: 'open_sessions',
         columns: [...sessionColumns, epoch('last_heartbeat'), epoch('disconnected_at', true)],
-        uniques: [{ name: 'uq_open_sessions_agent_external', columnNames: ['agent_id', 'external_id'] }],
         indices: [
           { name: 'ix_open_sessions_owner', columnNames: ['owner', 'start_date'] },
           { name: 'ix_open_sessions_heartbeat', columnNames: ['last_heartbeat'] },
@@ -95,7 +95,6 @@ export class InitialSchema1732500000000 implements MigrationInterface {
           text('recording_path', 512, true),
           text('recording_sha256', 64, true),
         ],
-        uniques: [{ name: 'uq_access_log_agent_external', columnNames: ['agent_id', 'external_id'] }],
       }),
     );
     for (const [name, columns] of [
