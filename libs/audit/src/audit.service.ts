@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { MoreThan, Repository } from 'typeorm';
 import { Clock } from '@vigil/common';
 import { UnitOfWork } from '@vigil/database';
-import { AuditEventEntity, AuditHeadEntity } from './audit-event.entity';
+import { AuditEventEntity } from './audit-event.entity';
 import { ChainVerdict, chainHash, verifyChain } from './hash-chain';
 
 export const AUDIT_ACTIONS = [
@@ -91,13 +91,13 @@ export class AuditService {
   }
 
   private append(batch: PendingRecord[]): Promise<AuditEventEntity[]> {
+    const { sql } = this.uow;
     return this.uow.run(async (m) => {
-      const head = await m.findOne(AuditHeadEntity, {
-        where: { id: 1 },
-        lock: this.uow.isPostgres ? { mode: 'pessimistic_write' } : undefined,
-      });
+      const lock = this.uow.isPostgres ? ' FOR UPDATE' : '';
+      const [head] = await sql.rows<{ seq: string | number; hash: string }>(m, `SELECT seq, hash FROM audit_head WHERE id = 1${lock}`, []);
       if (!head) throw new Error('audit_head row missing: migrations did not run');
-      let { seq, hash } = head;
+      let seq = Number(head.seq);
+      let hash = head.hash;
       const events = batch.map(({ entry, at }) => {
         const fields = {
           seq: ++seq,
@@ -112,8 +112,13 @@ export class AuditService {
         return event;
       });
       // Chunked: SQLite limits bound parameters per statement.
-      for (let i = 0; i < events.length; i += 100) await m.insert(AuditEventEntity, events.slice(i, i + 100));
-      await m.update(AuditHeadEntity, { id: 1 }, { seq, hash });
+      for (let i = 0; i < events.length; i += 100) {
+        const chunk = events.slice(i, i + 100);
+        const values = chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ');
+        const params = chunk.flatMap((e) => [e.seq, e.at, e.actor, e.action, e.sessionId, e.detail, e.prevHash, e.hash]);
+        await sql.run(m, `INSERT INTO audit_events (seq, at, actor, action, session_id, detail, prev_hash, hash) VALUES ${values}`, params);
+      }
+      await sql.run(m, 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
       return events;
     });
   }
