@@ -1,7 +1,7 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as path from 'node:path';
+import { freePort } from './ports';
 
 /** Finds PostgreSQL's server binaries (Debian keeps them out of PATH). */
 export function findPostgresBin(): string | null {
@@ -15,16 +15,6 @@ export function findPostgresBin(): string | null {
   return null;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * A throwaway PostgreSQL cluster on loopback, owned by this test run. As root, the server runs

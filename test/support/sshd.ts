@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { freePort } from './ports';
 
 /**
  * Test harness for real OpenSSH: throwaway key pairs, a loopback sshd that is a child of the
@@ -43,17 +43,7 @@ export function makeKeyPair(dir: string, name: string): KeyPair {
   };
 }
 
-/** A port that was free a moment ago (listen(0) and release). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from './ports';
 
 export interface SshdHandle {
   port: number;

@@ -1,18 +1,9 @@
 import 'reflect-metadata';
-import { ConfigValidationError, loadConfig } from '@vigil/config';
+import { loadConfigOrExit } from '@vigil/config';
 import { startGateway } from './create-gateway';
 
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const gateway = await startGateway(config);
   // Always printed, whatever LOG_LEVEL: scripts and operators read the port from this line.
   process.stdout.write(`listening on ${gateway.url}\n`);

@@ -1,21 +1,12 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { JumpService } from '@vigil/ssh-jump';
-import { ConfigValidationError, loadConfig } from '@vigil/config';
+import { loadConfigOrExit } from '@vigil/config';
 import { JumpAppModule } from './jump-app.module';
 
 /** `node scripts/run-dist.js apps/jump/src/main.js`: the SSH jump server alone. */
 async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exit(2);
-    }
-    throw error;
-  }
+  const config = loadConfigOrExit();
   const app = await NestFactory.createApplicationContext(JumpAppModule.forRoot(config), { logger: ['error', 'warn', 'log'] });
   app.enableShutdownHooks();
   await app.init();

@@ -88,3 +88,16 @@ export function loadConfig(env: Env = process.env): VigilConfig {
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;
 }
+
+/** For entry points: the validated config, or a message per bad variable on stderr and exit code 2. */
+export function loadConfigOrExit(env: Env = process.env): VigilConfig {
+  try {
+    return loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}
