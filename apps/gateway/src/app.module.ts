@@ -11,8 +11,9 @@ import { SessionsModule } from '@vigil/sessions';
 import { LiveModule } from '@vigil/shadowing';
 import { JumpModule } from '@vigil/ssh-jump';
 import { TargetsModule } from '@vigil/targets';
+import { DemoAgent } from './demo-agent';
 
-/** The gateway composes the feature libs; it holds no feature code of its own. */
+/** The gateway composes the feature libs; it holds no feature code of its own (the demo agent aside). */
 @Module({})
 export class AppModule {
   static forRoot(config: VigilConfig): DynamicModule {
@@ -32,6 +33,7 @@ export class AppModule {
         LiveModule,
         JumpModule,
       ],
+      providers: [DemoAgent],
     };
   }
 }

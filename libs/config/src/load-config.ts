@@ -63,6 +63,9 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     if (masterKey.length !== 32) problems.push('VIGIL_MASTER_KEY must be 32 bytes, base64-encoded (e.g. `openssl rand -base64 32`)');
   }
 
+  const demo = text('VIGIL_DEMO', '0');
+  if (demo !== '0' && demo !== '1') problems.push(`VIGIL_DEMO must be 0 or 1 (got "${demo}")`);
+
   const logLevel = text('LOG_LEVEL', 'log');
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
@@ -83,6 +86,7 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     sweepIntervalMs: integer('VIGIL_SWEEP_INTERVAL_MS', 5_000, 50, 3600_000),
     accessLogRetentionDays: integer('VIGIL_ACCESS_LOG_RETENTION_DAYS', 0, 0, 36500),
     masterKey,
+    demo: demo === '1',
     logLevel: logLevel as VigilConfig['logLevel'],
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);

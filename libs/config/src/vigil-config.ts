@@ -16,5 +16,7 @@ export abstract class VigilConfig {
   abstract readonly accessLogRetentionDays: number;
   /** AES-256 key for target credentials (VIGIL_MASTER_KEY); null = a key file in dataDir */
   abstract readonly masterKey: Buffer | null;
+  /** run a built-in demo agent that keeps a few sessions coming and going (VIGIL_DEMO=1) */
+  abstract readonly demo: boolean;
   abstract readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
 }

@@ -1,0 +1,83 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { AgentsService } from '@vigil/auth';
+import { VigilConfig } from '@vigil/config';
+import { OpenSessionDto, SessionDirectory, SessionsService } from '@vigil/sessions';
+
+const USERS = ['jdoe', 'asmith', 'mchen', 'rkumar', 'lgarcia', 'tnguyen'];
+const KINDS: Pick<OpenSessionDto, 'type' | 'client' | 'port' | 'serviceUrl' | 'accountName' | 'serviceProvider'>[] = [
+  { type: 'PAM_SSH', client: 'srv-db-01', port: 22, serviceUrl: 'ssh://srv-db-01:22', accountName: 'root', serviceProvider: 'vigil-jump' },
+  { type: 'PAM_RDP', client: 'win-ad-02', port: 3389, serviceUrl: 'rdp://win-ad-02:3389', accountName: 'Administrator', serviceProvider: 'vigil-rdp' },
+  { type: 'WebSSO', client: 'crm.example.com', port: 443, serviceUrl: 'https://crm.example.com/login', accountName: 'jdoe@example.com', serviceProvider: 'corp-idp' },
+  { type: 'ESSO', client: 'sap-prod', port: 3200, serviceUrl: 'sap://sap-prod:3200', accountName: 'SAP_ADMIN', serviceProvider: 'esso-agent' },
+  { type: 'CONSOLE', client: 'ws-0142', port: undefined, serviceUrl: undefined, accountName: 'CORP\\jdoe', serviceProvider: 'windows' },
+  { type: 'PAM', client: 'oracle-fin', port: 1521, serviceUrl: 'oracle://oracle-fin:1521/FIN', accountName: 'SYSTEM', serviceProvider: 'vigil-pam' },
+];
+const OPEN_AT_ONCE = 6;
+const CHURN_MS = 15_000;
+const HEARTBEAT_MS = 20_000;
+
+/**
+ * `VIGIL_DEMO=1` (what `npm start` sets): a built-in agent that reports a handful of sessions
+ * owned by the admin, heartbeats them, and every few seconds ends one and opens another, so a
+ * newcomer sees the sessions page and the access log move. Never on unless asked for.
+ */
+@Injectable()
+export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(DemoAgent.name);
+  private timers: NodeJS.Timeout[] = [];
+  private agentId = '';
+  private sequence = 0;
+
+  constructor(
+    private readonly config: VigilConfig,
+    private readonly agents: AgentsService,
+    private readonly sessions: SessionsService,
+    private readonly directory: SessionDirectory,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.config.demo) return;
+    this.agentId = await this.agents.ensureInternal('demo-agent', 'jump-server');
+    const open = await this.mine();
+    for (let i = open.length; i < OPEN_AT_ONCE; i++) await this.openOne();
+    this.timers.push(setInterval(() => void this.churn(), CHURN_MS), setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
+    this.timers.forEach((t) => t.unref());
+    this.logger.log(`demo agent reporting ${OPEN_AT_ONCE} sessions owned by "${this.config.admin.username}" (VIGIL_DEMO=1)`);
+  }
+
+  onApplicationShutdown(): void {
+    this.timers.forEach(clearInterval);
+  }
+
+  private async mine() {
+    const { items } = await this.directory.list({ ownerScope: null }, 1000);
+    return items.filter((s) => s.agentId === this.agentId);
+  }
+
+  private async openOne(): Promise<void> {
+    const n = this.sequence++;
+    const kind = KINDS[(Date.now() / 1000 + n) % KINDS.length | 0];
+    await this.sessions.open(this.agentId, {
+      ...kind,
+      externalId: `demo-${Date.now()}-${n}`,
+      user: USERS[n % USERS.length],
+      device: `10.20.${n % 8}.${10 + (n % 200)}`,
+      owner: this.config.admin.username,
+      startDate: new Date(Date.now() - ((n * 7919) % 3600) * 1000).toISOString(),
+    });
+  }
+
+  private async churn(): Promise<void> {
+    try {
+      const [oldest] = (await this.mine()).sort((a, b) => a.startDate.localeCompare(b.startDate));
+      if (oldest) await this.sessions.end(oldest.id, { reason: 'ended', agentId: this.agentId });
+      await this.openOne();
+    } catch (error) {
+      this.logger.warn(`demo churn failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async heartbeat(): Promise<void> {
+    for (const session of await this.mine()) await this.sessions.heartbeat(this.agentId, session.id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,30 @@
+import { DATABASE_KINDS } from './support/databases';
+import { TestGateway, startTestGateway } from './support/test-gateway';
+
+describe.each(DATABASE_KINDS)('demo agent (VIGIL_DEMO=1) on %s', (kind) => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway(kind, { VIGIL_DEMO: '1' });
+  });
+  afterAll(() => gw.close());
+
+  it('reports a handful of sessions of several types, owned by the admin', async () => {
+    const res = await gw.http.get('/api/sessions').auth(gw.adminToken, { type: 'bearer' }).expect(200);
+    expect(res.body.items).toHaveLength(6);
+    expect(new Set(res.body.items.map((s: { type: string }) => s.type)).size).toBeGreaterThan(1);
+    expect(res.body.items.every((s: { owner: string }) => s.owner === 'admin')).toBe(true);
+  });
+});
+
+describe('demo agent off by default', () => {
+  it('reports nothing unless asked for', async () => {
+    const gw = await startTestGateway('sqlite');
+    try {
+      const res = await gw.http.get('/api/sessions').auth(gw.adminToken, { type: 'bearer' }).expect(200);
+      expect(res.body.items).toEqual([]);
+    } finally {
+      await gw.close();
+    }
+  });
+});
