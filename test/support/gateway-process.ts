@@ -18,7 +18,7 @@ export class GatewayProcess {
     if (!fs.existsSync(path.join(ROOT, 'dist', 'apps', 'gateway', 'src', 'main.js'))) {
       throw new Error('dist/ is missing: `npm run build` first (npm test does it in pretest)');
     }
-    const child = spawn(process.execPath, [START], {
+    const child = spawn(process.execPath, [...nodeArgs(), START], {
       env: { PATH: process.env.PATH ?? '', PORT: '0', JUMP_SSH_PORT: '0', HOST: '127.0.0.1', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -51,4 +51,9 @@ export class GatewayProcess {
       this.child.kill(signal);
     });
   }
+}
+
+/** VIGIL_GATEWAY_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`) go to the gateway's node, for profiling benchmarks. */
+function nodeArgs(): string[] {
+  return (process.env.VIGIL_GATEWAY_NODE_ARGS ?? '').split(' ').filter(Boolean);
 }

@@ -223,3 +223,34 @@ describe('ScreenMirror', () => {
     expect(() => new ScreenMirror(80, 24, { scrollback: -1 })).toThrow(RangeError);
   });
 });
+
+describe('ScreenMirror during a flood', () => {
+  it('stops parsing while output floods, then shows the tail once it is quiet', async () => {
+    const mirror = new ScreenMirror(80, 24, { floodCharsPerSecond: 1024 * 1024, floodQuietMs: 50 });
+    const line = (n: number) => `line ${String(n).padStart(7, '0')} ${'x'.repeat(60)}\r\n`;
+    for (let n = 0; n < 40_000; n++) mirror.write(line(n)); // ~3 MB in one burst
+    expect(mirror.floodCount).toBe(1);
+    // bounded: only the tail waits, nothing near the 3 MB written
+    expect(mirror.pendingChars).toBeLessThanOrEqual(2 * 256 * 1024 + 64 * 1024);
+    await new Promise((r) => setTimeout(r, 300));
+    const { screen } = await mirror.snapshot();
+    expect(screen).toContain('line 0039999');
+    expect(screen).not.toContain('line 0000000');
+    mirror.dispose();
+  });
+
+  it('a snapshot asked for mid-flood catches up from the tail at once', async () => {
+    const mirror = new ScreenMirror(80, 24, { floodCharsPerSecond: 1024 * 1024, floodQuietMs: 10_000 });
+    for (let n = 0; n < 20_000; n++) mirror.write(`row-${n}\r\n`);
+    const { screen } = await mirror.snapshot();
+    expect(screen).toContain('row-19999');
+    mirror.dispose();
+  });
+
+  it('interactive output never counts as a flood', () => {
+    const mirror = new ScreenMirror(80, 24);
+    for (let n = 0; n < 200; n++) mirror.write('a');
+    expect(mirror.floodCount).toBe(0);
+    mirror.dispose();
+  });
+});

@@ -12,6 +12,14 @@ export interface ScreenMirrorOptions {
   maxPendingChars?: number;
   /** How much of the most recent output is replayed after a resync. Default 256 KiB. */
   resyncTailChars?: number;
+  /**
+   * Output faster than this (UTF-16 code units per second) is a flood (`cat` of a big file): the
+   * mirror stops parsing and keeps only the recent tail until the flood ends or a snapshot is
+   * asked for, so it costs the relay no CPU. Default 4 Mi/s, far above interactive use.
+   */
+  floodCharsPerSecond?: number;
+  /** A flood ends after this long without output. Default 100 ms. */
+  floodQuietMs?: number;
   /** How much output is handed to xterm at once; the rest waits in our own, droppable queue. Default 64 KiB. */
   maxInFlightChars?: number;
 }
@@ -34,7 +42,12 @@ const DEFAULTS = {
   maxPendingChars: 8 * 1024 * 1024,
   resyncTailChars: 256 * 1024,
   maxInFlightChars: 64 * 1024,
+  floodCharsPerSecond: 4 * 1024 * 1024,
+  floodQuietMs: 100,
 };
+
+/** Output rate is measured over windows this long. */
+const RATE_WINDOW_MS = 100;
 
 /** How far into the replayed tail we look for a clean place to start (see `cleanTailStart`). */
 const TAIL_ALIGN_WINDOW = 1024;
@@ -76,6 +89,11 @@ export class ScreenMirror {
   private latestRows: number;
   private resyncs = 0;
   private dropped = 0;
+  private flooding = false;
+  private floods = 0;
+  private floodTimer?: NodeJS.Timeout;
+  private rateWindowStart = 0;
+  private rateWindowChars = 0;
 
   constructor(cols: number, rows: number, options: ScreenMirrorOptions = {}) {
     this.options = { ...DEFAULTS, ...definedOnly(options) };
@@ -130,8 +148,47 @@ export class ScreenMirror {
     const text = this.decoder.decode(data);
     if (text.length === 0) return;
     this.enqueueText(text);
+    if (this.detectFlood(text.length)) {
+      // Parse nothing while flooded; keep only what a resync would replay.
+      if (this.queuedChars > 2 * this.options.resyncTailChars) this.resync();
+      return;
+    }
     if (this.pendingChars > this.options.maxPendingChars) this.resync();
     this.pump();
+  }
+
+  /** True while output arrives faster than the flood rate; re-arms the quiet timer. */
+  private detectFlood(chars: number): boolean {
+    const now = performance.now();
+    if (now - this.rateWindowStart > RATE_WINDOW_MS) {
+      this.rateWindowStart = now;
+      this.rateWindowChars = 0;
+    }
+    this.rateWindowChars += chars;
+    if (!this.flooding && this.rateWindowChars > (this.options.floodCharsPerSecond * RATE_WINDOW_MS) / 1000) {
+      this.flooding = true;
+      this.floods += 1;
+    }
+    if (this.flooding) {
+      clearTimeout(this.floodTimer);
+      this.floodTimer = setTimeout(() => this.endFlood(), this.options.floodQuietMs);
+      this.floodTimer.unref?.();
+    }
+    return this.flooding;
+  }
+
+  private endFlood(): void {
+    if (!this.flooding || this.disposed) return;
+    this.flooding = false;
+    clearTimeout(this.floodTimer);
+    // Start from a clean terminal and the tail: what was parsed before the flood is stale.
+    if (this.queuedChars > 0) this.resync();
+    this.pump();
+  }
+
+  /** How many floods the mirror has skipped through. */
+  get floodCount(): number {
+    return this.floods;
   }
 
   /**
@@ -154,6 +211,12 @@ export class ScreenMirror {
   snapshot(): Promise<ScreenSnapshot> {
     if (this.disposed) return Promise.reject(new Error('ScreenMirror is disposed'));
     return new Promise<ScreenSnapshot>((resolve, reject) => {
+      // A viewer needs a screen now: catch up from the tail even mid-flood (a few ms of parsing).
+      if (this.flooding) {
+        this.flooding = false;
+        clearTimeout(this.floodTimer);
+        if (this.queuedChars > 0) this.resync();
+      }
       this.queue.push({ kind: 'snapshot', resolve, reject });
       this.pump();
     });
@@ -162,6 +225,7 @@ export class ScreenMirror {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    clearTimeout(this.floodTimer);
     const waiting = this.queue.filter((step) => step.kind === 'snapshot');
     this.queue = [];
     this.queuedChars = 0;
@@ -189,7 +253,8 @@ export class ScreenMirror {
       while (this.queue.length > 0) {
         const step = this.queue[0];
         if (step.kind === 'text') {
-          if (!this.feed(step)) break;
+          // During a flood the text waits: endFlood replays its tail from here.
+          if (this.flooding || !this.feed(step)) break;
           continue;
         }
         // Everything queued before this step must be parsed before it may run.

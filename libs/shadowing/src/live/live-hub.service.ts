@@ -73,6 +73,7 @@ export class LiveHub implements OnModuleDestroy {
       backlog: (viewerId) => this.broadcast?.backlog(viewerId) ?? 0,
       setLive: (id, viewerId, live) => this.broadcast?.setLive(id, viewerId, live),
       resync: (id, viewerId, snapshot, held) => this.broadcast?.resync(id, viewerId, snapshot, held),
+      resyncAll: (id, snapshot, held) => this.broadcast?.resyncAll(id, snapshot, held),
     };
   }
 }

@@ -16,7 +16,19 @@ export interface LiveBroadcast {
   setLive(sessionId: string, viewerId: string, live: boolean): void;
   /** a fresh screen for a viewer that fell behind, then the batches held meanwhile */
   resync(sessionId: string, viewerId: string, snapshot: ScreenSnapshot, held: string[]): void;
+  /** a fresh screen for every viewer keeping up (after a flood), then the batches held meanwhile */
+  resyncAll(sessionId: string, snapshot: ScreenSnapshot, held: string[]): void;
 }
+
+/**
+ * Output faster than this is a flood (`cat` of a big file): no viewer can read it, and relaying
+ * it all would take CPU from the user's own session. Viewers get the screen every
+ * FLOOD_SNAPSHOT_MS instead, and once more when the flood ends.
+ */
+const FLOOD_CHARS_PER_SECOND = 2 * 1024 * 1024;
+const FLOOD_WINDOW_MS = 100;
+const FLOOD_SNAPSHOT_MS = 500;
+const FLOOD_QUIET_MS = 150;
 
 interface Viewer {
   info: ViewerInfo;
@@ -34,6 +46,13 @@ export class LiveSession {
   private readonly coalescer: OutputCoalescer;
   private readonly viewers = new Map<string, Viewer>();
   private closed = false;
+  private flooding = false;
+  private floodWindowStart = 0;
+  private floodWindowChars = 0;
+  private floodSnapshotTimer?: NodeJS.Timeout;
+  private floodQuietTimer?: NodeJS.Timeout;
+  /** batches that arrived while a flood's closing snapshot was being taken */
+  private heldForAll: string[] | null = null;
 
   constructor(
     readonly info: LiveSessionInfo,
@@ -97,6 +116,8 @@ export class LiveSession {
   /** Ends the session for its viewers; returns who was watching. */
   close(): ViewerInfo[] {
     if (this.closed) return [];
+    clearTimeout(this.floodSnapshotTimer);
+    clearTimeout(this.floodQuietTimer);
     this.coalescer.dispose();
     this.closed = true;
     this.mirror.dispose();
@@ -112,6 +133,11 @@ export class LiveSession {
   }
 
   private fanOut(text: string): void {
+    if (this.isFlood(text.length)) return;
+    if (this.heldForAll) {
+      this.heldForAll.push(text);
+      return;
+    }
     this.broadcast.output(this.info.sessionId, text);
     for (const [viewerId, viewer] of this.viewers) {
       const decision = viewer.flow.decide(this.broadcast.backlog(viewerId));
@@ -119,6 +145,42 @@ export class LiveSession {
       else if (decision === 'hold') viewer.held.push(text);
       else if (decision === 'resync') this.resync(viewerId, viewer);
     }
+  }
+
+  /** True while output floods; the batch is then dropped and viewers get periodic screens instead. */
+  private isFlood(chars: number): boolean {
+    const now = performance.now();
+    if (now - this.floodWindowStart > FLOOD_WINDOW_MS) {
+      this.floodWindowStart = now;
+      this.floodWindowChars = 0;
+    }
+    this.floodWindowChars += chars;
+    if (!this.flooding && this.floodWindowChars <= (FLOOD_CHARS_PER_SECOND * FLOOD_WINDOW_MS) / 1000) return false;
+    this.flooding = true;
+    this.floodSnapshotTimer ??= setTimeout(() => {
+      this.floodSnapshotTimer = undefined;
+      if (this.flooding) this.resyncEveryone();
+    }, FLOOD_SNAPSHOT_MS);
+    clearTimeout(this.floodQuietTimer);
+    this.floodQuietTimer = setTimeout(() => {
+      this.flooding = false;
+      this.resyncEveryone();
+    }, FLOOD_QUIET_MS);
+    return true;
+  }
+
+  /** The current screen to every viewer keeping up; live batches wait until it is sent. */
+  private resyncEveryone(): void {
+    if (this.closed || this.heldForAll) return;
+    this.heldForAll = [];
+    this.mirror.snapshot().then(
+      (snapshot) => {
+        const held = this.heldForAll ?? [];
+        this.heldForAll = null;
+        if (!this.closed) this.broadcast.resyncAll(this.info.sessionId, snapshot, held);
+      },
+      () => (this.heldForAll = null),
+    );
   }
 
   /** A viewer that fell behind drained: send it the current screen, then what came meanwhile. */

@@ -27,6 +27,7 @@ type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents>;
 const room = (sessionId: string) => `live:${sessionId}`;
 /** A burst of typing is one audit record: a new record only after this much quiet. */
 const INPUT_BURST_GAP_MS = 5_000;
+const VIEWERS_DEBOUNCE_MS = 100;
 
 /**
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
@@ -37,6 +38,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly server: LiveNamespace;
   private readonly lastInput = new Map<string, number>();
+  private readonly viewersPending = new Set<string>();
   /** socket id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
   private readonly attachments = new Map<string, Set<string>>();
 
@@ -215,6 +217,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     for (const data of held) socket.emit('output', { sessionId, data });
   }
 
+  resyncAll(sessionId: string, snapshot: ScreenSnapshot, held: string[]): void {
+    const viewers = this.server.to(room(sessionId));
+    viewers.emit('resync', { sessionId, ...snapshot });
+    for (const data of held) viewers.emit('output', { sessionId, data });
+  }
+
   sessionClosed(session: LiveSession, reason: string): void {
     const target = this.server.to(room(session.info.sessionId));
     target.emit('ended', { sessionId: session.info.sessionId, reason });
@@ -248,7 +256,20 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     return true;
   }
 
+  /**
+   * Viewer lists go out at most every VIEWERS_DEBOUNCE_MS per session: when hundreds attach at
+   * once, one list each would cost the square of their number in messages.
+   */
   private broadcastViewers(session: LiveSession): void {
+    if (this.viewersPending.has(session.info.sessionId)) return;
+    this.viewersPending.add(session.info.sessionId);
+    setTimeout(() => {
+      this.viewersPending.delete(session.info.sessionId);
+      if (!session.isClosed) this.sendViewers(session);
+    }, VIEWERS_DEBOUNCE_MS).unref();
+  }
+
+  private sendViewers(session: LiveSession): void {
     const viewers = session.viewerList();
     this.server.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
     // The sessions page shows who is watching each session.
