@@ -46,6 +46,9 @@ const DEFAULTS = {
   floodQuietMs: 100,
 };
 
+/** While flooded, the queue is trimmed back to the tail once it holds this many tails. */
+const FLOOD_TRIM_FACTOR = 8;
+
 /** Output rate is measured over windows this long. */
 const RATE_WINDOW_MS = 100;
 
@@ -149,8 +152,9 @@ export class ScreenMirror {
     if (text.length === 0) return;
     this.enqueueText(text);
     if (this.detectFlood(text.length)) {
-      // Parse nothing while flooded; keep only what a resync would replay.
-      if (this.queuedChars > 2 * this.options.resyncTailChars) this.resync();
+      // Parse nothing while flooded; keep only what a resync would replay (trimmed in large steps:
+      // each trim copies the tail).
+      if (this.queuedChars > FLOOD_TRIM_FACTOR * this.options.resyncTailChars) this.resync();
       return;
     }
     if (this.pendingChars > this.options.maxPendingChars) this.resync();
