@@ -154,7 +154,8 @@ export class ScreenMirror {
     if (this.detectFlood(text.length)) {
       // Parse nothing while flooded; keep only what a resync would replay (trimmed in large steps:
       // each trim copies the tail).
-      if (this.queuedChars > FLOOD_TRIM_FACTOR * this.options.resyncTailChars) this.resync();
+      const { resyncTailChars, maxPendingChars } = this.options;
+      if (this.pendingChars > Math.min(FLOOD_TRIM_FACTOR * resyncTailChars, maxPendingChars)) this.resync();
       return;
     }
     if (this.pendingChars > this.options.maxPendingChars) this.resync();
