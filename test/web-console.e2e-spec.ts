@@ -2,16 +2,18 @@
  * The web console in a real browser: Debian's Chromium driven by playwright-core against the
  * gateway booted in-process (which serves the built console from dist/web).
  *
- * Build the console first: npm run build:web
+ * Build the console first: npm run build:web. Screenshots go to docs/screenshots only with
+ * VIGIL_SCREENSHOTS=1 (otherwise to a temporary directory).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { screenshotDir } from './support/screenshot-dir';
 import { ADMIN, TestGateway, createAgent, createUser, sessionPayload, startTestGateway } from './support/test-gateway';
 
 const REPO = path.join(__dirname, '..');
 const WEB_INDEX = path.join(REPO, 'dist', 'web', 'index.html');
-const SCREENSHOTS = path.join(REPO, 'docs', 'screenshots');
+const SCREENSHOTS = screenshotDir();
 const CHROMIUM_ARGS = [
   '--headless=new',
   '--no-sandbox',
@@ -138,13 +140,12 @@ describe('web console (Chromium)', () => {
   };
 
   const row = (page: Page, id: string) => page.locator(`tr[data-session-id="${id}"]`);
-  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS.dir, name), fullPage: true });
 
   beforeAll(async () => {
     if (!fs.existsSync(WEB_INDEX)) {
       throw new Error(`${WEB_INDEX} is missing: build the console first (npm run build:web)`);
     }
-    fs.mkdirSync(SCREENSHOTS, { recursive: true });
     gw = await startTestGateway('sqlite');
     agent = await createAgent(gw);
     aliceToken = await createUser(gw, 'alice', ['owner']);
@@ -169,6 +170,7 @@ describe('web console (Chromium)', () => {
     for (const context of contexts) await context.close().catch(() => undefined);
     await browser?.close();
     await gw?.close();
+    SCREENSHOTS.cleanup();
   });
 
   it('sends a signed-out visitor to sign in, refuses a wrong password, then opens the sessions page', async () => {
@@ -281,6 +283,8 @@ describe('web console (Chromium)', () => {
     await admin.waitForURL((url) => url.pathname === `/sessions/${sessions.lee.id}/live` && url.searchParams.get('mode') === 'view');
     await expect(admin.locator('#live-screen').getAttribute('data-session-id')).resolves.toBe(sessions.lee.id);
     await expect(admin.getByText('lee on srv-app-03 (PAM_SSH), owner alice').count()).resolves.toBe(1);
+    // an agent-reported session has no live screen in Vigil: the page says so instead of a blank terminal
+    await expect(admin.getByTestId('live-error').textContent()).resolves.toContain('Cannot watch this session: session not found');
   });
 
   it('keeps removed and moved columns after a reload (stored on the server)', async () => {

@@ -19,6 +19,7 @@ export function AccessLogDetails({ entry }: { entry: AccessLogView }) {
       rows: [
         ['End reason', <><EndReason reason={entry.endReason} /> <span className="muted">{explainEndReason(entry.endReason)}</span></>, 'endReason'],
         ['Ended by', dash(entry.endedBy), 'endedBy'],
+        ['Message', dash(entry.endMessage), 'endMessage'],
         ['Final status', entry.status, 'status'],
         ['Start date', when(entry.startDate), 'startDate'],
         ['End date', when(entry.endDate), 'endDate'],

@@ -3,7 +3,7 @@ import { errorMessage } from '../api/api-error';
 import { downloadFile } from '../api/download';
 import { useAuth } from '../auth/auth-context';
 
-/** The recording needs the bearer token, so it is fetched, not linked. Playback comes later. */
+/** The recording needs the bearer token, so it is fetched, not linked (the player is below the details). */
 export function RecordingLink({ url }: { url: string | null }) {
   const { token } = useAuth();
   const [error, setError] = useState<string | null>(null);

@@ -38,6 +38,15 @@ export const api = {
 
   accessLog: (token: string, id: string) =>
     requestJson<AccessLogView>(`/api/access-logs/${encodeURIComponent(id)}`, { token }),
+
+  /** asciicast v2 text: an entry's `recordingUrl`, or a live session's recording so far */
+  recording: (token: string, url: string, signal?: AbortSignal) =>
+    request(url, { token, accept: 'application/x-asciicast', signal }).then((r) => r.text()),
+
+  liveRecordingUrl: (sessionId: string) => `/api/sessions/${encodeURIComponent(sessionId)}/recording`,
+
+  verifyRecording: (token: string, recordingUrl: string) =>
+    requestJson<{ ok: boolean; sha256: string | null }>(`${recordingUrl}/verify`, { token }),
 };
 
 /** All open sessions the caller may see, following nextToken (bounded, so a huge registry can't hang the page). */

@@ -29,6 +29,8 @@ export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
   durationSeconds: number;
   endReason: EndReason;
   endedBy: string | null;
+  /** a person's words for the end, e.g. the terminate reason */
+  endMessage: string | null;
   recordingUrl: string | null;
 }
 

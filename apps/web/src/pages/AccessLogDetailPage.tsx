@@ -7,6 +7,7 @@ import { ErrorBanner } from '../common/ErrorBanner';
 import { useDocumentTitle } from '../common/use-document-title';
 import { AccessLogDetails } from '../access-logs/AccessLogDetails';
 import { accessLogsHref } from '../access-logs/last-search';
+import { RecordingSection } from '../recording/RecordingSection';
 import { Link } from '../router/Link';
 
 /** One access-log entry with every attribute and why it ended. */
@@ -33,6 +34,7 @@ export function AccessLogDetailPage({ entryId }: { entryId: string }) {
         </p>
       )}
       {entry && <AccessLogDetails entry={entry} />}
+      {entry?.recordingUrl && <RecordingSection entry={{ ...entry, recordingUrl: entry.recordingUrl }} />}
     </section>
   );
 }

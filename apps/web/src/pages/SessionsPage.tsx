@@ -104,6 +104,7 @@ export function SessionsPage() {
             onSort={(id) => setSort((current) => nextSort(current, id))}
             onTerminate={setTerminating}
             caption={`Open sessions, ${summary}`}
+            watchers={live.watchers}
           />
           {rows.length === 0 && (
             <p className="empty" role="status">

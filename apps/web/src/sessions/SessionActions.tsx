@@ -1,5 +1,6 @@
 import type { Me, SessionView } from '../api/types';
 import { can } from '../auth/permissions';
+import { markLiveClick } from '../live/first-paint';
 import { Link } from '../router/Link';
 
 interface Props {
@@ -16,12 +17,12 @@ export function SessionActions({ me, session, onTerminate }: Props) {
     <td className="actions">
       <div className="action-group">
         {can.view(me) && (
-          <Link className="button small" to={`${live}?mode=view`} aria-label={`View ${label}`}>
+          <Link className="button small" to={`${live}?mode=view`} onClick={markLiveClick} aria-label={`View ${label}`}>
             View
           </Link>
         )}
         {can.interact(me) && (
-          <Link className="button small" to={`${live}?mode=interact`} aria-label={`Interact with ${label}`}>
+          <Link className="button small" to={`${live}?mode=interact`} onClick={markLiveClick} aria-label={`Interact with ${label}`}>
             Interact
           </Link>
         )}

@@ -4,6 +4,7 @@ import { SessionCell } from './SessionCell';
 import type { SessionColumn } from './session-columns';
 import { SortableHeader } from './SortableHeader';
 import type { SortState } from './sort-filter';
+import type { Watcher } from './use-live-sessions';
 import { WatchersCell } from './WatchersCell';
 
 interface Props {
@@ -14,9 +15,10 @@ interface Props {
   onSort: (columnId: string) => void;
   onTerminate: (session: SessionView) => void;
   caption: string;
+  watchers: ReadonlyMap<string, Watcher[]>;
 }
 
-export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, caption }: Props) {
+export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, caption, watchers }: Props) {
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label="Open sessions table">
       <table className="data-table sessions-table">
@@ -40,7 +42,7 @@ export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, ca
               {columns.map((c) => (
                 <SessionCell key={c.id} column={c} session={session} />
               ))}
-              <WatchersCell />
+              <WatchersCell viewers={watchers.get(session.id)} />
               <SessionActions me={me} session={session} onTerminate={onTerminate} />
             </tr>
           ))}

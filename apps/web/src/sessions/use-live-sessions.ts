@@ -10,6 +10,13 @@ interface SessionsServerEvents {
   'session.opened': (session: SessionView) => void;
   'session.updated': (session: SessionView) => void;
   'session.ended': (entry: AccessLogView) => void;
+  'session.viewers': (payload: { sessionId: string; viewers: Watcher[] }) => void;
+}
+
+/** Someone watching a session live (from `session.viewers`). */
+export interface Watcher {
+  username: string;
+  mode: 'view' | 'interact';
 }
 
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline';
@@ -29,6 +36,7 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
   const [loaded, setLoaded] = useState(false);
   const [link, setLink] = useState<LinkState>('connecting');
   const [error, setError] = useState<string | null>(null);
+  const [watchers, setWatchers] = useState<ReadonlyMap<string, Watcher[]>>(new Map());
   const onEventRef = useLatest(onEvent);
 
   useEffect(() => {
@@ -74,8 +82,10 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
       apply({ type: 'upsert', session });
       onEventRef.current?.({ kind: 'updated', session });
     });
+    socket.on('session.viewers', ({ sessionId, viewers }) => setWatchers((current) => withWatchers(current, sessionId, viewers)));
     socket.on('session.ended', (entry) => {
       apply({ type: 'remove', id: entry.id });
+      setWatchers((current) => withWatchers(current, entry.id, []));
       onEventRef.current?.({ kind: 'ended', session: entry });
     });
 
@@ -89,7 +99,15 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
   const sessions = useMemo(() => [...byId.values()], [byId]);
   const removeLocally = useCallback((id: string) => dispatch({ type: 'remove', id }), []);
 
-  return { sessions, loaded, link, error, removeLocally };
+  return { sessions, loaded, link, error, removeLocally, watchers };
+}
+
+function withWatchers(current: ReadonlyMap<string, Watcher[]>, sessionId: string, viewers: Watcher[]): ReadonlyMap<string, Watcher[]> {
+  if (viewers.length === 0 && !current.has(sessionId)) return current;
+  const next = new Map(current);
+  if (viewers.length === 0) next.delete(sessionId);
+  else next.set(sessionId, viewers);
+  return next;
 }
 
 /** A ref that always holds the latest value, for callbacks used inside long-lived effects. */

@@ -1,0 +1,29 @@
+import { useState } from 'react';
+import { api } from '../api/endpoints';
+import { ErrorBanner } from '../common/ErrorBanner';
+import { RecordingPlayer } from '../recording/RecordingPlayer';
+import { useCast } from '../recording/use-cast';
+
+/** Rewind: the live session's recording so far, starting at "now", to scroll back through. */
+export function DvrPanel({ sessionId, token }: { sessionId: string; token: string }) {
+  const [generation, setGeneration] = useState(0);
+  const { cast, error } = useCast(api.liveRecordingUrl(sessionId), token, generation);
+  return (
+    <section className="stack dvr" aria-labelledby="dvr-title" data-testid="dvr">
+      <div className="page-head">
+        <h2 id="dvr-title">Rewind</h2>
+        <button type="button" className="button small" onClick={() => setGeneration((g) => g + 1)}>
+          Load newer output
+        </button>
+      </div>
+      <p className="muted small">The recording so far, up to the last second or so; drag the timeline to go back.</p>
+      <ErrorBanner message={error} />
+      {!cast && !error && (
+        <p className="muted" role="status">
+          Loading the recording so far…
+        </p>
+      )}
+      {cast && <RecordingPlayer cast={cast} label="The session so far" startAt="end" />}
+    </section>
+  );
+}

@@ -1,0 +1,134 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ActionAck, AttachAck, ControlAction, ControlState, LiveClientEvents, LiveServerEvents, ViewerInfo, ViewerMode } from './live-protocol';
+
+/** Where the session's screen goes: the terminal, in the order the calls are made. */
+export interface ScreenSink {
+  /** the exact screen: on attach (from the ack) and on resync; `painted` after it is on screen */
+  reset(cols: number, rows: number, screen: string, painted?: () => void): void;
+  write(data: string): void;
+  resize(cols: number, rows: number): void;
+}
+
+export type LivePhase = 'connecting' | 'attaching' | 'live' | 'reconnecting' | 'ended' | 'refused';
+
+export interface LiveSnapshot {
+  phase: LivePhase;
+  error: string | null;
+  viewerId: string | null;
+  viewers: ViewerInfo[];
+  control: ControlState | null;
+  endedReason: string | null;
+}
+
+type Queued = { kind: 'output'; data: string } | { kind: 'resize'; cols: number; rows: number } | { kind: 'resync'; cols: number; rows: number; screen: string };
+
+const ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * One viewer's attachment to a live session over socket.io `/live`. `output` (and `resize`,
+ * `resync`) can arrive before the attach ack: they are held until the ack's screen has been
+ * written, then replayed in order, then the stream goes straight to the sink. Re-attaches after
+ * a reconnect (the server forgets a disconnected viewer).
+ */
+export class LiveConnection {
+  private readonly socket: Socket<LiveServerEvents, LiveClientEvents>;
+  private held: Queued[] | null = null;
+  private state: LiveSnapshot = { phase: 'connecting', error: null, viewerId: null, viewers: [], control: null, endedReason: null };
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly mode: ViewerMode,
+    token: string,
+    private readonly sink: ScreenSink,
+    private readonly onChange: (state: LiveSnapshot) => void,
+    private readonly onFirstPaint?: () => void,
+  ) {
+    this.socket = io('/live', { auth: { token }, transports: ['websocket', 'polling'] });
+    const mine = (p: { sessionId: string }) => p.sessionId === sessionId;
+    this.socket.on('connect', () => this.attach());
+    this.socket.on('disconnect', () => !this.final() && this.update({ phase: 'reconnecting' }));
+    this.socket.on('connect_error', (error) => this.update({ phase: 'reconnecting', error: `Cannot reach the live service: ${error.message}` }));
+    this.socket.on('output', (p) => mine(p) && this.deliver({ kind: 'output', data: p.data }));
+    this.socket.on('resize', (p) => mine(p) && this.deliver({ kind: 'resize', cols: p.cols, rows: p.rows }));
+    this.socket.on('resync', (p) => mine(p) && this.deliver({ kind: 'resync', cols: p.cols, rows: p.rows, screen: p.screen }));
+    this.socket.on('viewers', (p) => mine(p) && this.update({ viewers: p.viewers }));
+    this.socket.on('control', (p) => mine(p) && this.update({ control: p.control }));
+    this.socket.on('ended', (p) => {
+      if (!mine(p)) return;
+      // the socket stays open: an ack (e.g. of our own terminate) may still be on its way
+      this.update({ phase: 'ended', endedReason: p.reason });
+    });
+    this.socket.on('error', (p) => this.update({ error: p.error }));
+  }
+
+  get snapshot(): LiveSnapshot {
+    return this.state;
+  }
+
+  input(data: string): Promise<void> {
+    return settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('input', { sessionId: this.sessionId, data }));
+  }
+
+  control(action: ControlAction, force?: boolean): Promise<void> {
+    const payload = { sessionId: this.sessionId, action, ...(force ? { force } : {}) };
+    return settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('control', payload));
+  }
+
+  terminate(reason: string): Promise<void> {
+    return settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('terminate', { sessionId: this.sessionId, reason }));
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+
+  /** ended or refused: nothing more will happen on this connection */
+  private final(): boolean {
+    return this.state.phase === 'ended' || this.state.phase === 'refused';
+  }
+
+  private attach(): void {
+    if (this.final()) return;
+    this.held = [];
+    this.update({ phase: 'attaching' });
+    this.socket.timeout(ACK_TIMEOUT_MS).emit('attach', { sessionId: this.sessionId, mode: this.mode }, (err: Error | null, ack: AttachAck) => {
+      if (this.state.phase === 'ended') return;
+      if (err) return this.update({ phase: 'reconnecting', error: 'The live service did not answer; retrying…' }, () => this.socket.disconnect().connect());
+      if (!ack.ok) {
+        this.held = null;
+        this.update({ phase: 'refused', error: ack.error });
+        this.socket.close();
+        return;
+      }
+      const first = this.state.viewerId === null;
+      this.sink.reset(ack.cols, ack.rows, ack.screen, first ? this.onFirstPaint : undefined);
+      const held = this.held ?? [];
+      this.held = null;
+      held.forEach((item) => this.apply(item));
+      this.update({ phase: 'live', error: null, viewerId: ack.viewerId, viewers: ack.viewers, control: ack.control });
+    });
+  }
+
+  private deliver(item: Queued): void {
+    if (this.held) this.held.push(item);
+    else this.apply(item);
+  }
+
+  private apply(item: Queued): void {
+    if (item.kind === 'output') this.sink.write(item.data);
+    else if (item.kind === 'resize') this.sink.resize(item.cols, item.rows);
+    else this.sink.reset(item.cols, item.rows, item.screen);
+  }
+
+  private update(patch: Partial<LiveSnapshot>, then?: () => void): void {
+    this.state = { ...this.state, ...patch };
+    this.onChange(this.state);
+    then?.();
+  }
+}
+
+/** An action's ack as a promise that rejects with the server's reason. */
+async function settle(ack: Promise<ActionAck>): Promise<void> {
+  const result = await ack;
+  if (!result.ok) throw new Error(result.error);
+}

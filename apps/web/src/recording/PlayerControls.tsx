@@ -1,0 +1,56 @@
+import { useId } from 'react';
+
+export const SPEEDS = [0.5, 1, 2, 4] as const;
+const STEP = 0.01;
+
+interface Props {
+  playing: boolean;
+  position: number;
+  duration: number;
+  speed: number;
+  onPlayPause: () => void;
+  onSeek: (seconds: number) => void;
+  onSpeed: (speed: number) => void;
+}
+
+const clock = (seconds: number) => {
+  const s = Math.floor(seconds);
+  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}`;
+};
+
+/** Play/pause, a seek slider and the speed choice of the recording player. */
+export function PlayerControls({ playing, position, duration, speed, onPlayPause, onSeek, onSpeed }: Props) {
+  const id = useId();
+  return (
+    <div className="player-controls">
+      <button type="button" className="button primary" onClick={onPlayPause} aria-label={playing ? 'Pause playback' : 'Play recording'}>
+        {playing ? '❚❚ Pause' : '▶ Play'}
+      </button>
+      <label className="player-seek">
+        <span className="visually-hidden">Position in the recording</span>
+        <input
+          type="range"
+          min={0}
+          // rounded up to a step, so the slider's end is the recording's end
+          max={Math.ceil(duration / STEP) * STEP}
+          step={STEP}
+          value={Math.min(position, duration)}
+          aria-valuetext={`${clock(position)} of ${clock(duration)}`}
+          onChange={(e) => onSeek(Number(e.target.value))}
+        />
+      </label>
+      <span className="player-time" aria-hidden="true">
+        {clock(position)} / {clock(duration)}
+      </span>
+      <fieldset className="player-speed">
+        <legend className="visually-hidden">Speed</legend>
+        {SPEEDS.map((s) => (
+          <label key={s} className={s === speed ? 'speed selected' : 'speed'}>
+            <input type="radio" name={`speed-${id}`} value={s} checked={s === speed} onChange={() => onSpeed(s)} aria-label={`Speed ${s}×`} />
+            {s}×
+          </label>
+        ))}
+      </fieldset>
+    </div>
+  );
+}

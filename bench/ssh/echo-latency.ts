@@ -1,0 +1,100 @@
+import * as fs from 'node:fs';
+import type { Socket } from 'socket.io-client';
+import { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import { percentile } from '../support/stats';
+import { attachView, connectLive } from './live-client';
+import { BenchEnv, TARGET, noRunningSessions, runningSessionId } from './setup';
+
+export type EchoRoute = 'vigil' | 'vigil + 1 viewer' | 'direct' | 'openssh-J';
+
+export interface EchoResult {
+  route: EchoRoute;
+  samples: number;
+  p50: number;
+  p99: number;
+}
+
+function connect(config: ConnectConfig): Promise<Client> {
+  return new Promise((resolve, reject) => {
+    const client = new Client();
+    client.once('ready', () => resolve(client));
+    client.once('error', reject);
+    client.connect({ readyTimeout: 20_000, ...config });
+  });
+}
+
+/** The user side: an ssh2 client (one process, no spawned `ssh`, so the timer sees only the path). */
+async function openClient(env: BenchEnv, route: EchoRoute): Promise<{ client: Client; extra?: Client }> {
+  const privateKey = fs.readFileSync(env.aliceKey.privatePath);
+  if (route === 'vigil' || route === 'vigil + 1 viewer') {
+    return { client: await connect({ host: '127.0.0.1', port: env.jumpPort, username: `alice+${TARGET}`, privateKey }) };
+  }
+  if (route === 'direct') return { client: await connect({ host: '127.0.0.1', port: env.target.port, username: 'root', privateKey }) };
+  // What `ssh -J` does: a direct-tcpip channel through the OpenSSH jump host, SSH end to end inside it.
+  const jump = await connect({ host: '127.0.0.1', port: env.opensshJump.port, username: 'root', privateKey });
+  const sock = await new Promise<ClientChannel>((resolve, reject) =>
+    jump.forwardOut('127.0.0.1', 0, '127.0.0.1', env.target.port, (err, stream) => (err ? reject(err) : resolve(stream))),
+  );
+  return { client: await connect({ sock, username: 'root', privateKey }), extra: jump };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Keystroke echo round trip: in a PTY session running `stty raw -echo; cat` (the application
+ * echoes each byte, as a shell's line editor does), send one character, time until it comes back,
+ * wait `gapMs`, repeat. The first `warmup` keystrokes are not counted.
+ */
+export async function measureEcho(env: BenchEnv, route: EchoRoute, keystrokes: number, warmup = 20, gapMs = 5): Promise<EchoResult> {
+  const { client, extra } = await openClient(env, route);
+  let viewer: Socket | undefined;
+  try {
+    const channel = await new Promise<ClientChannel>((resolve, reject) =>
+      client.exec('stty raw -echo; echo READY; exec cat', { pty: { term: 'xterm', cols: 120, rows: 40 } }, (err, ch) => (err ? reject(err) : resolve(ch))),
+    );
+    let received = '';
+    let waiter: ((text: string) => void) | undefined;
+    channel.on('data', (chunk: Buffer) => {
+      received += chunk.toString('latin1');
+      waiter?.(received);
+    });
+    const waitFor = (needle: string, timeoutMs = 10_000) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`echo: no ${JSON.stringify(needle)} on ${route} within ${timeoutMs} ms; got ${JSON.stringify(received.slice(-200))}`)), timeoutMs);
+        const check = (text: string) => {
+          if (!text.includes(needle)) return;
+          clearTimeout(timer);
+          waiter = undefined;
+          resolve();
+        };
+        waiter = check;
+        check(received);
+      });
+    await waitFor('READY');
+    if (route === 'vigil + 1 viewer') {
+      viewer = await connectLive(env.gateway.url, env.adminToken);
+      await attachView(viewer, await runningSessionId(env));
+    }
+    await sleep(200);
+    const samples: number[] = [];
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz';
+    for (let i = 0; i < warmup + keystrokes; i++) {
+      received = '';
+      const ch = alphabet[i % alphabet.length];
+      const echoed = waitFor(ch);
+      const t0 = performance.now();
+      channel.write(ch);
+      await echoed;
+      const elapsed = performance.now() - t0;
+      if (i >= warmup) samples.push(elapsed);
+      await sleep(gapMs);
+    }
+    channel.close();
+    return { route, samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+  } finally {
+    viewer?.close();
+    client.end();
+    extra?.end();
+    if (route.startsWith('vigil')) await noRunningSessions(env);
+  }
+}

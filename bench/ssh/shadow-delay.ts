@@ -1,0 +1,237 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { Socket } from 'socket.io-client';
+import { WebSocket } from 'ws';
+import { percentile } from '../support/stats';
+import { attachView, connectLive, inBatches } from './live-client';
+import { BenchEnv, noRunningSessions, runningSessionId, sshArgs } from './setup';
+
+/**
+ * The target-side load: a Node script printing 100-byte lines `T<µs>|xxx…\n` at a steady rate,
+ * a burst every 10 ms, each line stamped with CLOCK_MONOTONIC (process.hrtime) at write time.
+ * Everything runs on this machine, so the bench reads the same clock when a viewer receives it.
+ */
+const EMITTER = `
+const [rate, seconds] = process.argv.slice(2).map(Number);
+const LINE = 100, TICK_MS = 10;
+const filler = 'x'.repeat(LINE - 17);
+const start = process.hrtime.bigint();
+let sent = 0;
+function tick() {
+  const now = process.hrtime.bigint();
+  const elapsed = Number(now - start) / 1e9;
+  const due = Math.floor(rate * Math.min(elapsed, seconds));
+  const stamp = 'T' + String(now / 1000n).padStart(14, '0') + '|' + filler + '\\n';
+  let out = '';
+  while (sent + LINE <= due) { out += stamp; sent += LINE; }
+  if (out) process.stdout.write(out);
+  if (elapsed >= seconds) return;
+  setTimeout(tick, TICK_MS);
+}
+tick();
+`;
+
+const MARKER = /T(\d{14})\|/;
+const nowUs = () => Number(process.hrtime.bigint() / 1000n);
+
+export interface DelayResult {
+  kind: 'socket.io via Vigil' | 'raw ws floor';
+  viewers: number;
+  rate: number;
+  /** viewers that connected and attached */
+  attached: number;
+  /** wall time to connect and attach them all (s) */
+  attachSeconds: number;
+  samples: number;
+  p50: number;
+  p99: number;
+  max: number;
+  /** share of the stream's bytes that reached viewers (mean over viewers) */
+  delivered: number;
+  resyncs: number;
+}
+
+/** One delay sample per received message: its oldest (first) marker, so the worst line in it. */
+class DelayCollector {
+  readonly samples: number[] = [];
+  chars = 0;
+  resyncs = 0;
+  from = Infinity;
+  until = Infinity;
+
+  onText(text: string): void {
+    this.chars += text.length;
+    const match = MARKER.exec(text);
+    if (!match) return;
+    const sent = Number(match[1]);
+    if (sent < this.from || sent > this.until) return;
+    this.samples.push((nowUs() - sent) / 1000);
+  }
+
+  /** The floor's clients skip decoding: find the first complete marker in the raw bytes. */
+  onBuffer(data: Buffer): void {
+    this.chars += data.length;
+    for (let at = data.indexOf(0x54); at !== -1 && at + 16 <= data.length; at = data.indexOf(0x54, at + 1)) {
+      if (data[at + 15] !== 0x7c) continue;
+      const sent = Number(data.toString('latin1', at + 1, at + 15));
+      if (sent < this.from || sent > this.until) return;
+      this.samples.push((nowUs() - sent) / 1000);
+      return;
+    }
+  }
+}
+
+export function writeEmitter(dir: string): string {
+  const file = path.join(dir, 'emitter.js');
+  fs.writeFileSync(file, EMITTER);
+  return file;
+}
+
+function summarize(
+  kind: DelayResult['kind'],
+  viewers: number,
+  rate: number,
+  attached: number,
+  attachSeconds: number,
+  collector: DelayCollector,
+  totalChars: number,
+): DelayResult {
+  const s = collector.samples;
+  return {
+    kind,
+    viewers,
+    rate,
+    attached,
+    attachSeconds,
+    samples: s.length,
+    p50: percentile(s, 50),
+    p99: percentile(s, 99),
+    max: s.length ? s.reduce((a, b) => (b > a ? b : a), 0) : NaN,
+    delivered: attached ? collector.chars / attached / totalChars : 0,
+    resyncs: collector.resyncs,
+  };
+}
+
+/**
+ * `viewers` socket.io clients attached in view mode to one Vigil session whose target prints
+ * `rate` bytes/s for `warmup + seconds`; only lines written after the warm-up are counted.
+ */
+export async function measureSocketIoDelay(
+  env: BenchEnv,
+  emitter: string,
+  viewers: number,
+  rate: number,
+  seconds: number,
+  attachBudgetMs = 180_000,
+  warmup = 2,
+): Promise<DelayResult> {
+  const total = warmup + seconds;
+  const devNull = fs.openSync('/dev/null', 'w');
+  const child = spawn('ssh', [...sshArgs(env, 'vigil'), `echo READY >&2; read go; exec ${process.execPath} ${emitter} ${rate} ${total}`], {
+    stdio: ['pipe', devNull, 'pipe'],
+  });
+  fs.closeSync(devNull);
+  let stderr = '';
+  const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const ready = new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (c: Buffer) => {
+      stderr += c.toString();
+      if (stderr.includes('READY')) resolve();
+    });
+    void exited.then((code) => reject(new Error(`ssh exited with ${code} before READY: ${stderr}`)));
+  });
+  const sockets: Socket[] = [];
+  const collector = new DelayCollector();
+  try {
+    await ready;
+    const sessionId = await runningSessionId(env);
+    const attachStarted = performance.now();
+    const deadline = performance.now() + attachBudgetMs;
+    await inBatches(Array.from({ length: viewers }), 50, async () => {
+      // Past the budget, run with the viewers attached so far (reported as `attached`).
+      if (performance.now() > deadline) return;
+      const socket = await connectLive(env.gateway.url, env.adminToken, 120_000);
+      sockets.push(socket);
+      socket.on('output', (p: { data: string }) => collector.onText(p.data));
+      socket.on('resync', () => (collector.resyncs += 1));
+      await attachView(socket, sessionId, 300_000);
+    });
+    const attachSeconds = (performance.now() - attachStarted) / 1000;
+    process.stdout.write(`  ${sockets.length} of ${viewers} socket.io viewers attached in ${attachSeconds.toFixed(1)} s\n`);
+    await new Promise((r) => setTimeout(r, 500));
+    const go = nowUs();
+    collector.from = go + warmup * 1e6;
+    collector.until = go + total * 1e6;
+    child.stdin!.write('go\n');
+    const code = await exited;
+    if (code !== 0) throw new Error(`ssh exited with ${code}: ${stderr}`);
+    // Let the last batches arrive.
+    await new Promise((r) => setTimeout(r, 1000));
+    return summarize('socket.io via Vigil', viewers, rate, sockets.length, attachSeconds, collector, rate * total);
+  } finally {
+    child.kill('SIGKILL');
+    // The session ends first (everyone leaves its room at once); closing viewers of a running
+    // session would make the gateway send every remaining viewer a new viewer list per leave.
+    await noRunningSessions(env, 60_000).catch(() => undefined);
+    sockets.forEach((s) => s.close());
+  }
+}
+
+/** The same stream and the same number of clients over a bare `ws` broadcast (see ws-floor-worker). */
+export async function measureWsFloor(env: BenchEnv, emitter: string, viewers: number, rate: number, seconds: number, warmup = 2): Promise<DelayResult> {
+  const total = warmup + seconds;
+  const worker = new Worker(path.join(__dirname, 'ws-floor-worker.js'), {
+    workerData: { sshArgs: sshArgs(env, 'direct'), command: `echo READY >&2; read go; exec ${process.execPath} ${emitter} ${rate} ${total}` },
+  });
+  const messages: { type: string; port?: number; code?: number; stderr?: string }[] = [];
+  let notify: (() => void) | undefined;
+  worker.on('message', (m) => {
+    messages.push(m);
+    notify?.();
+  });
+  worker.on('error', (e) => process.stderr.write(`ws floor worker: ${e.stack}\n`));
+  const next = async (type: string, timeoutMs = 30_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = messages.find((m) => m.type === type);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`ws floor: no ${type}`);
+      await new Promise<void>((r) => {
+        notify = r;
+        setTimeout(r, 100);
+      });
+    }
+  };
+  const clients: WebSocket[] = [];
+  const collector = new DelayCollector();
+  try {
+    const { port } = await next('port');
+    await next('ready');
+    const attachStarted = performance.now();
+    await inBatches(Array.from({ length: viewers }), 50, async () => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
+      clients.push(ws);
+      ws.on('message', (data: Buffer) => collector.onBuffer(data));
+      await new Promise<void>((resolve, reject) => {
+        ws.once('open', () => resolve());
+        ws.once('error', reject);
+      });
+    });
+    const attachSeconds = (performance.now() - attachStarted) / 1000;
+    await new Promise((r) => setTimeout(r, 500));
+    const go = nowUs();
+    collector.from = go + warmup * 1e6;
+    collector.until = go + total * 1e6;
+    worker.postMessage({ type: 'go' });
+    const done = await next('done', (total + 60) * 1000);
+    if (done.code !== 0) throw new Error(`ws floor ssh exited with ${done.code}: ${done.stderr}`);
+    await new Promise((r) => setTimeout(r, 1000));
+    return summarize('raw ws floor', viewers, rate, clients.length, attachSeconds, collector, rate * total);
+  } finally {
+    clients.forEach((ws) => ws.terminate());
+    worker.postMessage({ type: 'stop' });
+    await worker.terminate();
+  }
+}
