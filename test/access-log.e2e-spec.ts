@@ -114,4 +114,16 @@ describe.each(DATABASE_KINDS)('access log on %s', (kind) => {
     expect(lines.slice(1)).toEqual(ended.filter((e) => e.type === 'CONSOLE').reverse().map((e) => `${e.user},CONSOLE,${e.client}`));
     expect(csv.headers['content-disposition']).toMatch(/attachment; filename="access-logs.csv"/);
   });
+  it('a long session is found by a window that only touches its start', async () => {
+    const startedAt = Date.now() - 60 * 3600_000;
+    const long = await gw.http
+      .post('/api/agent/sessions')
+      .auth(agent, { type: 'bearer' })
+      .send(sessionPayload({ owner: 'zed', externalId: 'long-one', startDate: new Date(startedAt).toISOString() }))
+      .expect(201);
+    await gw.http.post(`/api/agent/sessions/${long.body.id}/end`).auth(agent, { type: 'bearer' }).send({}).expect(200);
+    const window = `from=${new Date(startedAt - 3600_000).toISOString()}&to=${new Date(startedAt + 60_000).toISOString()}`;
+    const res = await search(`?${window}&owner=zed`);
+    expect(res.body.items.map((e: Entry) => e.id)).toEqual([long.body.id]);
+  });
 });

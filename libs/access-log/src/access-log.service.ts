@@ -37,7 +37,7 @@ export class AccessLogService {
   /** Newest first, keyset-paged on (endDate, id): stable while new entries arrive. */
   async query(filter: AccessLogFilter, limit: number, nextToken?: string): Promise<AccessLogPage> {
     const cursor = nextToken ? decodePageToken(nextToken) : undefined;
-    const rows = await this.filtered(filter, cursor).take(limit + 1).getMany();
+    const rows = await (await this.filtered(filter, cursor)).take(limit + 1).getMany();
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     return {
@@ -50,7 +50,7 @@ export class AccessLogService {
   async *iterate(filter: AccessLogFilter, pageSize = 1000): AsyncGenerator<AccessLogView[]> {
     let cursor: PageCursor | undefined;
     for (;;) {
-      const rows = await this.filtered(filter, cursor).take(pageSize).getMany();
+      const rows = await (await this.filtered(filter, cursor)).take(pageSize).getMany();
       if (rows.length === 0) return;
       yield rows.map(toAccessLogView);
       if (rows.length < pageSize) return;
@@ -79,13 +79,18 @@ export class AccessLogService {
     return entry?.recordingPath ? { path: entry.recordingPath, sha256: entry.recordingSha256 } : null;
   }
 
+  private async longestDurationSeconds(): Promise<number> {
+    const row = await this.entries.createQueryBuilder('e').select('MAX(e.durationSeconds)', 'max').getRawOne<{ max: string | number | null }>();
+    return Number(row?.max ?? 0);
+  }
+
   /** Retention: removes entries that ended before the cutoff; returns how many. */
   async purgeEndedBefore(cutoff: number): Promise<number> {
     const result = await this.entries.delete({ endDate: LessThan(cutoff) });
     return result.affected ?? 0;
   }
 
-  private filtered(filter: AccessLogFilter, cursor?: PageCursor): SelectQueryBuilder<AccessLogEntryEntity> {
+  private async filtered(filter: AccessLogFilter, cursor?: PageCursor): Promise<SelectQueryBuilder<AccessLogEntryEntity>> {
     const qb = this.entries.createQueryBuilder('e');
     if (filter.ownerScope !== null) qb.andWhere('e.owner = :scope', { scope: filter.ownerScope });
     if (filter.owner !== undefined) qb.andWhere('e.owner = :owner', { owner: filter.owner });
@@ -95,7 +100,12 @@ export class AccessLogService {
     if (filter.target !== undefined) qb.andWhere('(e.client = :target OR e.serviceProvider = :target)', { target: filter.target });
     if (filter.sessionId !== undefined) qb.andWhere('e.id = :sessionId', { sessionId: filter.sessionId });
     if (filter.from !== undefined) qb.andWhere('e.endDate >= :from', { from: filter.from });
-    if (filter.to !== undefined) qb.andWhere('e.startDate <= :to', { to: filter.to });
+    if (filter.to !== undefined) {
+      qb.andWhere('e.startDate <= :to', { to: filter.to });
+      // No session that ended later than `to` plus the longest recorded duration can have started
+      // by `to`: this bound lets the end-date index stop there instead of scanning every newer row.
+      qb.andWhere('e.endDate <= :endBound', { endBound: filter.to + ((await this.longestDurationSeconds()) + 1) * 1000 });
+    }
     if (filter.q) {
       const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
       const clauses = SEARCHABLE.map((field) => `LOWER(e.${field}) LIKE :q ESCAPE '\\'`);

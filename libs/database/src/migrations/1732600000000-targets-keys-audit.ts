@@ -1,4 +1,4 @@
-import { MigrationInterface, QueryRunner, Table, TableColumn } from 'typeorm';
+import { MigrationInterface, QueryRunner, Table, TableColumn, TableIndex } from 'typeorm';
 
 const text = (name: string, length: number, isNullable = false) => ({ name, type: 'varchar', length: String(length), isNullable });
 const epoch = (name: string) => ({ name, type: 'bigint' });
@@ -68,10 +68,13 @@ export class TargetsKeysAudit1732600000000 implements MigrationInterface {
     );
     // The words a person gave for ending a session (the terminate reason shown to the user).
     await q.addColumn('access_log', new TableColumn({ name: 'end_message', type: 'varchar', length: '500', isNullable: true }));
+    // MAX(duration_seconds) in O(log n): it bounds time-window searches (see AccessLogService).
+    await q.createIndex('access_log', new TableIndex({ name: 'ix_access_log_duration', columnNames: ['duration_seconds'] }));
     await q.query(`INSERT INTO audit_head (id, seq, hash) VALUES (1, 0, '${'0'.repeat(64)}')`);
   }
 
   async down(q: QueryRunner): Promise<void> {
+    await q.dropIndex('access_log', 'ix_access_log_duration');
     await q.dropColumn('access_log', 'end_message');
     for (const table of ['audit_head', 'audit_events', 'user_ssh_keys', 'targets']) await q.dropTable(table);
   }
