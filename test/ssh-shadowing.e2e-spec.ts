@@ -4,6 +4,7 @@ import type { Socket } from 'socket.io-client';
 import { replayToScreen } from '@vigil/recording';
 import { DATABASE_KINDS } from './support/databases';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd, writeAskpass } from './support/sshd';
+import { findFile } from './support/find-file';
 import { JumpProcess } from './support/jump-process';
 import { InteractiveProcess, screenOf } from './support/terminal';
 import { TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
@@ -40,16 +41,6 @@ async function quiet(process: InteractiveProcess, quietMs = 250): Promise<void> 
   }
 }
 
-function findFile(dir: string, name: string): string | null {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const found = findFile(full, name);
-      if (found) return found;
-    } else if (entry.name === name) return full;
-  }
-  return null;
-}
 
 /**
  * The whole path with real OpenSSH: `ssh alice+box@jump` → Vigil's jump (embedded in the

@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import { writeBenchmarkSection } from '../bench/support/benchmarks-file';
+import { findFile } from './support/find-file';
 import { screenshotDir } from './support/screenshot-dir';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
@@ -322,13 +323,3 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
   });
 });
 
-function findFile(dir: string, name: string): string | null {
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const found = findFile(full, name);
-      if (found) return found;
-    } else if (entry.name === name) return full;
-  }
-  return null;
-}
