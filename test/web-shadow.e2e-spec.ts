@@ -301,6 +301,8 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await waitForXterm(adminPage, '.player-screen', 'BEFORE-101-MARKER', true, 5000);
     // plays through to the final screen (4× the session's length, plus slack)
     await adminPage.locator('.recording-player[data-state="finished"]').waitFor({ timeout: (duration / 4) * 1000 + 10_000 });
+    // "finished" means the last frame is drawn; the wait only absorbs a slow renderer under load
+    await waitForXterm(adminPage, '.player-screen', TERMINATE_REASON, true, 3000);
     const finalText = await xtermText(adminPage, '.player-screen');
     expect(finalText).toContain('FINAL-42-SCREEN');
     expect(finalText).toContain(TERMINATE_REASON);

@@ -18,16 +18,21 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
   const { containerRef, terminal } = useTerminal({ disableStdin: true, cursorBlink: false });
   const [playback, setPlayback] = useState<CastPlayback | null>(null);
   const [position, setPosition] = useState(0);
+  /** the position whose frame xterm.js has parsed and drawn (writes are asynchronous) */
+  const [painted, setPainted] = useState(-1);
   const [playing, setPlaying] = useState(false);
   const [speed, setSpeed] = useState(1);
   /** bumps on each seek so a running clock restarts from the new position */
   const [seeks, setSeeks] = useState(0);
 
+  /** xterm.js draws in the animation frame after parsing: report the frame once it is on screen */
+  const paintedAt = (time: number) => requestAnimationFrame(() => setPainted(time));
+
   useEffect(() => {
     if (!terminal) return;
     const created = new CastPlayback(terminal, cast);
     const start = startAt === 'end' ? cast.duration : 0;
-    created.seek(start);
+    created.seek(start, () => paintedAt(start));
     setPlayback(created);
     setPosition(start);
     setPlaying(false);
@@ -39,7 +44,7 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
     const wall = performance.now();
     let frame = requestAnimationFrame(function tick() {
       const t = Math.min(cast.duration, from + ((performance.now() - wall) / 1000) * speed);
-      playback.advance(t);
+      playback.advance(t, () => paintedAt(t));
       setPosition(t);
       if (t >= cast.duration) setPlaying(false);
       else frame = requestAnimationFrame(tick);
@@ -49,7 +54,7 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
 
   const seek = (seconds: number) => {
     const target = Math.min(Math.max(0, seconds), cast.duration);
-    playback?.seek(target);
+    playback?.seek(target, () => paintedAt(target));
     setPosition(target);
     setSeeks((n) => n + 1);
   };
@@ -60,9 +65,10 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
     setPlaying(true);
   };
 
-  const state = playing ? 'playing' : position >= cast.duration ? 'finished' : 'paused';
+  // "finished" only once the last frame is on screen, not when the clock reached the end
+  const state = playing ? 'playing' : position >= cast.duration && painted >= cast.duration ? 'finished' : 'paused';
   return (
-    <div className="recording-player" data-state={state} data-position={position.toFixed(2)} data-duration={cast.duration.toFixed(2)}>
+    <div className="recording-player" data-state={state} data-position={position.toFixed(2)} data-painted={painted.toFixed(2)} data-duration={cast.duration.toFixed(2)}>
       <div ref={containerRef} className="terminal-host player-screen" role="region" aria-label={label} />
       <PlayerControls
         playing={playing}
