@@ -134,8 +134,8 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
       await row(adminPage, sessionId).getByRole('link', { name: /^View / }).click();
       await adminPage.locator('#live-screen[data-first-paint-ms]').waitFor();
       samples.push(Number(await adminPage.locator('#live-screen').getAttribute('data-first-paint-ms')));
-      // the screen from before joining is there as soon as it is painted
-      expect(await xtermText(adminPage, '#live-screen')).toContain('BEFORE-101-MARKER');
+      // the screen from before joining is what was painted (the wait only absorbs a renderer frame)
+      await waitForXterm(adminPage, '#live-screen', 'BEFORE-101-MARKER', true, 1000);
       await alicePage.waitForSelector(`tr[data-session-id="${sessionId}"] td[data-watchers="admin"]`);
     }
     await expect(watchersOf(alicePage, sessionId).locator('[aria-label]').getAttribute('aria-label')).resolves.toBe('Watched by admin (view)');

@@ -2,10 +2,10 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { Socket } from 'socket.io-client';
 import { WebSocket } from 'ws';
 import { percentile } from '../support/stats';
-import { attachView, connectLive, inBatches } from './live-client';
+import { inBatches } from './live-client';
+import { LiveWireViewer } from './live-wire-client';
 import { BenchEnv, noRunningSessions, runningSessionId, sshArgs } from './setup';
 
 /**
@@ -33,7 +33,18 @@ function tick() {
 tick();
 `;
 
-const MARKER = /T(\d{14})\|/;
+/** socket.io event frames for `/live`'s `output` and `resync` events, as they arrive on the wire */
+const OUTPUT_FRAME = Buffer.from('42/live,["output"');
+const RESYNC_FRAME = Buffer.from('42/live,["resync"');
+/** bytes per line the emitter writes */
+const LINE_BYTES = 100;
+const DATA_KEY = Buffer.from('"data":"');
+/** `"}]` after the data string */
+const OUTPUT_FRAME_TAIL = 3;
+/** a stream line as the viewer's terminal gets it: `T…|xxx…\r\n` */
+const TERMINAL_LINE_BYTES = 101;
+/** the same line JSON-escaped in an output frame (`\r\n` becomes four bytes) */
+const ESCAPED_LINE_BYTES = 103;
 const nowUs = () => Number(process.hrtime.bigint() / 1000n);
 
 export interface DelayResult {
@@ -56,23 +67,27 @@ export interface DelayResult {
 /** One delay sample per received message: its oldest (first) marker, so the worst line in it. */
 class DelayCollector {
   readonly samples: number[] = [];
-  chars = 0;
+  /** stream lines received, from byte counts: a line is 101 bytes on the terminal (the pty adds \r) */
+  lines = 0;
   resyncs = 0;
   from = Infinity;
   until = Infinity;
 
-  onText(text: string): void {
-    this.chars += text.length;
-    const match = MARKER.exec(text);
-    if (!match) return;
-    const sent = Number(match[1]);
-    if (sent < this.from || sent > this.until) return;
-    this.samples.push((nowUs() - sent) / 1000);
+  /** A raw `ws` frame of the floor: the terminal bytes themselves. */
+  onRawFrame(data: Buffer): void {
+    this.lines += data.length / TERMINAL_LINE_BYTES;
+    this.sample(data);
   }
 
-  /** The floor's clients skip decoding: find the first complete marker in the raw bytes. */
-  onBuffer(data: Buffer): void {
-    this.chars += data.length;
+  /** A socket.io `output` frame: `42/live,["output",{"sessionId":"…","data":"<JSON-escaped text>"}]`. */
+  onOutputFrame(frame: Buffer): void {
+    const body = frame.indexOf(DATA_KEY) + DATA_KEY.length;
+    this.lines += (frame.length - body - OUTPUT_FRAME_TAIL) / ESCAPED_LINE_BYTES;
+    this.sample(frame);
+  }
+
+  /** Viewers skip decoding (see LiveWireViewer): find the first complete marker in the raw bytes. */
+  private sample(data: Buffer): void {
     for (let at = data.indexOf(0x54); at !== -1 && at + 16 <= data.length; at = data.indexOf(0x54, at + 1)) {
       if (data[at + 15] !== 0x7c) continue;
       const sent = Number(data.toString('latin1', at + 1, at + 15));
@@ -96,7 +111,7 @@ function summarize(
   attached: number,
   attachSeconds: number,
   collector: DelayCollector,
-  totalChars: number,
+  totalBytes: number,
 ): DelayResult {
   const s = collector.samples;
   return {
@@ -109,7 +124,7 @@ function summarize(
     p50: percentile(s, 50),
     p99: percentile(s, 99),
     max: s.length ? s.reduce((a, b) => (b > a ? b : a), 0) : NaN,
-    delivered: attached ? collector.chars / attached / totalChars : 0,
+    delivered: attached ? collector.lines / attached / (totalBytes / LINE_BYTES) : 0,
     resyncs: collector.resyncs,
   };
 }
@@ -142,7 +157,7 @@ export async function measureSocketIoDelay(
     });
     void exited.then((code) => reject(new Error(`ssh exited with ${code} before READY: ${stderr}`)));
   });
-  const sockets: Socket[] = [];
+  const sockets: LiveWireViewer[] = [];
   const collector = new DelayCollector();
   try {
     await ready;
@@ -152,14 +167,16 @@ export async function measureSocketIoDelay(
     await inBatches(Array.from({ length: viewers }), 50, async () => {
       // Past the budget, run with the viewers attached so far (reported as `attached`).
       if (performance.now() > deadline) return;
-      const socket = await connectLive(env.gateway.url, env.adminToken, 120_000);
-      sockets.push(socket);
-      socket.on('output', (p: { data: string }) => collector.onText(p.data));
-      socket.on('resync', () => (collector.resyncs += 1));
-      await attachView(socket, sessionId, 300_000);
+      const viewer = await LiveWireViewer.connect(env.gateway.url, env.adminToken, 120_000);
+      sockets.push(viewer);
+      viewer.onEventFrame((frame) => {
+        if (frame.subarray(0, OUTPUT_FRAME.length).equals(OUTPUT_FRAME)) collector.onOutputFrame(frame);
+        else if (frame.subarray(0, RESYNC_FRAME.length).equals(RESYNC_FRAME)) collector.resyncs += 1;
+      });
+      await viewer.attachView(sessionId, 300_000);
     });
     const attachSeconds = (performance.now() - attachStarted) / 1000;
-    process.stdout.write(`  ${sockets.length} of ${viewers} socket.io viewers attached in ${attachSeconds.toFixed(1)} s\n`);
+    process.stdout.write(`  ${sockets.length} of ${viewers} socket.io (wire) viewers attached in ${attachSeconds.toFixed(1)} s\n`);
     await new Promise((r) => setTimeout(r, 500));
     const go = nowUs();
     collector.from = go + warmup * 1e6;
@@ -213,7 +230,7 @@ export async function measureWsFloor(env: BenchEnv, emitter: string, viewers: nu
     await inBatches(Array.from({ length: viewers }), 50, async () => {
       const ws = new WebSocket(`ws://127.0.0.1:${port}`, { perMessageDeflate: false });
       clients.push(ws);
-      ws.on('message', (data: Buffer) => collector.onBuffer(data));
+      ws.on('message', (data: Buffer) => collector.onRawFrame(data));
       await new Promise<void>((resolve, reject) => {
         ws.once('open', () => resolve());
         ws.once('error', reject);
