@@ -10,3 +10,5 @@ export { sha256OfFile, verifyRecording } from './verify-recording';
 export { replayToScreen, MAX_REPLAY_COLS, MAX_REPLAY_ROWS } from './replay-to-screen';
 export type { ReplayOptions, ReplayedScreen } from './replay-to-screen';
 export { recordingFileName, resolveRecordingPath } from './recording-file-name';
+export { OffThreadAsciicastWriter } from './threaded/off-thread-asciicast-writer';
+export type { OffThreadWriterOptions, OffThreadWriterStats } from './threaded/off-thread-asciicast-writer';

@@ -2,17 +2,19 @@ import * as path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
 import { AccessLogService } from '@vigil/access-log';
 import { VigilConfig } from '@vigil/config';
-import { AsciicastWriter, recordingFileName, resolveRecordingPath } from '@vigil/recording';
+import { OffThreadAsciicastWriter, recordingFileName, resolveRecordingPath } from '@vigil/recording';
 import type { JumpSessionStartInfo } from '../jump-ports';
 
 interface OpenRecording {
-  writer: AsciicastWriter;
+  writer: OffThreadAsciicastWriter;
   relativePath: string;
 }
 
 /**
  * One asciicast recording per SSH session: opened before the first byte flows, fed by taps beside
- * the relay, sealed (closed and hashed) at the end and linked from the access-log entry.
+ * the relay, sealed (closed and hashed) at the end and linked from the access-log entry. Encoding,
+ * hashing and writing run on the recording thread (OffThreadAsciicastWriter): at relay speeds they
+ * cost as much CPU as the relay itself, and must not share its event loop.
  */
 @Injectable()
 export class JumpRecordings {
@@ -29,7 +31,7 @@ export class JumpRecordings {
 
   async open(sessionId: string, info: JumpSessionStartInfo): Promise<void> {
     const relativePath = recordingFileName(sessionId, new Date());
-    const writer = await AsciicastWriter.open(resolveRecordingPath(this.root, relativePath), {
+    const writer = await OffThreadAsciicastWriter.open(resolveRecordingPath(this.root, relativePath), {
       cols: info.cols > 0 ? info.cols : 80,
       rows: info.rows > 0 ? info.rows : 24,
       title: `${info.user.username}+${info.target.name}${info.command ? ` ${info.command}` : ''}`,
@@ -39,7 +41,7 @@ export class JumpRecordings {
     this.open_.set(sessionId, { writer, relativePath });
   }
 
-  writer(sessionId: string): AsciicastWriter | undefined {
+  writer(sessionId: string): OffThreadAsciicastWriter | undefined {
     return this.open_.get(sessionId)?.writer;
   }
 

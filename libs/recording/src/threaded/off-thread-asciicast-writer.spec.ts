@@ -1,0 +1,93 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readAsciicast } from '../asciicast-reader';
+import { AsciicastWriter } from '../asciicast-writer';
+import { GAP_MARKER_PREFIX } from '../bounded-event-buffer';
+import { OffThreadAsciicastWriter } from './off-thread-asciicast-writer';
+
+/** The worker runs the compiled recording thread from dist/ (`npm test` builds first). */
+describe('OffThreadAsciicastWriter', () => {
+  let dir: string;
+  let now: number;
+  const clock = () => now;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'vigil-off-thread-'));
+    now = 1_000;
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  /** The same session fed to both writers, with the same clock readings. */
+  async function record(writer: AsciicastWriter | OffThreadAsciicastWriter): Promise<void> {
+    const euro = Buffer.from('€', 'utf8');
+    writer.output('$ ls\r\n');
+    now += 250;
+    writer.input(Buffer.from('l'));
+    writer.output(Buffer.concat([Buffer.from('price: '), euro.subarray(0, 1)])); // a character split across reads
+    now += 1;
+    writer.output(Buffer.concat([euro.subarray(1), Buffer.from(' "quoted" \\ \x1b[1mbold\x1b[0m\t\x07\n')]));
+    writer.resize(120, 40);
+    writer.marker('shadow joined');
+    now += 1500;
+    writer.output(Buffer.from([0xff, 0x41])); // invalid UTF-8 becomes U+FFFD
+    writer.input('exit\r');
+    now += 10;
+  }
+
+  it('writes the very file the in-thread AsciicastWriter writes, hash included', async () => {
+    const options = { cols: 80, rows: 24, timestamp: 1_700_000_000, title: 'alice+db1', env: { TERM: 'xterm' }, clock };
+    const direct = await AsciicastWriter.open(join(dir, 'direct.cast'), options);
+    now = 1_000;
+    const offThread = await OffThreadAsciicastWriter.open(join(dir, 'off.cast'), options);
+    await record(direct);
+    now = 1_000;
+    await record(offThread);
+    now = 2_761;
+    const [a, b] = [await direct.close(), await offThread.close()];
+
+    expect((await readFile(b.path, 'utf8')).split('\n')).toEqual((await readFile(a.path, 'utf8')).split('\n'));
+    expect(b.sha256).toBe(a.sha256);
+    expect(b).toMatchObject({ bytes: a.bytes, durationSeconds: a.durationSeconds, droppedBytes: 0 });
+    const replay = await readAsciicast(b.path);
+    expect(replay.events.map((e) => e.code)).toEqual(['o', 'i', 'o', 'o', 'r', 'm', 'o', 'i']);
+  });
+
+  it('drops output beyond its in-flight bound behind one gap marker, never blocking the caller', async () => {
+    const writer = await OffThreadAsciicastWriter.open(join(dir, 'gap.cast'), { cols: 80, rows: 24, clock, maxInFlightBytes: 1_000 });
+    const line = Buffer.alloc(100, 0x61);
+    for (let i = 0; i < 30; i++) writer.output(line); // one turn: the thread has taken nothing yet
+    expect(writer.stats()).toEqual({ inFlightBytes: 1_000, droppedBytes: 2_000 });
+    writer.resize(100, 30); // resizes are kept even while dropping
+    // the thread takes the batch: room again
+    for (const deadline = Date.now() + 5_000; writer.stats().inFlightBytes > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
+    writer.output('after the gap');
+    const summary = await writer.close();
+
+    expect(summary.droppedBytes).toBe(2_000);
+    const { events } = await readAsciicast(summary.path);
+    const marker = events.find((e) => e.code === 'm');
+    expect(marker?.data).toBe(`${GAP_MARKER_PREFIX} dropped_bytes=2000 dropped_events=20 since=0`);
+    expect(events.filter((e) => e.code === 'o').map((e) => e.data.length)).toEqual([...Array(10).fill(100), 'after the gap'.length]);
+    expect(events.some((e) => e.code === 'r' && e.data === '100x30')).toBe(true);
+  });
+
+  it('refuses to overwrite an existing recording, and reports a path it cannot create', async () => {
+    const existing = join(dir, 'exists.cast');
+    await writeFile(existing, 'keep me');
+    await expect(OffThreadAsciicastWriter.open(existing, { cols: 80, rows: 24 })).rejects.toThrow(/EEXIST|exists/);
+    expect(await readFile(existing, 'utf8')).toBe('keep me');
+    await expect(OffThreadAsciicastWriter.open(join(existing, 'under-a-file.cast'), { cols: 80, rows: 24 })).rejects.toThrow(/ENOTDIR|EEXIST/);
+    await expect(OffThreadAsciicastWriter.open(join(dir, 'bad.cast'), { cols: 0, rows: 24 })).rejects.toThrow(RangeError);
+  });
+
+  it('close() is idempotent and later record calls are ignored', async () => {
+    const writer = await OffThreadAsciicastWriter.open(join(dir, 'twice.cast'), { cols: 80, rows: 24, clock });
+    writer.output('once');
+    const first = writer.close();
+    writer.output('too late');
+    const [a, b] = await Promise.all([first, writer.close()]);
+    expect(b).toBe(a);
+    expect((await readAsciicast(a.path)).events.map((e) => e.data)).toEqual(['once']);
+  });
+});

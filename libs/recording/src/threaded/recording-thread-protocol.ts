@@ -1,0 +1,41 @@
+/**
+ * Messages between the gateway's event loop and the recording thread. Times are milliseconds since
+ * the recording was opened, read on the gateway's thread when the bytes passed by, so the worker's
+ * own scheduling never shifts an event.
+ */
+
+/** A byte event points into the batch buffer; marker and resize events carry their text. */
+export type ThreadEvent = [elapsedMs: number, code: 'o' | 'i', offset: number, length: number] | [elapsedMs: number, code: 'r' | 'm', text: string];
+
+export interface ThreadOpenOptions {
+  cols: number;
+  rows: number;
+  timestamp: number;
+  title?: string;
+  env?: Record<string, string>;
+  flushIntervalMs?: number;
+  flushThresholdBytes?: number;
+  maxBufferedBytes?: number;
+  syncToDisk?: boolean;
+}
+
+export type ToRecordingThread =
+  | { type: 'open'; id: number; path: string; options: ThreadOpenOptions }
+  | { type: 'events'; id: number; buffer: ArrayBuffer; events: ThreadEvent[]; bytes: number }
+  | { type: 'close'; id: number; elapsedMs: number };
+
+export interface ThreadSummary {
+  sha256: string;
+  bytes: number;
+  durationSeconds: number;
+  droppedBytes: number;
+}
+
+export type FromRecordingThread =
+  | { type: 'opened'; id: number }
+  | { type: 'open-failed'; id: number; message: string }
+  /** the worker took `bytes` of a batch into its writer: the gateway may send that much more */
+  | { type: 'consumed'; id: number; bytes: number }
+  | { type: 'failed'; id: number; message: string }
+  | { type: 'closed'; id: number; summary: ThreadSummary }
+  | { type: 'close-failed'; id: number; message: string };
