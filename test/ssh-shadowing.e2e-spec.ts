@@ -202,6 +202,17 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     await expect(admin.emitWithAck('input', { sessionId, data: 'echo x\n' })).resolves.toEqual({ ok: false, error: 'input refused: take control first' });
     // bob's refused attaches do not make him a viewer
     expect((await viewersSeen).viewers.map((v) => v.username).sort()).toEqual(['admin', 'dave']);
+
+    // a sessions page opened now loads who is watching; only for sessions its user may see
+    const watching = await gw.http.get('/api/live/watchers').auth(tokens.alice, { type: 'bearer' }).expect(200);
+    expect(watching.body.items).toHaveLength(1);
+    expect(watching.body.items[0].sessionId).toBe(sessionId);
+    expect([...watching.body.items[0].viewers].sort((a: { username: string }, b: { username: string }) => a.username.localeCompare(b.username))).toEqual([
+      { username: 'admin', mode: 'interact' },
+      { username: 'dave', mode: 'interact' },
+    ]);
+    await gw.http.get('/api/live/watchers').auth(tokens.carol, { type: 'bearer' }).expect(200, { items: [] });
+    await gw.http.get('/api/live/watchers').expect(401);
   });
 
   it('garbage socket payloads get clear errors', async () => {

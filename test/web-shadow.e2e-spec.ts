@@ -140,6 +140,11 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     }
     await expect(watchersOf(alicePage, sessionId).locator('[aria-label]').getAttribute('aria-label')).resolves.toBe('Watched by admin (view)');
     await expect(watchersOf(alicePage, sessionId).textContent()).resolves.toContain('👁 admin');
+    // a sessions page opened while the admin is already watching shows it at once (no change event)
+    const latePage = await newPage();
+    await signIn(latePage, 'alice', 'alice-password');
+    await latePage.waitForSelector(`tr[data-session-id="${sessionId}"] td[data-watchers="admin"]`);
+    await latePage.context().close();
 
     // new output arrives live
     user.write('echo LIVE-$((200+2))-MARKER\n');

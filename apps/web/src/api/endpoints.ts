@@ -29,6 +29,13 @@ export const api = {
       body: { reason },
     }),
 
+  /** who is watching the caller's sessions now (then `session.viewers` carries the changes) */
+  watchers: (token: string, signal?: AbortSignal) =>
+    requestJson<{ items: { sessionId: string; viewers: { username: string; mode: 'view' | 'interact' }[] }[] }>('/api/live/watchers', {
+      token,
+      signal,
+    }),
+
   sessionColumns: (token: string) => requestJson<SessionColumnsResponse>('/api/me/session-columns', { token }),
 
   saveSessionColumns: (token: string, columns: string[]) =>

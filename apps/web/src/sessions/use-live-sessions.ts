@@ -1,7 +1,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { io, type Socket } from 'socket.io-client';
 import { errorMessage } from '../api/api-error';
-import { allOpenSessions } from '../api/endpoints';
+import { allOpenSessions, api } from '../api/endpoints';
 import type { AccessLogView, SessionView } from '../api/types';
 import { liveSessionsReducer, type LiveAction } from './live-sessions-reducer';
 
@@ -45,15 +45,30 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
     let queue: LiveAction[] | null = [];
     const controller = new AbortController();
     const apply = (action: LiveAction) => (queue ? queue.push(action) : dispatch(action));
+    /** sessions whose watchers the stream reported since the current load started */
+    let watchersSeen = new Set<string>();
 
     const load = async () => {
       const mine = ++generation;
       const pending: LiveAction[] = queue ?? [];
       queue = pending;
+      // watchers changed while loading come from the stream; the rest from the loaded list
+      const watchersChanged = new Set<string>();
+      watchersSeen = watchersChanged;
       try {
-        const items = await allOpenSessions(token, controller.signal);
+        const [items, watching] = await Promise.all([
+          allOpenSessions(token, controller.signal),
+          api.watchers(token, controller.signal).catch(() => null),
+        ]);
         if (disposed || mine !== generation) return;
         dispatch({ type: 'snapshot', items });
+        if (watching) {
+          setWatchers((current) => {
+            const next = new Map([...current].filter(([id]) => watchersChanged.has(id)));
+            for (const { sessionId, viewers } of watching.items) if (!watchersChanged.has(sessionId)) next.set(sessionId, viewers);
+            return next;
+          });
+        }
         setLoaded(true);
         setError(null);
       } catch (e) {
@@ -82,7 +97,10 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
       apply({ type: 'upsert', session });
       onEventRef.current?.({ kind: 'updated', session });
     });
-    socket.on('session.viewers', ({ sessionId, viewers }) => setWatchers((current) => withWatchers(current, sessionId, viewers)));
+    socket.on('session.viewers', ({ sessionId, viewers }) => {
+      watchersSeen.add(sessionId);
+      setWatchers((current) => withWatchers(current, sessionId, viewers));
+    });
     socket.on('session.ended', (entry) => {
       apply({ type: 'remove', id: entry.id });
       setWatchers((current) => withWatchers(current, entry.id, []));

@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionEndedEvent, SessionEvents } from '@vigil/common';
+import type { ViewerMode } from '../control-lock';
 import { LiveBroadcast, LiveSession } from './live-session';
 import type { LiveFeed, LiveSessionInfo, LiveSource } from './live-source';
 
@@ -10,6 +11,12 @@ export interface LiveEndListener {
 }
 
 const POLL_BEHIND_MS = 200;
+
+/** The same shape as the `session.viewers` event of /sessions. */
+export interface SessionWatchers {
+  sessionId: string;
+  viewers: { username: string; mode: ViewerMode }[];
+}
 
 /**
  * The registry of sessions that can be watched live on this gateway. Origins (the SSH jump)
@@ -39,6 +46,17 @@ export class LiveHub implements OnModuleDestroy {
 
   get(sessionId: string): LiveSession | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /** Who watches which session right now, for sessions owned by `owner` (null: every session). */
+  watchers(owner: string | null): SessionWatchers[] {
+    const result: SessionWatchers[] = [];
+    for (const session of this.sessions.values()) {
+      if (owner !== null && session.info.owner !== owner) continue;
+      const viewers = session.viewerList().map(({ username, mode }) => ({ username, mode }));
+      if (viewers.length > 0) result.push({ sessionId: session.info.sessionId, viewers });
+    }
+    return result;
   }
 
   @OnEvent(SessionEvents.ended)

@@ -4,10 +4,12 @@ import { AuthModule } from '@vigil/auth';
 import { SessionsModule } from '@vigil/sessions';
 import { LiveHub } from './live-hub.service';
 import { LiveGateway } from './live.gateway';
+import { LiveWatchersController } from './live-watchers.controller';
 
 /** Live shadowing: the hub of watchable sessions and the /live socket namespace. */
 @Module({
   imports: [AuthModule, SessionsModule, AuditModule],
+  controllers: [LiveWatchersController],
   providers: [LiveHub, LiveGateway],
   exports: [LiveHub],
 })
