@@ -193,4 +193,54 @@ describe('OutputCoalescer', () => {
     expect(received).toEqual(['echo']);
     real.dispose();
   });
+
+  describe('with a cost-adaptive busy interval', () => {
+    /** onFlush "takes" `costMs` of the scheduler's time, as a fan-out to many viewers does */
+    const adaptive = (costMs: () => number) =>
+      new OutputCoalescer({
+        onFlush: (text) => {
+          flushed.push(text);
+          scheduler.advance(costMs());
+        },
+        intervalMs: 16,
+        costFactor: 3,
+        minIntervalMs: 2,
+        scheduler,
+      });
+
+    it('batches for three times the last fan-out cost, within 2..16 ms', () => {
+      let cost = 0.01;
+      const c = adaptive(() => cost);
+      c.write('a');
+      scheduler.tick(); // idle: at once
+      c.write('b');
+      expect(scheduler.requestedDelays.at(-1)).toBeCloseTo(2 - 0.01, 5); // cheap fan-out: the 2 ms floor
+      scheduler.advance(2);
+      expect(c.busyIntervalMs).toBe(2);
+
+      cost = 4; // e.g. a thousand viewers
+      c.write('c');
+      scheduler.advance(2);
+      expect(c.busyIntervalMs).toBe(12);
+      c.write('d');
+      expect(scheduler.requestedDelays.at(-1)).toBeCloseTo(12 - 4, 5);
+
+      cost = 10;
+      scheduler.advance(8);
+      expect(c.busyIntervalMs).toBe(16); // capped at intervalMs
+      expect(flushed).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('keeps the fixed interval when no cost factor is given', () => {
+      coalescer.write('x');
+      scheduler.tick();
+      coalescer.write('y');
+      expect(coalescer.busyIntervalMs).toBe(16);
+      expect(scheduler.requestedDelays.at(-1)).toBe(16);
+    });
+
+    it('rejects a non-positive cost factor', () => {
+      expect(() => new OutputCoalescer({ onFlush: () => undefined, costFactor: 0 })).toThrow(RangeError);
+    });
+  });
 });

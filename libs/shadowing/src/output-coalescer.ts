@@ -6,12 +6,22 @@ export interface OutputCoalescerOptions {
   onFlush: (text: string) => void;
   /** Under load, at most one flush per this many ms (unless the size limit is hit). Default 16. */
   intervalMs?: number;
+  /**
+   * When set, the busy interval follows what fan-out costs: `costFactor` × the last flush's
+   * duration, between `minIntervalMs` and `intervalMs`. A flush to two viewers takes microseconds,
+   * so their output is hardly delayed; a flush to a thousand takes milliseconds, and the interval
+   * stretches so fan-out keeps at most 1/costFactor of the event loop.
+   */
+  costFactor?: number;
+  /** Floor of the cost-adaptive busy interval. Default 2. */
+  minIntervalMs?: number;
   /** A batch this large (UTF-16 code units) is flushed at once, so memory and message size stay bounded. Default 64 KiB. */
   maxPendingChars?: number;
   scheduler?: FlushScheduler;
 }
 
 const DEFAULT_INTERVAL_MS = 16;
+const DEFAULT_MIN_INTERVAL_MS = 2;
 const DEFAULT_MAX_PENDING_CHARS = 64 * 1024;
 
 /**
@@ -29,6 +39,9 @@ const DEFAULT_MAX_PENDING_CHARS = 64 * 1024;
 export class OutputCoalescer {
   private readonly onFlush: (text: string) => void;
   private readonly intervalMs: number;
+  private readonly costFactor: number | undefined;
+  private readonly minIntervalMs: number;
+  private lastFlushCostMs = 0;
   private readonly maxPendingChars: number;
   private readonly scheduler: FlushScheduler;
   private readonly decoder = new Utf8StreamDecoder();
@@ -41,9 +54,13 @@ export class OutputCoalescer {
   constructor(options: OutputCoalescerOptions) {
     this.onFlush = options.onFlush;
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
+    this.costFactor = options.costFactor;
+    this.minIntervalMs = Math.min(options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, this.intervalMs);
     this.maxPendingChars = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
     this.scheduler = options.scheduler ?? systemFlushScheduler;
     if (!(this.intervalMs >= 0)) throw new RangeError('intervalMs must be ≥ 0');
+    if (this.costFactor !== undefined && !(this.costFactor > 0)) throw new RangeError('costFactor must be > 0');
+    if (!(this.minIntervalMs >= 0)) throw new RangeError('minIntervalMs must be ≥ 0');
     if (!(this.maxPendingChars >= 1)) throw new RangeError('maxPendingChars must be ≥ 1');
   }
 
@@ -78,7 +95,17 @@ export class OutputCoalescer {
     this.pending = '';
     this.lastFlushAt = this.scheduler.now();
     this.flushes += 1;
-    this.onFlush(text);
+    try {
+      this.onFlush(text);
+    } finally {
+      this.lastFlushCostMs = this.scheduler.now() - this.lastFlushAt;
+    }
+  }
+
+  /** The minimum time between two flushes while output keeps coming. */
+  get busyIntervalMs(): number {
+    if (this.costFactor === undefined) return this.intervalMs;
+    return Math.min(this.intervalMs, Math.max(this.minIntervalMs, this.lastFlushCostMs * this.costFactor));
   }
 
   /**
@@ -96,8 +123,9 @@ export class OutputCoalescer {
   private scheduleFlush(): void {
     if (this.cancelScheduled) return;
     const sinceLastFlush = this.scheduler.now() - this.lastFlushAt;
-    // A clock that steps backwards yields a negative interval; clamp so the wait never exceeds intervalMs.
-    const delay = sinceLastFlush >= this.intervalMs ? 0 : Math.min(this.intervalMs, this.intervalMs - sinceLastFlush);
+    const interval = this.busyIntervalMs;
+    // A clock that steps backwards yields a negative interval; clamp so the wait never exceeds the interval.
+    const delay = sinceLastFlush >= interval ? 0 : Math.min(interval, interval - sinceLastFlush);
     this.cancelScheduled = this.scheduler.schedule(() => {
       this.cancelScheduled = undefined;
       this.flush();

@@ -30,6 +30,12 @@ const FLOOD_WINDOW_MS = 100;
 const FLOOD_SNAPSHOT_MS = 500;
 const FLOOD_QUIET_MS = 150;
 
+/**
+ * Fan-out may take at most a third of the event loop while output streams: the next batch goes
+ * out no sooner than three times the last fan-out's duration after it started (2 ms to 16 ms).
+ */
+const FAN_OUT_COST_FACTOR = 3;
+
 interface Viewer {
   info: ViewerInfo;
   flow: ViewerBackpressure;
@@ -60,7 +66,7 @@ export class LiveSession {
     private readonly broadcast: LiveBroadcast,
   ) {
     this.mirror = new ScreenMirror(info.cols, info.rows);
-    this.coalescer = new OutputCoalescer({ onFlush: (text) => this.fanOut(text) });
+    this.coalescer = new OutputCoalescer({ onFlush: (text) => this.fanOut(text), costFactor: FAN_OUT_COST_FACTOR });
   }
 
   get isClosed(): boolean {
