@@ -250,10 +250,15 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await waitForXterm(adminPage, dvrScreen, 'DVR-303-MARKER', false);
     await expect(dvr.locator('.recording-player').getAttribute('data-position')).resolves.toBe('0.00');
     expect(await xtermText(adminPage, dvrScreen)).not.toContain('WEB-42-TYPED');
-    // forward again to the newest output (End, or "Load newer output" if the replay lags the key:
-    // a seek-to-end that sometimes does not repaint is a known DVR issue, see the README)
+    // forward again to the newest output: End replays the whole recording in one write, which
+    // xterm.js parses over several frames; the player says when the last frame is drawn
     await adminPage.keyboard.press('End');
-    await dvrShows('NEWER-404-MARKER');
+    const player = dvr.locator('.recording-player');
+    await adminPage.waitForFunction(
+      (el) => el !== null && el.getAttribute('data-painted') === el.getAttribute('data-duration'),
+      await player.elementHandle(),
+    );
+    await waitForXterm(adminPage, dvrScreen, 'NEWER-404-MARKER', true, 1000);
 
     await adminPage.getByRole('button', { name: '● Back to live' }).click();
     await dvr.waitFor({ state: 'detached' });
