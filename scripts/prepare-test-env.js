@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Makes sure the real services the tests start (PostgreSQL, ...) are installed. On Debian as root
-// it installs what is missing with apt; elsewhere it says what to install and stops.
+// Makes sure the real services the tests start (PostgreSQL, OpenSSH, Chromium, Redis) are
+// installed. On Debian as root it installs what is missing with apt; elsewhere it says what to
+// install and stops.
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 
@@ -9,6 +10,7 @@ const requirements = [
   { what: 'OpenSSH server', package: 'openssh-server', present: () => fs.existsSync('/usr/sbin/sshd') },
   { what: 'OpenSSH client', package: 'openssh-client', present: () => fs.existsSync('/usr/bin/ssh') },
   { what: 'Chromium', package: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
+  { what: 'Redis server', package: 'redis-server', present: () => fs.existsSync('/usr/bin/redis-server') },
 ];
 
 function hasPostgres() {

@@ -19,7 +19,14 @@ export interface TestGateway {
 
 /** Boots the real gateway in-process on port 0 against a fresh database of the given kind. */
 export async function startTestGateway(kind: DatabaseKind, env: Record<string, string> = {}): Promise<TestGateway> {
-  const db = await createTestDatabase(kind);
+  return startTestGatewayOn(await createTestDatabase(kind), env, true);
+}
+
+/**
+ * Boots a gateway on an existing database (e.g. a second gateway of the same cluster); `close`
+ * drops the database only when `ownsDatabase`.
+ */
+export async function startTestGatewayOn(db: TestDatabase, env: Record<string, string> = {}, ownsDatabase = false): Promise<TestGateway> {
   const config = loadConfig({
     PORT: '0',
     JUMP_SSH_PORT: '0',
@@ -42,7 +49,7 @@ export async function startTestGateway(kind: DatabaseKind, env: Record<string, s
     adminToken,
     close: async () => {
       await gateway.app.close();
-      await db.drop();
+      if (ownsDatabase) await db.drop();
     },
   };
 }

@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { UsersService } from '@vigil/auth';
+import { RedisIoAdapter } from '@vigil/cluster';
 import { JumpService } from '@vigil/ssh-jump';
 import { VigilConfig } from '@vigil/config';
 import { AppModule } from './app.module';
@@ -32,6 +33,14 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
+  // Several gateways share socket.io rooms through Redis (socket.io's own Redis adapter).
+  if (config.redisUrl) {
+    const adapter = await RedisIoAdapter.connect(app, config.redisUrl).catch(async (error: Error) => {
+      await app.close();
+      throw error;
+    });
+    app.useWebSocketAdapter(adapter);
+  }
   const openApi = new DocumentBuilder()
     .setTitle('Vigil')
     .setDescription('Real-time PAM session monitor: session registry, access logs, live shadowing')

@@ -32,6 +32,9 @@ const VIEWERS_DEBOUNCE_MS = 100;
 /**
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
  * Every rule is checked here, on the server; the browser only mirrors it.
+ *
+ * Room emits are `local`: a live session's viewers are attached to the gateway that runs its jump,
+ * so its output never needs the Redis adapter (with REDIS_URL set, every other emit goes through it).
  */
 @WebSocketGateway({ namespace: '/live' })
 export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroadcast, LiveEndListener {
@@ -155,7 +158,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
         break;
       }
     }
-    this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
+    this.server.local.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
     void this.record(user, audit, sessionId, { force });
     return { ok: true };
   }
@@ -190,11 +193,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   // LiveBroadcast: called by the hub's sessions
 
   output(sessionId: string, text: string): void {
-    this.server.to(room(sessionId)).emit('output', { sessionId, data: text });
+    this.server.local.to(room(sessionId)).emit('output', { sessionId, data: text });
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
-    this.server.to(room(sessionId)).emit('resize', { sessionId, cols, rows });
+    this.server.local.to(room(sessionId)).emit('resize', { sessionId, cols, rows });
   }
 
   backlog(viewerId: string): number {
@@ -218,15 +221,15 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   }
 
   resyncAll(sessionId: string, snapshot: ScreenSnapshot, held: string[]): void {
-    const viewers = this.server.to(room(sessionId));
+    const viewers = this.server.local.to(room(sessionId));
     viewers.emit('resync', { sessionId, ...snapshot });
     for (const data of held) viewers.emit('output', { sessionId, data });
   }
 
   sessionClosed(session: LiveSession, reason: string): void {
-    const target = this.server.to(room(session.info.sessionId));
+    const target = this.server.local.to(room(session.info.sessionId));
     target.emit('ended', { sessionId: session.info.sessionId, reason });
-    this.server.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
+    this.server.local.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
     for (const viewer of session.viewerList()) this.attachments.get(viewer.viewerId)?.delete(session.info.sessionId);
   }
 
@@ -251,7 +254,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
       session.source.notifyUser(`${viewer.username} stopped watching this session`);
     }
     this.broadcastViewers(session);
-    this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
+    this.server.local.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
     void this.record(socket.data.user, 'viewer.leave', sessionId, { mode: viewer.mode });
     return true;
   }
@@ -271,7 +274,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
 
   private sendViewers(session: LiveSession): void {
     const viewers = session.viewerList();
-    this.server.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
+    this.server.local.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
     // The sessions page shows who is watching each session.
     this.events.emit(SessionEvents.viewers, {
       sessionId: session.info.sessionId,

@@ -1,0 +1,124 @@
+import * as fs from 'node:fs';
+import type { Socket } from 'socket.io-client';
+import { DATABASE_KINDS, TestDatabase, createTestDatabase } from './support/databases';
+import { JumpProcess } from './support/jump-process';
+import { freePort } from './support/ports';
+import { RedisServer } from './support/redis-server';
+import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
+import { TestGateway, connectSocket, createAgent, createUser, nextEvent, sessionPayload, startTestGatewayOn } from './support/test-gateway';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Every event of `names` a socket receives, in order. */
+function record(socket: Socket, names: string[]): { event: string; id: string }[] {
+  const seen: { event: string; id: string }[] = [];
+  for (const event of names) socket.on(event, (payload: { id?: string; sessionId?: string }) => seen.push({ event, id: payload.id ?? payload.sessionId ?? '' }));
+  return seen;
+}
+
+/**
+ * Production shape: two gateways and the standalone jump on one database, sharing socket.io rooms
+ * through a real Redis (socket.io's Redis adapter and emitter).
+ */
+describe.each(DATABASE_KINDS)('several gateways and the standalone jump through Redis on %s', (kind) => {
+  let redis: RedisServer;
+  let db: TestDatabase;
+  let a: TestGateway;
+  let b: TestGateway;
+  const sockets: Socket[] = [];
+  const tokens: Record<string, string> = {};
+
+  const socketOn = async (gw: TestGateway, who: string) => {
+    const socket = await connectSocket(gw.url, '/sessions', tokens[who]);
+    sockets.push(socket);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    redis = await RedisServer.start();
+    db = await createTestDatabase(kind);
+    a = await startTestGatewayOn(db, { REDIS_URL: redis.url });
+    b = await startTestGatewayOn(db, { REDIS_URL: redis.url });
+    tokens.admin = a.adminToken;
+    tokens.alice = await createUser(a, 'alice');
+    tokens.bob = await createUser(a, 'bob');
+  });
+
+  afterAll(async () => {
+    sockets.forEach((s) => s.close());
+    await b?.close();
+    await a?.close();
+    await db?.drop();
+    await redis?.stop();
+  });
+
+  it("a session reported to gateway A reaches its owner's page on gateway B exactly once, and no other owner's", async () => {
+    const alice = await socketOn(b, 'alice');
+    const bob = await socketOn(b, 'bob');
+    const admin = await socketOn(a, 'admin');
+    const names = ['session.opened', 'session.updated', 'session.ended'];
+    const [aliceSaw, bobSaw, adminSaw] = [record(alice, names), record(bob, names), record(admin, names)];
+
+    const agent = await createAgent(a);
+    const opened = nextEvent<{ id: string }>(alice, 'session.opened');
+    const res = await a.http.post('/api/agent/sessions').auth(agent, { type: 'bearer' }).send(sessionPayload({ owner: 'alice' })).expect(201);
+    const id: string = res.body.id;
+    expect((await opened).id).toBe(id);
+
+    // ended on the other gateway: its emit crosses Redis the other way
+    const ended = [admin, alice].map((socket) => nextEvent<{ id: string }>(socket, 'session.ended'));
+    await b.http.post(`/api/agent/sessions/${id}/end`).auth(agent, { type: 'bearer' }).send({}).expect(200);
+    expect((await Promise.all(ended)).map((e) => e.id)).toEqual([id, id]);
+    await sleep(200); // a duplicate would arrive by now
+
+    const expected = [
+      { event: 'session.opened', id },
+      { event: 'session.ended', id },
+    ];
+    expect(aliceSaw).toEqual(expected);
+    expect(adminSaw).toEqual(expected);
+    expect(bobSaw).toEqual([]);
+    // both gateways answer from the same registry
+    await b.http.get(`/api/access-logs/${id}`).auth(tokens.alice, { type: 'bearer' }).expect(200);
+  });
+
+  it('the standalone jump (apps/jump) with REDIS_URL puts its sessions on the sessions pages of the gateways, live', async () => {
+    const dir = makeTempDir('vigil-cluster-jump');
+    let sshd: SshdHandle | undefined;
+    let jump: JumpProcess | undefined;
+    try {
+      const aliceKey: KeyPair = makeKeyPair(dir, 'alice');
+      const targetKey = makeKeyPair(dir, 'target');
+      sshd = await startSshd({ authorizedKeys: [targetKey.publicLine] });
+      await a.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
+      await a.http
+        .post('/api/targets')
+        .auth(a.adminToken, { type: 'bearer' })
+        .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
+        .expect(201);
+      jump = await JumpProcess.start({ ...db.env, REDIS_URL: redis.url });
+
+      const alice = await socketOn(b, 'alice');
+      const bob = await socketOn(a, 'bob');
+      const bobSaw = record(bob, ['session.opened', 'session.ended']);
+      const opened = nextEvent<{ id: string; type: string; user: string; serviceProvider: string }>(alice, 'session.opened', () => true, 15_000);
+      const ended = nextEvent<{ id: string; endReason: string }>(alice, 'session.ended', () => true, 15_000);
+      const result = await run('ssh', [...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1', 'echo through-the-cluster']);
+      expect(result.stdout).toBe('through-the-cluster\n');
+
+      const session = await opened;
+      expect(session).toMatchObject({ type: 'PAM_SSH', user: 'alice', serviceProvider: 'box' });
+      expect(await ended).toMatchObject({ id: session.id, endReason: 'ended' });
+      expect(bobSaw).toEqual([]);
+    } finally {
+      await jump?.stop();
+      await sshd?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a gateway whose REDIS_URL does not answer refuses to start, saying why', async () => {
+    const closed = await freePort();
+    await expect(startTestGatewayOn(db, { REDIS_URL: `redis://127.0.0.1:${closed}` })).rejects.toThrow(/cannot connect to REDIS_URL: .*ECONNREFUSED/);
+  });
+});
