@@ -5,7 +5,11 @@ import { JumpProcess } from './support/jump-process';
 import { freePort } from './support/ports';
 import { RedisServer } from './support/redis-server';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
+import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, createAgent, createUser, nextEvent, sessionPayload, startTestGatewayOn } from './support/test-gateway';
+
+/** Short liveness intervals, so a session without heartbeats would time out within the test. */
+const FAST_LIVENESS = { VIGIL_HEARTBEAT_TIMEOUT_MS: '1200', VIGIL_DISCONNECT_GRACE_MS: '600', VIGIL_SWEEP_INTERVAL_MS: '100' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -18,7 +22,8 @@ function record(socket: Socket, names: string[]): { event: string; id: string }[
 
 /**
  * Production shape: two gateways and the standalone jump on one database, sharing socket.io rooms
- * through a real Redis (socket.io's Redis adapter and emitter).
+ * through a real Redis (socket.io's Redis adapter and emitter); terminate and liveness between
+ * processes go through the shared database.
  */
 describe.each(DATABASE_KINDS)('several gateways and the standalone jump through Redis on %s', (kind) => {
   let redis: RedisServer;
@@ -37,8 +42,8 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
   beforeAll(async () => {
     redis = await RedisServer.start();
     db = await createTestDatabase(kind);
-    a = await startTestGatewayOn(db, { REDIS_URL: redis.url });
-    b = await startTestGatewayOn(db, { REDIS_URL: redis.url });
+    a = await startTestGatewayOn(db, { REDIS_URL: redis.url, ...FAST_LIVENESS });
+    b = await startTestGatewayOn(db, { REDIS_URL: redis.url, ...FAST_LIVENESS });
     tokens.admin = a.adminToken;
     tokens.alice = await createUser(a, 'alice');
     tokens.bob = await createUser(a, 'bob');
@@ -82,12 +87,16 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     await b.http.get(`/api/access-logs/${id}`).auth(tokens.alice, { type: 'bearer' }).expect(200);
   });
 
-  it('the standalone jump (apps/jump) with REDIS_URL puts its sessions on the sessions pages of the gateways, live', async () => {
-    const dir = makeTempDir('vigil-cluster-jump');
-    let sshd: SshdHandle | undefined;
-    let jump: JumpProcess | undefined;
-    try {
-      const aliceKey: KeyPair = makeKeyPair(dir, 'alice');
+  describe('the standalone jump (apps/jump)', () => {
+    let dir: string;
+    let sshd: SshdHandle;
+    let jump: JumpProcess;
+    let aliceKey: KeyPair;
+    const users: InteractiveProcess[] = [];
+
+    beforeAll(async () => {
+      dir = makeTempDir('vigil-cluster-jump');
+      aliceKey = makeKeyPair(dir, 'alice');
       const targetKey = makeKeyPair(dir, 'target');
       sshd = await startSshd({ authorizedKeys: [targetKey.publicLine] });
       await a.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
@@ -96,8 +105,17 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
         .auth(a.adminToken, { type: 'bearer' })
         .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
         .expect(201);
-      jump = await JumpProcess.start({ ...db.env, REDIS_URL: redis.url });
+      jump = await JumpProcess.start({ ...db.env, REDIS_URL: redis.url, ...FAST_LIVENESS });
+    });
 
+    afterAll(async () => {
+      users.forEach((u) => u.kill());
+      await jump?.stop();
+      await sshd?.stop();
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('with REDIS_URL puts its sessions on the sessions pages of the gateways, live', async () => {
       const alice = await socketOn(b, 'alice');
       const bob = await socketOn(a, 'bob');
       const bobSaw = record(bob, ['session.opened', 'session.ended']);
@@ -110,11 +128,33 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       expect(session).toMatchObject({ type: 'PAM_SSH', user: 'alice', serviceProvider: 'box' });
       expect(await ended).toMatchObject({ id: session.id, endReason: 'ended' });
       expect(bobSaw).toEqual([]);
-    } finally {
-      await jump?.stop();
-      await sshd?.stop();
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
+
+    it('keeps a long session alive in the registry (it heartbeats), and closes it within a second when another gateway terminates it', async () => {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      users.push(user);
+      user.write('echo READY-$((2+3))\n');
+      await user.waitFor('READY-5');
+      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      expect(listed.body.items).toHaveLength(1);
+      const id: string = listed.body.items[0].id;
+
+      // three heartbeat timeouts later it is still open and Connected: the jump vouches for it
+      await sleep(3 * 1200 + 600);
+      const still = await b.http.get(`/api/sessions/${id}`).auth(tokens.alice, { type: 'bearer' }).expect(200);
+      expect(still.body.status).toBe('Connected');
+      user.write('echo STILL-$((3+4))\n');
+      await user.waitFor('STILL-7');
+
+      const asked = Date.now();
+      await b.http.post(`/api/sessions/${id}/terminate`).auth(a.adminToken, { type: 'bearer' }).send({ reason: 'cluster check' }).expect(202);
+      const exit = await Promise.race([user.exited, sleep(5000).then(() => null)]);
+      expect(exit).not.toBeNull();
+      expect(exit!.at - asked).toBeLessThan(1500);
+      expect(user.text).toContain('Session terminated by admin: cluster check');
+      const entry = await a.http.get(`/api/access-logs/${id}`).auth(a.adminToken, { type: 'bearer' }).expect(200);
+      expect(entry.body).toMatchObject({ endReason: 'terminated', endedBy: 'admin', endMessage: 'cluster check' });
+    });
   });
 
   it('a gateway whose REDIS_URL does not answer refuses to start, saying why', async () => {

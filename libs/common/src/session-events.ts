@@ -39,3 +39,11 @@ export const SESSIONS_ROOM_EMITTER = Symbol('SESSIONS_ROOM_EMITTER');
 export interface RoomEmitter {
   to(rooms: string | string[]): { emit(event: string, ...args: unknown[]): unknown };
 }
+
+/** What the user of a session ended elsewhere (terminated, timed out) is told before it closes. */
+export function endNotice(entry: { endReason: string; endedBy?: string | null; endMessage?: string | null }): string {
+  if (entry.endReason === 'terminated') {
+    return `Session terminated${entry.endedBy ? ` by ${entry.endedBy}` : ''}${entry.endMessage ? `: ${entry.endMessage}` : ''}`;
+  }
+  return `Session ended by Vigil (${entry.endReason})${entry.endMessage ? `: ${entry.endMessage}` : ''}`;
+}

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { In, Repository } from 'typeorm';
 import { PageCursor, SessionType, SessionView, decodePageToken, encodePageToken } from '@vigil/common';
 import { OpenSessionEntity } from './entities/open-session.entity';
 import { toSessionView } from './session-view';
@@ -20,6 +20,13 @@ export class SessionDirectory {
   async findVisible(id: string, ownerScope: string | null): Promise<SessionView | null> {
     const session = await this.sessions.findOneBy(ownerScope === null ? { id } : { id, owner: ownerScope });
     return session ? toSessionView(session) : null;
+  }
+
+  /** Which of `ids` are still open (the others have ended, or never existed). */
+  async stillOpen(ids: string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.sessions.find({ select: { id: true }, where: { id: In(ids) } });
+    return new Set(rows.map((row) => row.id));
   }
 
   /** Newest first, keyset-paged on (startDate, id). */

@@ -1,6 +1,6 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { SessionEndedEvent, SessionEvents } from '@vigil/common';
+import { SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
 import type { ViewerMode } from '../control-lock';
 import { LiveBroadcast, LiveSession } from './live-session';
 import type { LiveFeed, LiveSessionInfo, LiveSource } from './live-source';
@@ -63,10 +63,7 @@ export class LiveHub implements OnModuleDestroy {
   onSessionEnded({ entry, message }: SessionEndedEvent): void {
     const session = this.sessions.get(entry.id);
     if (!session) return;
-    if (entry.endReason === 'terminated') {
-      const by = entry.endedBy ? ` by ${entry.endedBy}` : '';
-      session.source.terminate(`Session terminated${by}${message ? `: ${message}` : ''}`);
-    }
+    if (entry.endReason === 'terminated') session.source.terminate(endNotice({ ...entry, endMessage: message ?? entry.endMessage }));
     this.close(entry.id, entry.endReason);
   }
 

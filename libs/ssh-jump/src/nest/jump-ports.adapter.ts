@@ -81,6 +81,11 @@ export class JumpPortsAdapter implements JumpPorts {
     return { sessionId: session.id };
   }
 
+  /** The jump is its sessions' agent: it vouches that they are alive. */
+  async heartbeat(sessionId: string): Promise<void> {
+    await this.sessions.heartbeat(await this.jumpAgentId(), sessionId);
+  }
+
   ownerOf(sessionId: string): string | undefined {
     return this.owners.get(sessionId);
   }

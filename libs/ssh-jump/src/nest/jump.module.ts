@@ -7,13 +7,14 @@ import { TargetsModule } from '@vigil/targets';
 import { JumpPortsAdapter } from './jump-ports.adapter';
 import { JumpRecordings } from './jump-recordings';
 import { JumpService } from './jump.service';
+import { JumpSessionKeeper } from './jump-session-keeper';
 import { RecordingsController } from './recordings.controller';
 
 /** The embedded SSH jump server, wired to auth, targets, the registry, recordings and live shadowing. */
 @Module({
   imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule],
   controllers: [RecordingsController],
-  providers: [JumpPortsAdapter, JumpRecordings, JumpService],
+  providers: [JumpPortsAdapter, JumpRecordings, JumpService, JumpSessionKeeper],
   exports: [JumpService, JumpRecordings],
 })
 export class JumpModule {}

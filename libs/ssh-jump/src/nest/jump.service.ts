@@ -28,6 +28,11 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.listeningPort;
   }
 
+  /** The SSH sessions running on this jump now. */
+  liveSessions(): LiveSshSession[] {
+    return this.server?.listSessions() ?? [];
+  }
+
   async onApplicationBootstrap(): Promise<void> {
     this.server = new JumpServer({ hostKeys: [loadJumpHostKey(this.config.dataDir)], ports: this.ports, logger: this.logger });
     this.server.on('session', (session: LiveSshSession) => this.tap(session));

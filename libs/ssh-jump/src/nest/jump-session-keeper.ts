@@ -1,0 +1,76 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { AccessLogService } from '@vigil/access-log';
+import { endNotice } from '@vigil/common';
+import { VigilConfig } from '@vigil/config';
+import { SessionDirectory } from '@vigil/sessions';
+import type { LiveSshSession } from '../live-ssh-session';
+import { JumpPortsAdapter } from './jump-ports.adapter';
+import { JumpService } from './jump.service';
+
+/** How soon a session ended elsewhere (terminated from any gateway) closes here: brief, < 1 s. */
+const ENDED_CHECK_MS = 400;
+const MAX_HEARTBEAT_EVERY_MS = 30_000;
+
+/**
+ * Keeps the registry and this jump's running SSH sessions in step, whichever process the change
+ * comes from:
+ * - the jump is the agent of its sessions, so it heartbeats them (a three-hour SSH session must
+ *   not time out of the registry while its user is still typing);
+ * - a session the registry ended elsewhere (terminated through another gateway, or swept after
+ *   this jump stalled) is closed here with the reason, within ENDED_CHECK_MS.
+ * Both read the shared database, so they work for the standalone jump with or without Redis.
+ */
+@Injectable()
+export class JumpSessionKeeper implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(JumpSessionKeeper.name);
+  private readonly timers: NodeJS.Timeout[] = [];
+  private checking = false;
+
+  constructor(
+    private readonly config: VigilConfig,
+    private readonly jump: JumpService,
+    private readonly ports: JumpPortsAdapter,
+    private readonly directory: SessionDirectory,
+    private readonly accessLog: AccessLogService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    const heartbeatEvery = Math.max(50, Math.min(Math.floor(this.config.heartbeatTimeoutMs / 3), MAX_HEARTBEAT_EVERY_MS));
+    this.timers.push(setInterval(() => void this.heartbeat(), heartbeatEvery).unref());
+    this.timers.push(setInterval(() => void this.closeEndedElsewhere(), ENDED_CHECK_MS).unref());
+  }
+
+  onModuleDestroy(): void {
+    this.timers.forEach(clearInterval);
+  }
+
+  private running(): LiveSshSession[] {
+    return this.jump.liveSessions().filter((session) => !session.ended);
+  }
+
+  private async heartbeat(): Promise<void> {
+    for (const session of this.running()) {
+      await this.ports.heartbeat(session.id).catch((error: Error) => this.logger.warn(`heartbeat of session ${session.id} failed: ${error.message}`));
+    }
+  }
+
+  private async closeEndedElsewhere(): Promise<void> {
+    const sessions = this.running();
+    if (sessions.length === 0 || this.checking) return;
+    this.checking = true;
+    try {
+      const open = await this.directory.stillOpen(sessions.map((s) => s.id));
+      for (const session of sessions) {
+        if (open.has(session.id) || session.ended) continue;
+        const entry = await this.accessLog.findVisible(session.id, null);
+        if (!entry) continue; // registered a moment ago and not yet visible, or purged: leave it
+        this.logger.log(`session ${session.id} ended in the registry (${entry.endReason}): closing its SSH connection`);
+        session.terminate(endNotice(entry));
+      }
+    } catch (error) {
+      this.logger.warn(`checking for sessions ended elsewhere failed: ${(error as Error).message}`);
+    } finally {
+      this.checking = false;
+    }
+  }
+}
