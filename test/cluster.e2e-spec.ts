@@ -5,7 +5,7 @@ import { JumpProcess } from './support/jump-process';
 import { freePort } from './support/ports';
 import { RedisServer } from './support/redis-server';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
-import { InteractiveProcess } from './support/terminal';
+import { InteractiveProcess, screenOf } from './support/terminal';
 import { TestGateway, connectSocket, createAgent, createUser, nextEvent, sessionPayload, startTestGatewayOn } from './support/test-gateway';
 
 /** Short liveness intervals, so a session without heartbeats would time out within the test. */
@@ -128,6 +128,62 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       expect(session).toMatchObject({ type: 'PAM_SSH', user: 'alice', serviceProvider: 'box' });
       expect(await ended).toMatchObject({ id: session.id, endReason: 'ended' });
       expect(bobSaw).toEqual([]);
+    });
+
+    it('viewers on any gateway watch its sessions: exact screen, live output, control and input, detach', async () => {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      users.push(user);
+      user.write('export PS1="$ "; echo READY-$((1+1))\n');
+      await user.waitFor('READY-2');
+      user.write("printf '\\033[2J\\033[H\\033[4;6Hremote-A\\033[9;2Hline-B'; sleep 0.2; echo; echo DRAWN-$((2+2))\n");
+      await user.waitFor('DRAWN-4');
+      await sleep(300);
+      const listed = await b.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      const sessionId: string = listed.body.items[0].id;
+
+      // the admin watches from gateway B: the ack's screen is the user's screen
+      const viewer = await connectSocket(b.url, '/live', a.adminToken);
+      sockets.push(viewer);
+      const seen: string[] = [];
+      viewer.on('output', (p: { data: string }) => seen.push(p.data));
+      const userScreen = user.stdout;
+      const ack = await viewer.emitWithAck('attach', { sessionId, mode: 'interact' });
+      expect(ack).toMatchObject({ ok: true, kind: 'ssh', sessionId });
+      expect(ack.screen).toBe((await screenOf(userScreen, ack.cols, ack.rows)).screen);
+      expect((await screenOf(ack.screen, ack.cols, ack.rows)).lines[3]).toBe('     remote-A');
+
+      // live output crosses Redis to the viewer
+      user.write('echo LIVE-$((20+3))\n');
+      await user.waitFor('LIVE-23');
+      for (const deadline = Date.now() + 5000; !seen.join('').includes('LIVE-23') && Date.now() < deadline; ) await sleep(20);
+      expect(seen.join('')).toContain('LIVE-23');
+
+      // the rules are the holder's: input needs control; with control it runs on the target
+      await expect(viewer.emitWithAck('input', { sessionId, data: 'echo no\n' })).resolves.toEqual({ ok: false, error: 'input refused: take control first' });
+      const controlEvent = nextEvent<{ control: { holder: string | null } }>(viewer, 'control', (p) => p.control.holder !== null);
+      await expect(viewer.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: true });
+      expect((await controlEvent).control.holder).toBe(ack.viewerId);
+      await expect(viewer.emitWithAck('input', { sessionId, data: 'echo typed-$((6*7))\n' })).resolves.toEqual({ ok: true });
+      await user.waitFor('typed-42');
+
+      // a second viewer on gateway A is refused control while the first holds it; both are listed
+      const second = await connectSocket(a.url, '/live', a.adminToken);
+      sockets.push(second);
+      const listedBoth = nextEvent<{ viewers: unknown[] }>(viewer, 'viewers', (p) => p.viewers.length === 2);
+      await expect(second.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: true });
+      await expect(second.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: false, error: 'control is held by another viewer' });
+      await listedBoth;
+      // the owner's sessions page, on either gateway, loads who is watching from the jump
+      const watching = await a.http.get('/api/live/watchers').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      expect(watching.body.items).toEqual([{ sessionId, viewers: [{ username: 'admin', mode: 'interact' }, { username: 'admin', mode: 'interact' }] }]);
+
+      // detach from B: no longer attached, the list shrinks
+      const listedOne = nextEvent<{ viewers: unknown[] }>(second, 'viewers', (p) => p.viewers.length === 1);
+      await expect(viewer.emitWithAck('detach', { sessionId })).resolves.toEqual({ ok: true });
+      await listedOne;
+      await expect(viewer.emitWithAck('input', { sessionId, data: 'echo x\n' })).resolves.toEqual({ ok: false, error: 'not attached to this session' });
+      user.write('exit\n');
+      await user.exited;
     });
 
     it('keeps a long session alive in the registry (it heartbeats), and closes it within a second when another gateway terminates it', async () => {

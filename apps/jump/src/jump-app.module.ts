@@ -1,7 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
 import { AuditModule } from '@vigil/audit';
-import { ClusterModule } from '@vigil/cluster';
 import { ClockModule } from '@vigil/common';
 import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
@@ -9,9 +8,8 @@ import { JumpModule } from '@vigil/ssh-jump';
 
 /**
  * The jump server as its own deployable: registers, records and audits SSH sessions in the shared
- * database, without the HTTP API. With REDIS_URL its sessions appear on the gateways' sessions
- * pages live (Redis emitter). Live viewing of its sessions from a gateway needs a cross-process
- * terminal stream, which is not built yet; the gateway's embedded jump has it.
+ * database; its socket gateways join the gateways' socket.io cluster when REDIS_URL is set (see
+ * main.ts). Its HTTP routes are never served: the process does not listen for HTTP.
  */
 @Module({})
 export class JumpAppModule {
@@ -23,7 +21,6 @@ export class JumpAppModule {
         ClockModule,
         EventEmitterModule.forRoot(),
         DatabaseModule,
-        ClusterModule.forEmitterOnly(config.redisUrl),
         AuditModule,
         JumpModule,
       ],

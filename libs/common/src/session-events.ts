@@ -30,16 +30,6 @@ export interface SessionViewersEvent {
   viewers: { username: string; mode: 'view' | 'interact' }[];
 }
 
-/**
- * Where a process without a socket.io server (the standalone jump) sends /sessions room emits:
- * provided, with REDIS_URL, by @vigil/cluster's Redis emitter; the gateways' sockets receive them.
- */
-export const SESSIONS_ROOM_EMITTER = Symbol('SESSIONS_ROOM_EMITTER');
-
-export interface RoomEmitter {
-  to(rooms: string | string[]): { emit(event: string, ...args: unknown[]): unknown };
-}
-
 /** What the user of a session ended elsewhere (terminated, timed out) is told before it closes. */
 export function endNotice(entry: { endReason: string; endedBy?: string | null; endMessage?: string | null }): string {
   if (entry.endReason === 'terminated') {

@@ -1,4 +1,4 @@
-import { Inject, Logger, Optional } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { OnGatewayConnection, OnGatewayInit, WebSocketGateway, WebSocketServer } from '@nestjs/websockets';
 import type { Namespace, Socket } from 'socket.io';
@@ -10,8 +10,6 @@ import {
   SessionUpdatedEvent,
   SessionView,
   SessionViewersEvent,
-  SESSIONS_ROOM_EMITTER,
-  type RoomEmitter,
 } from '@vigil/common';
 import { AuthService, UserPrincipal, seesAllSessions, socketAuthMiddleware } from '@vigil/auth';
 
@@ -31,18 +29,15 @@ const ownerRoom = (owner: string) => `sessions:owner:${owner}`;
 /**
  * Pushes registry changes to the sessions page. A socket joins its owner's room (admins and
  * auditors the room of all sessions) at connect, so each event reaches exactly who may see it.
- * With REDIS_URL, emits reach the sockets of every gateway (socket.io's Redis adapter); a process
- * without a socket server (the standalone jump) emits through the Redis emitter instead.
+ * With REDIS_URL, emits reach the sockets of every gateway (socket.io's Redis adapter), also when
+ * they come from the standalone jump (a cluster member that serves no socket itself).
  */
 @WebSocketGateway({ namespace: '/sessions' })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(SessionsGateway.name);
   @WebSocketServer() private readonly server: SessionsNamespace;
 
-  constructor(
-    private readonly auth: AuthService,
-    @Optional() @Inject(SESSIONS_ROOM_EMITTER) private readonly remote?: RoomEmitter,
-  ) {}
+  constructor(private readonly auth: AuthService) {}
 
   afterInit(namespace: SessionsNamespace): void {
     namespace.use(socketAuthMiddleware(this.auth, this.logger));
@@ -73,10 +68,7 @@ export class SessionsGateway implements OnGatewayInit, OnGatewayConnection {
     this.audience(owner).emit('session.viewers', { sessionId, viewers });
   }
 
-  private audience(owner: string): { emit<E extends keyof SessionsServerEvents>(event: E, ...args: Parameters<SessionsServerEvents[E]>): unknown } {
-    const rooms = [ALL_SESSIONS_ROOM, ownerRoom(owner)];
-    if (this.server) return this.server.to(rooms);
-    // No socket server in this process and no Redis: nobody could receive it.
-    return this.remote?.to(rooms) ?? { emit: () => false };
+  private audience(owner: string) {
+    return this.server.to([ALL_SESSIONS_ROOM, ownerRoom(owner)]);
   }
 }

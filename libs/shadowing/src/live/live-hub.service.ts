@@ -12,8 +12,6 @@ export interface LiveEndListener {
 
 const POLL_BEHIND_MS = 200;
 
-const NO_VIEWERS_FEED: LiveFeed = { output: () => undefined, resize: () => undefined, close: () => undefined };
-
 /** The same shape as the `session.viewers` event of /sessions. */
 export interface SessionWatchers {
   sessionId: string;
@@ -37,9 +35,6 @@ export class LiveHub implements OnModuleDestroy {
   }
 
   open(info: LiveSessionInfo, source: LiveSource): LiveFeed {
-    // No socket edge in this process (the standalone jump): nobody can watch here, so keep no
-    // mirror. The gateway's edge connects when its socket server starts, before its jump listens.
-    if (!this.broadcast) return NO_VIEWERS_FEED;
     const session = new LiveSession(info, source, this.edge());
     this.sessions.set(info.sessionId, session);
     return {

@@ -1,7 +1,8 @@
 import { Controller, Get, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, UserAuthGuard, UserPrincipal, seesAllSessions } from '@vigil/auth';
-import { LiveHub, SessionWatchers } from './live-hub.service';
+import type { SessionWatchers } from './live-hub.service';
+import { LiveGateway } from './live.gateway';
 
 /**
  * Who is watching the caller's sessions now. The sessions page loads this with the session list;
@@ -12,10 +13,11 @@ import { LiveHub, SessionWatchers } from './live-hub.service';
 @Controller('api/live')
 @UseGuards(UserAuthGuard)
 export class LiveWatchersController {
-  constructor(private readonly hub: LiveHub) {}
+  constructor(private readonly live: LiveGateway) {}
 
+  /** Every process of the cluster answers for the sessions it holds (REDIS_URL). */
   @Get('watchers')
-  watchers(@CurrentUser() user: UserPrincipal): { items: SessionWatchers[] } {
-    return { items: this.hub.watchers(seesAllSessions(user) ? null : user.username) };
+  async watchers(@CurrentUser() user: UserPrincipal): Promise<{ items: SessionWatchers[] }> {
+    return { items: await this.live.watchers(seesAllSessions(user) ? null : user.username) };
   }
 }

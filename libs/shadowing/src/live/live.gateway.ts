@@ -13,18 +13,23 @@ import type { Namespace, Socket } from 'socket.io';
 import { AuditAction, AuditService } from '@vigil/audit';
 import { SessionEvents, SessionViewersEvent } from '@vigil/common';
 import { AuthService, UserPrincipal, socketAuthMiddleware } from '@vigil/auth';
-import { SessionsService } from '@vigil/sessions';
+import { VigilConfig } from '@vigil/config';
+import { SessionDirectory, SessionsService } from '@vigil/sessions';
+import type { ViewerMode } from '../control-lock';
 import type { ScreenSnapshot } from '../screen-mirror';
-import { ActionAck, AttachAck, LiveClientEvents, LiveServerEvents } from './live-events';
-import { LiveEndListener, LiveHub } from './live-hub.service';
+import { LiveClusterAnswer, LiveClusterEvents, LiveClusterRequest } from './live-cluster-events';
+import { ActionAck, AttachAck, ControlAction, LiveClientEvents, LiveServerEvents } from './live-events';
+import { LiveEndListener, LiveHub, SessionWatchers } from './live-hub.service';
 import { parseAttach, parseControl, parseDetach, parseInput, parseTerminate } from './live-payloads';
 import { LiveBroadcast, LiveSession } from './live-session';
 import { SESSION_NOT_FOUND, mayTerminate, shadowVerdict } from './shadow-permission';
 
-type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, Record<string, never>, { user: UserPrincipal }>;
-type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents>;
+type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, LiveClusterEvents, { user: UserPrincipal }>;
+type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents, LiveClusterEvents>;
+type ViewerAction = Exclude<keyof LiveClusterEvents, 'live:watchers'>;
 
 const room = (sessionId: string) => `live:${sessionId}`;
+const NOT_ATTACHED: ActionAck = { ok: false, error: 'not attached to this session' };
 /** A burst of typing is one audit record: a new record only after this much quiet. */
 const INPUT_BURST_GAP_MS = 5_000;
 const VIEWERS_DEBOUNCE_MS = 100;
@@ -33,8 +38,9 @@ const VIEWERS_DEBOUNCE_MS = 100;
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
  * Every rule is checked here, on the server; the browser only mirrors it.
  *
- * Room emits are `local`: a live session's viewers are attached to the gateway that runs its jump,
- * so its output never needs the Redis adapter (with REDIS_URL set, every other emit goes through it).
+ * A session is held by the process whose jump carries it. With REDIS_URL, a viewer may be on
+ * another gateway: its actions are forwarded to the holder (live-cluster-events.ts), which applies
+ * the same rules, and room emits reach it through socket.io's Redis adapter.
  */
 @WebSocketGateway({ namespace: '/live' })
 export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroadcast, LiveEndListener {
@@ -42,20 +48,26 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   @WebSocketServer() private readonly server: LiveNamespace;
   private readonly lastInput = new Map<string, number>();
   private readonly viewersPending = new Set<string>();
-  /** socket id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
+  /** viewer (socket) id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
   private readonly attachments = new Map<string, Set<string>>();
+  private readonly clustered: boolean;
 
   constructor(
     private readonly auth: AuthService,
     private readonly hub: LiveHub,
     private readonly sessions: SessionsService,
+    private readonly directory: SessionDirectory,
     private readonly audit: AuditService,
     private readonly events: EventEmitter2,
-  ) {}
+    config: VigilConfig,
+  ) {
+    this.clustered = config.redisUrl !== null;
+  }
 
   afterInit(namespace: LiveNamespace): void {
     namespace.use(socketAuthMiddleware(this.auth, this.logger));
     this.hub.connect(this);
+    if (this.clustered) this.answerOtherGateways(namespace);
   }
 
   @SubscribeMessage('attach')
@@ -65,17 +77,81 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     const { sessionId, mode } = parsed.value;
     const user = socket.data.user;
     const session = this.hub.get(sessionId);
-    if (!session) return { ok: false, error: SESSION_NOT_FOUND };
+    if (session) return this.attachViewer(session, socket.id, user, mode, () => void socket.join(room(sessionId)));
+    const remote = await this.forward('live:attach', { viewerId: socket.id, user, sessionId, mode });
+    if (!remote) return { ok: false, error: SESSION_NOT_FOUND };
+    if (remote.ok) this.attachedTo(socket.id).add(sessionId);
+    return remote;
+  }
+
+  @SubscribeMessage('input')
+  async input(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const parsed = parseInput(payload);
+    if (!parsed.ok) return parsed;
+    const { sessionId, data } = parsed.value;
+    const user = socket.data.user;
+    const session = this.hub.get(sessionId);
+    if (session) return this.inputFrom(session, socket.id, user, data);
+    if (!this.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
+    return (await this.forward('live:input', { viewerId: socket.id, user, sessionId, data })) ?? NOT_ATTACHED;
+  }
+
+  @SubscribeMessage('control')
+  async control(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const parsed = parseControl(payload);
+    if (!parsed.ok) return parsed;
+    const { sessionId, action, force } = parsed.value;
+    const user = socket.data.user;
+    const session = this.hub.get(sessionId);
+    if (session) return this.controlFrom(session, socket.id, user, action, force);
+    if (!this.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
+    return (await this.forward('live:control', { viewerId: socket.id, user, sessionId, action, force })) ?? NOT_ATTACHED;
+  }
+
+  @SubscribeMessage('terminate')
+  async terminate(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const parsed = parseTerminate(payload);
+    if (!parsed.ok) return parsed;
+    const { sessionId, reason } = parsed.value;
+    const user = socket.data.user;
+    // The registry knows every open session, whichever process carries it.
+    const owner = this.hub.get(sessionId)?.info.owner ?? (await this.directory.findVisible(sessionId, null))?.owner;
+    if (owner === undefined) return { ok: false, error: SESSION_NOT_FOUND };
+    const verdict = mayTerminate(user, owner);
+    if (!verdict.ok) return verdict;
+    // Ending in the registry closes the origin (LiveHub listens; another process's jump notices
+    // within a second) and tells every viewer.
+    await this.sessions.end(sessionId, { reason: 'terminated', endedBy: user.username, message: reason });
+    return { ok: true };
+  }
+
+  @SubscribeMessage('detach')
+  async detach(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const parsed = parseDetach(payload);
+    if (!parsed.ok) return parsed;
+    return (await this.leave(socket, parsed.value.sessionId)) ? { ok: true } : NOT_ATTACHED;
+  }
+
+  handleDisconnect(socket: LiveSocket): void {
+    for (const sessionId of this.attachedTo(socket.id)) void this.leave(socket, sessionId);
+    this.attachments.delete(socket.id);
+    this.lastInput.delete(socket.id);
+  }
+
+  // The rules, whichever gateway the viewer's socket is on (`viewerId` is its socket id there)
+
+  private async attachViewer(session: LiveSession, viewerId: string, user: UserPrincipal, mode: ViewerMode, join: () => void): Promise<AttachAck> {
+    const { sessionId } = session.info;
     const verdict = shadowVerdict(user, session.info.owner, mode);
     if (!verdict.ok) return verdict;
-    if (session.viewer(socket.id)) session.detach(socket.id);
+    if (session.viewer(viewerId)) session.detach(viewerId);
 
-    const viewer = { viewerId: socket.id, username: user.username, mode, since: new Date().toISOString() };
+    const viewer = { viewerId, username: user.username, mode, since: new Date().toISOString() };
     const attached = session.attach(viewer);
     if ('error' in attached) return { ok: false, error: attached.error };
-    // Joined in the same tick as the snapshot cut: output after the cut reaches this socket live.
-    void socket.join(room(sessionId));
-    this.attachedTo(socket.id).add(sessionId);
+    // Joined in the same tick as the snapshot cut: output after the cut reaches this viewer live.
+    join();
+    this.attachedTo(viewerId).add(sessionId);
     let snapshot: ScreenSnapshot;
     try {
       snapshot = await attached.snapshot;
@@ -96,55 +172,46 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
       screen: snapshot.screen,
       viewers: session.viewerList(),
       control: session.lock.state(),
-      viewerId: socket.id,
+      viewerId,
     };
   }
 
-  @SubscribeMessage('input')
-  input(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): ActionAck {
-    const parsed = parseInput(payload);
-    if (!parsed.ok) return parsed;
-    const session = this.attachedSession(socket, parsed.value.sessionId);
-    if (!session) return { ok: false, error: 'not attached to this session' };
-    const viewer = session.viewer(socket.id)!;
+  private inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): ActionAck {
+    const viewer = session.viewer(viewerId);
+    if (!viewer) return NOT_ATTACHED;
     if (viewer.mode !== 'interact') return { ok: false, error: 'input refused: attached in view mode' };
-    if (!session.lock.canType(socket.id)) return { ok: false, error: 'input refused: take control first' };
-    session.source.injectInput(Buffer.from(parsed.value.data, 'utf8'));
+    if (!session.lock.canType(viewerId)) return { ok: false, error: 'input refused: take control first' };
+    session.source.injectInput(Buffer.from(data, 'utf8'));
     const now = Date.now();
-    if (now - (this.lastInput.get(socket.id) ?? 0) > INPUT_BURST_GAP_MS) {
-      void this.record(socket.data.user, 'viewer.input', session.info.sessionId, {});
+    if (now - (this.lastInput.get(viewerId) ?? 0) > INPUT_BURST_GAP_MS) {
+      void this.record(user, 'viewer.input', session.info.sessionId, {});
     }
-    this.lastInput.set(socket.id, now);
+    this.lastInput.set(viewerId, now);
     return { ok: true };
   }
 
-  @SubscribeMessage('control')
-  control(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): ActionAck {
-    const parsed = parseControl(payload);
-    if (!parsed.ok) return parsed;
-    const { sessionId, action, force } = parsed.value;
-    const session = this.attachedSession(socket, sessionId);
-    if (!session) return { ok: false, error: 'not attached to this session' };
-    const user = socket.data.user;
+  private controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): ActionAck {
+    if (!session.viewer(viewerId)) return NOT_ATTACHED;
+    const { sessionId } = session.info;
     const isAdmin = user.roles.includes('admin');
     let audit: AuditAction;
     switch (action) {
       case 'take': {
         if (force && !isAdmin) return { ok: false, error: 'forbidden: only admins may force a take-over' };
-        const result = session.lock.take(socket.id, { force });
+        const result = session.lock.take(viewerId, { force });
         if (!result.ok) return { ok: false, error: result.reason === 'held-by' ? 'control is held by another viewer' : `cannot take control: ${result.reason}` };
         audit = 'control.take';
         break;
       }
       case 'handback': {
-        const result = session.lock.handBack(socket.id);
+        const result = session.lock.handBack(viewerId);
         if (!result.ok) return { ok: false, error: 'you do not hold control' };
         audit = 'control.handback';
         break;
       }
       case 'pause-user': {
         if (!isAdmin) return { ok: false, error: "forbidden: only admins may pause the user's keyboard" };
-        const result = session.lock.pauseUser(socket.id);
+        const result = session.lock.pauseUser(viewerId);
         if (!result.ok) return { ok: false, error: `cannot pause: ${result.reason}` };
         session.source.setUserInputPaused(true);
         audit = 'user.pause';
@@ -158,46 +225,113 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
         break;
       }
     }
-    this.server.local.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
+    this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
     void this.record(user, audit, sessionId, { force });
     return { ok: true };
   }
 
-  @SubscribeMessage('terminate')
-  async terminate(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
-    const parsed = parseTerminate(payload);
-    if (!parsed.ok) return parsed;
-    const session = this.hub.get(parsed.value.sessionId);
-    const user = socket.data.user;
-    if (!session) return { ok: false, error: SESSION_NOT_FOUND };
-    const verdict = mayTerminate(user, session.info.owner);
-    if (!verdict.ok) return verdict;
-    // Ending in the registry closes the origin (LiveHub listens) and tells every viewer.
-    await this.sessions.end(parsed.value.sessionId, { reason: 'terminated', endedBy: user.username, message: parsed.value.reason });
-    return { ok: true };
+  private leaveSession(session: LiveSession, viewerId: string, user: UserPrincipal, leaveRoom: () => void): boolean {
+    const { sessionId } = session.info;
+    leaveRoom();
+    this.attachments.get(viewerId)?.delete(sessionId);
+    const viewer = session.detach(viewerId);
+    if (!viewer) return false;
+    if (session.info.announceWatching && session.info.user !== viewer.username) {
+      session.source.notifyUser(`${viewer.username} stopped watching this session`);
+    }
+    this.broadcastViewers(session);
+    this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
+    void this.record(user, 'viewer.leave', sessionId, { mode: viewer.mode });
+    return true;
   }
 
-  @SubscribeMessage('detach')
-  detach(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): ActionAck {
-    const parsed = parseDetach(payload);
-    if (!parsed.ok) return parsed;
-    return this.leave(socket, parsed.value.sessionId) ? { ok: true } : { ok: false, error: 'not attached to this session' };
+  private async leave(socket: LiveSocket, sessionId: string): Promise<boolean> {
+    const session = this.hub.get(sessionId);
+    if (session) return this.leaveSession(session, socket.id, socket.data.user, () => void socket.leave(room(sessionId)));
+    void socket.leave(room(sessionId));
+    if (!this.attachments.get(socket.id)?.delete(sessionId)) return false;
+    const answer = await this.forward('live:detach', { viewerId: socket.id, user: socket.data.user, sessionId });
+    return answer?.ok === true;
   }
 
-  handleDisconnect(socket: LiveSocket): void {
-    for (const sessionId of this.attachedTo(socket.id)) this.leave(socket, sessionId);
-    this.attachments.delete(socket.id);
-    this.lastInput.delete(socket.id);
+  // Between processes
+
+  /** Serves the viewers of other gateways for the sessions this process holds. */
+  private answerOtherGateways(namespace: LiveNamespace): void {
+    const holding = <E extends ViewerAction>(request: LiveClusterRequest<E>, answer: (a: LiveClusterAnswer<E>) => void) => {
+      const session = this.hub.get(request.sessionId);
+      if (!session) answer(null);
+      return session;
+    };
+    const joinRemote = (viewerId: string, sessionId: string) => () => void this.server.in(viewerId).socketsJoin(room(sessionId));
+    const leaveRemote = (viewerId: string, sessionId: string) => () => void this.server.in(viewerId).socketsLeave(room(sessionId));
+    namespace.on('live:attach', (request, answer) => {
+      const session = holding<'live:attach'>(request, answer);
+      if (session) void this.attachViewer(session, request.viewerId, request.user, request.mode, joinRemote(request.viewerId, request.sessionId)).then(answer);
+    });
+    namespace.on('live:input', (request, answer) => {
+      const session = holding<'live:input'>(request, answer);
+      if (session) answer(this.inputFrom(session, request.viewerId, request.user, request.data));
+    });
+    namespace.on('live:control', (request, answer) => {
+      const session = holding<'live:control'>(request, answer);
+      if (session) answer(this.controlFrom(session, request.viewerId, request.user, request.action, request.force));
+    });
+    namespace.on('live:watchers', ({ owner }, answer) => answer(this.hub.watchers(owner)));
+    namespace.on('live:detach', (request, answer) => {
+      const session = holding<'live:detach'>(request, answer);
+      if (session) answer(this.leaveSession(session, request.viewerId, request.user, leaveRemote(request.viewerId, request.sessionId)) ? { ok: true } : NOT_ATTACHED);
+    });
+  }
+
+  /** Who is watching the sessions of `owner` (all when null), in every process of the cluster. */
+  async watchers(owner: string | null): Promise<SessionWatchers[]> {
+    const here = this.hub.watchers(owner);
+    if (!this.clustered) return here;
+    const elsewhere = await new Promise<SessionWatchers[][]>((resolve) => {
+      const emit = this.server.serverSideEmit.bind(this.server) as unknown as (
+        event: 'live:watchers',
+        request: { owner: string | null },
+        done: (error: Error | null, answers: SessionWatchers[][] | undefined) => void,
+      ) => boolean;
+      emit('live:watchers', { owner }, (error, answers) => {
+        if (error) this.logger.warn(`live:watchers: ${error.message}`);
+        resolve(answers ?? []);
+      });
+    });
+    return [...here, ...elsewhere.flat()];
+  }
+
+  /**
+   * Asks the process holding the session; null when none does (or none answered within the Redis
+   * adapter's request timeout, 5 s).
+   */
+  private forward<E extends ViewerAction>(event: E, request: LiveClusterRequest<E>): Promise<LiveClusterAnswer<E>> {
+    if (!this.clustered) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      // socket.io types serverSideEmit's acknowledgement loosely: (error, answers of every other process)
+      const emit = this.server.serverSideEmit.bind(this.server) as unknown as (
+        event: E,
+        request: LiveClusterRequest<E>,
+        done: (error: Error | null, answers: LiveClusterAnswer<E>[] | undefined) => void,
+      ) => boolean;
+      emit(event, request, (error, answers) => {
+        // A process that does not hold the session answers null; the one that does, its answer.
+        const answer = answers?.find((a) => a !== null && a !== undefined) ?? null;
+        if (error && !answer) this.logger.warn(`${event} for session ${request.sessionId}: ${error.message}`);
+        resolve(answer);
+      });
+    });
   }
 
   // LiveBroadcast: called by the hub's sessions
 
   output(sessionId: string, text: string): void {
-    this.server.local.to(room(sessionId)).emit('output', { sessionId, data: text });
+    this.server.to(room(sessionId)).emit('output', { sessionId, data: text });
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
-    this.server.local.to(room(sessionId)).emit('resize', { sessionId, cols, rows });
+    this.server.to(room(sessionId)).emit('resize', { sessionId, cols, rows });
   }
 
   backlog(viewerId: string): number {
@@ -221,42 +355,22 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   }
 
   resyncAll(sessionId: string, snapshot: ScreenSnapshot, held: string[]): void {
-    const viewers = this.server.local.to(room(sessionId));
+    const viewers = this.server.to(room(sessionId));
     viewers.emit('resync', { sessionId, ...snapshot });
     for (const data of held) viewers.emit('output', { sessionId, data });
   }
 
   sessionClosed(session: LiveSession, reason: string): void {
-    const target = this.server.local.to(room(session.info.sessionId));
+    const target = this.server.to(room(session.info.sessionId));
     target.emit('ended', { sessionId: session.info.sessionId, reason });
-    this.server.local.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
+    this.server.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
     for (const viewer of session.viewerList()) this.attachments.get(viewer.viewerId)?.delete(session.info.sessionId);
-  }
-
-  private attachedSession(socket: LiveSocket, sessionId: string): LiveSession | null {
-    const session = this.hub.get(sessionId);
-    return session?.viewer(socket.id) ? session : null;
   }
 
   private attachedTo(socketId: string): Set<string> {
     let sessions = this.attachments.get(socketId);
     if (!sessions) this.attachments.set(socketId, (sessions = new Set()));
     return sessions;
-  }
-
-  private leave(socket: LiveSocket, sessionId: string): boolean {
-    void socket.leave(room(sessionId));
-    this.attachments.get(socket.id)?.delete(sessionId);
-    const session = this.hub.get(sessionId);
-    const viewer = session?.detach(socket.id);
-    if (!session || !viewer) return false;
-    if (session.info.announceWatching && session.info.user !== viewer.username) {
-      session.source.notifyUser(`${viewer.username} stopped watching this session`);
-    }
-    this.broadcastViewers(session);
-    this.server.local.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
-    void this.record(socket.data.user, 'viewer.leave', sessionId, { mode: viewer.mode });
-    return true;
   }
 
   /**
@@ -274,7 +388,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
 
   private sendViewers(session: LiveSession): void {
     const viewers = session.viewerList();
-    this.server.local.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
+    this.server.to(room(session.info.sessionId)).emit('viewers', { sessionId: session.info.sessionId, viewers });
     // The sessions page shows who is watching each session.
     this.events.emit(SessionEvents.viewers, {
       sessionId: session.info.sessionId,

@@ -1,0 +1,33 @@
+import type { UserPrincipal } from '@vigil/auth';
+import type { ViewerMode } from '../control-lock';
+import type { ActionAck, AttachAck, ControlAction } from './live-events';
+import type { SessionWatchers } from './live-hub.service';
+
+/**
+ * /live between processes (REDIS_URL): a viewer's socket is on one gateway, the session's jump
+ * (its mirror, lock and origin) may run in another process. The viewer's gateway forwards each
+ * action with socket.io's serverSideEmit; the process that holds the session answers (the others
+ * answer null) and applies every rule itself, with the user the viewer's gateway authenticated.
+ * Output then reaches the viewer through the session room, over socket.io's Redis adapter.
+ */
+interface RemoteViewer {
+  /** the viewer's socket id on its own gateway */
+  viewerId: string;
+  user: UserPrincipal;
+  sessionId: string;
+}
+
+type Answer<T> = (answer: T | null) => void;
+
+export interface LiveClusterEvents {
+  'live:attach': (request: RemoteViewer & { mode: ViewerMode }, answer: Answer<AttachAck>) => void;
+  'live:input': (request: RemoteViewer & { data: string }, answer: Answer<ActionAck>) => void;
+  'live:control': (request: RemoteViewer & { action: ControlAction; force?: boolean }, answer: Answer<ActionAck>) => void;
+  'live:detach': (request: RemoteViewer, answer: Answer<ActionAck>) => void;
+  /** who watches the sessions this process holds (of `owner`, or all when null) */
+  'live:watchers': (request: { owner: string | null }, answer: (watchers: SessionWatchers[]) => void) => void;
+}
+
+type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers'>;
+export type LiveClusterRequest<E extends ViewerActions> = Parameters<LiveClusterEvents[E]>[0];
+export type LiveClusterAnswer<E extends ViewerActions> = Parameters<Parameters<LiveClusterEvents[E]>[1]>[0];
