@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { DATABASE_KINDS, TestDatabase, createTestDatabase } from './support/databases';
 import { JumpProcess } from './support/jump-process';
+import { LiveWireViewer } from './support/live-wire-viewer';
 import { freePort } from './support/ports';
 import { RedisServer } from './support/redis-server';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
@@ -93,6 +94,7 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     let jump: JumpProcess;
     let aliceKey: KeyPair;
     const users: InteractiveProcess[] = [];
+    const slowViewers: LiveWireViewer[] = [];
 
     beforeAll(async () => {
       dir = makeTempDir('vigil-cluster-jump');
@@ -110,6 +112,7 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
 
     afterAll(async () => {
       users.forEach((u) => u.kill());
+      slowViewers.forEach((v) => v.close());
       await jump?.stop();
       await sshd?.stop();
       fs.rmSync(dir, { recursive: true, force: true });
@@ -185,6 +188,49 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       user.write('exit\n');
       await user.exited;
     });
+
+    it('a viewer on another gateway that stops reading is skipped, never slowing anyone, and gets a fresh screen once it reads again', async () => {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      users.push(user);
+      user.write('echo READY-$((3+3))\n');
+      await user.waitFor('READY-6');
+      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      const sessionId: string = listed.body.items[0].id;
+
+      // raw-protocol viewers: the gateway runs in this process too, so the reading one must cost little
+      const fast = await LiveWireViewer.connect(a.url, a.adminToken);
+      let fastSawEnd = false;
+      let fastResyncs = 0;
+      fast.onEventFrame((frame) => {
+        if (frame.subarray(0, 17).toString() === '42/live,["resync"') fastResyncs += 1;
+        else if (frame.includes('STREAMED-36')) fastSawEnd = true;
+      });
+      await fast.attachView(sessionId);
+      const slow = await LiveWireViewer.connect(b.url, a.adminToken);
+      slowViewers.push(slow);
+      const resyncs: string[] = [];
+      slow.onEventFrame((frame) => {
+        if (frame.subarray(0, 17).toString() === '42/live,["resync"') resyncs.push(frame.toString());
+      });
+      slowViewers.push(fast);
+      await slow.attachView(sessionId);
+      slow.setReading(false);
+
+      // ~10 MB at ~1.3 MB/s: a steady stream below the flood threshold, more than the kernel buffers
+      user.write("for i in $(seq 1 1000); do printf '%010000d\\n' $i; sleep 0.005; done; echo STREAMED-$((6*6))\n");
+      await user.waitFor('STREAMED-36', 60_000);
+      for (const deadline = Date.now() + 15_000; !fastSawEnd && Date.now() < deadline; ) await sleep(20);
+      expect(fastSawEnd).toBe(true);
+      // not a flood (which resyncs everyone): the slow viewer alone is skipped
+      expect(fastResyncs).toBe(0);
+      expect(resyncs).toEqual([]);
+
+      slow.setReading(true);
+      for (const deadline = Date.now() + 10_000; !resyncs.some((r) => r.includes('STREAMED-36')) && Date.now() < deadline; ) await sleep(50);
+      expect(resyncs.some((r) => r.includes('STREAMED-36'))).toBe(true);
+      user.write('exit\n');
+      await user.exited;
+    }, 120_000);
 
     it('keeps a long session alive in the registry (it heartbeats), and closes it within a second when another gateway terminates it', async () => {
       const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);

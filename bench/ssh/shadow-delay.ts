@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import { percentile } from '../support/stats';
 import { inBatches } from './live-client';
-import { LiveWireViewer } from './live-wire-client';
+import { LiveWireViewer } from '../../test/support/live-wire-viewer';
 import { BenchEnv, noRunningSessions, runningSessionId, sshArgs } from './setup';
 
 /**

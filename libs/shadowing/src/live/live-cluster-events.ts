@@ -24,10 +24,15 @@ export interface LiveClusterEvents {
   'live:input': (request: RemoteViewer & { data: string }, answer: Answer<ActionAck>) => void;
   'live:control': (request: RemoteViewer & { action: ControlAction; force?: boolean }, answer: Answer<ActionAck>) => void;
   'live:detach': (request: RemoteViewer, answer: Answer<ActionAck>) => void;
+  /**
+   * A remote viewer's transport backlog, reported by its gateway when it changes: the holder's
+   * backpressure (skip while behind, resync when drained) then works as for its own sockets.
+   */
+  'live:backlog': (report: RemoteViewer & { bytes: number }) => void;
   /** who watches the sessions this process holds (of `owner`, or all when null) */
   'live:watchers': (request: { owner: string | null }, answer: (watchers: SessionWatchers[]) => void) => void;
 }
 
-type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers'>;
+type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog'>;
 export type LiveClusterRequest<E extends ViewerActions> = Parameters<LiveClusterEvents[E]>[0];
 export type LiveClusterAnswer<E extends ViewerActions> = Parameters<Parameters<LiveClusterEvents[E]>[1]>[0];

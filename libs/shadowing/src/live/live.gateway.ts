@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { Logger, OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import {
   ConnectedSocket,
@@ -26,13 +26,17 @@ import { SESSION_NOT_FOUND, mayTerminate, shadowVerdict } from './shadow-permiss
 
 type LiveSocket = Socket<LiveClientEvents, LiveServerEvents, LiveClusterEvents, { user: UserPrincipal }>;
 type LiveNamespace = Namespace<LiveClientEvents, LiveServerEvents, LiveClusterEvents>;
-type ViewerAction = Exclude<keyof LiveClusterEvents, 'live:watchers'>;
+type ViewerAction = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog'>;
 
 const room = (sessionId: string) => `live:${sessionId}`;
 const NOT_ATTACHED: ActionAck = { ok: false, error: 'not attached to this session' };
 /** A burst of typing is one audit record: a new record only after this much quiet. */
 const INPUT_BURST_GAP_MS = 5_000;
 const VIEWERS_DEBOUNCE_MS = 100;
+/** How often a gateway looks at the backlog of its viewers of sessions held elsewhere. */
+const REMOTE_BACKLOG_POLL_MS = 200;
+/** A backlog change smaller than this is not worth a message to the holder (except reaching zero). */
+const REMOTE_BACKLOG_STEP = 16 * 1024;
 
 /**
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
@@ -43,7 +47,7 @@ const VIEWERS_DEBOUNCE_MS = 100;
  * the same rules, and room emits reach it through socket.io's Redis adapter.
  */
 @WebSocketGateway({ namespace: '/live' })
-export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroadcast, LiveEndListener {
+export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModuleDestroy, LiveBroadcast, LiveEndListener {
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly server: LiveNamespace;
   private readonly lastInput = new Map<string, number>();
@@ -51,6 +55,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   /** viewer (socket) id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
   private readonly attachments = new Map<string, Set<string>>();
   private readonly clustered: boolean;
+  /** holder side: backlogs reported for viewers whose sockets are on other gateways */
+  private readonly remoteBacklogs = new Map<string, number>();
+  /** viewer side: the last backlog reported per `socketId sessionId` of a session held elsewhere */
+  private readonly reportedBacklogs = new Map<string, number>();
+  private backlogPoller?: NodeJS.Timeout;
 
   constructor(
     private readonly auth: AuthService,
@@ -67,7 +76,14 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
   afterInit(namespace: LiveNamespace): void {
     namespace.use(socketAuthMiddleware(this.auth, this.logger));
     this.hub.connect(this);
-    if (this.clustered) this.answerOtherGateways(namespace);
+    if (this.clustered) {
+      this.answerOtherGateways(namespace);
+      this.backlogPoller = setInterval(() => this.reportRemoteBacklogs(), REMOTE_BACKLOG_POLL_MS).unref();
+    }
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.backlogPoller);
   }
 
   @SubscribeMessage('attach')
@@ -235,6 +251,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     leaveRoom();
     this.attachments.get(viewerId)?.delete(sessionId);
     const viewer = session.detach(viewerId);
+    this.remoteBacklogs.delete(viewerId);
     if (!viewer) return false;
     if (session.info.announceWatching && session.info.user !== viewer.username) {
       session.source.notifyUser(`${viewer.username} stopped watching this session`);
@@ -249,6 +266,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     const session = this.hub.get(sessionId);
     if (session) return this.leaveSession(session, socket.id, socket.data.user, () => void socket.leave(room(sessionId)));
     void socket.leave(room(sessionId));
+    this.reportedBacklogs.delete(`${socket.id} ${sessionId}`);
     if (!this.attachments.get(socket.id)?.delete(sessionId)) return false;
     const answer = await this.forward('live:detach', { viewerId: socket.id, user: socket.data.user, sessionId });
     return answer?.ok === true;
@@ -278,10 +296,30 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
       if (session) answer(this.controlFrom(session, request.viewerId, request.user, request.action, request.force));
     });
     namespace.on('live:watchers', ({ owner }, answer) => answer(this.hub.watchers(owner)));
+    namespace.on('live:backlog', ({ viewerId, sessionId, bytes }) => {
+      if (this.hub.get(sessionId)?.viewer(viewerId)) this.remoteBacklogs.set(viewerId, bytes);
+    });
     namespace.on('live:detach', (request, answer) => {
       const session = holding<'live:detach'>(request, answer);
       if (session) answer(this.leaveSession(session, request.viewerId, request.user, leaveRemote(request.viewerId, request.sessionId)) ? { ok: true } : NOT_ATTACHED);
     });
+  }
+
+  /** Tells holders how far behind this gateway's viewers of their sessions are, when it changed. */
+  private reportRemoteBacklogs(): void {
+    for (const [socketId, sessionIds] of this.attachments) {
+      const socket = this.server.sockets.get(socketId);
+      if (!socket) continue;
+      for (const sessionId of sessionIds) {
+        if (this.hub.get(sessionId)) continue; // held here: the session reads the socket itself
+        const key = `${socketId} ${sessionId}`;
+        const bytes = this.backlog(socketId);
+        const last = this.reportedBacklogs.get(key) ?? 0;
+        if (Math.abs(bytes - last) < REMOTE_BACKLOG_STEP && !(bytes === 0 && last !== 0)) continue;
+        this.reportedBacklogs.set(key, bytes);
+        this.server.serverSideEmit('live:backlog', { viewerId: socketId, user: socket.data.user, sessionId, bytes });
+      }
+    }
   }
 
   /** Who is watching the sessions of `owner` (all when null), in every process of the cluster. */
@@ -336,22 +374,30 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
 
   backlog(viewerId: string): number {
     const socket = this.server.sockets.get(viewerId);
-    const transport = socket?.conn.transport as unknown as { socket?: { bufferedAmount?: number } } | undefined;
-    return transport?.socket?.bufferedAmount ?? 0;
+    if (!socket) return this.remoteBacklogs.get(viewerId) ?? 0;
+    return transportBacklog(socket);
   }
 
+  /** A viewer on another gateway is joined to (or taken out of) the room through the adapter. */
   setLive(sessionId: string, viewerId: string, live: boolean): void {
     const socket = this.server.sockets.get(viewerId);
-    if (!socket) return;
-    if (live) void socket.join(room(sessionId));
-    else void socket.leave(room(sessionId));
+    if (socket) {
+      void (live ? socket.join(room(sessionId)) : socket.leave(room(sessionId)));
+      return;
+    }
+    if (!this.clustered) return;
+    const remote = this.server.in(viewerId);
+    if (live) remote.socketsJoin(room(sessionId));
+    else remote.socketsLeave(room(sessionId));
   }
 
   resync(sessionId: string, viewerId: string, snapshot: ScreenSnapshot, held: string[]): void {
     const socket = this.server.sockets.get(viewerId);
-    if (!socket) return;
-    socket.emit('resync', { sessionId, ...snapshot });
-    for (const data of held) socket.emit('output', { sessionId, data });
+    if (!socket && !this.clustered) return;
+    // Every socket is in the room named by its id: `to(viewerId)` reaches it on any gateway.
+    const viewer = socket ?? this.server.to(viewerId);
+    viewer.emit('resync', { sessionId, ...snapshot });
+    for (const data of held) viewer.emit('output', { sessionId, data });
   }
 
   resyncAll(sessionId: string, snapshot: ScreenSnapshot, held: string[]): void {
@@ -364,7 +410,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
     const target = this.server.to(room(session.info.sessionId));
     target.emit('ended', { sessionId: session.info.sessionId, reason });
     this.server.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
-    for (const viewer of session.viewerList()) this.attachments.get(viewer.viewerId)?.delete(session.info.sessionId);
+    for (const viewer of session.viewerList()) {
+      this.attachments.get(viewer.viewerId)?.delete(session.info.sessionId);
+      this.remoteBacklogs.delete(viewer.viewerId);
+    }
   }
 
   private attachedTo(socketId: string): Set<string> {
@@ -404,4 +453,23 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, LiveBroa
       this.logger.error(`audit write failed: ${(error as Error).message}`);
     }
   }
+}
+
+/**
+ * Bytes queued towards a viewer: what its websocket has not handed to the kernel yet, plus what
+ * engine.io holds back meanwhile. While a send is outstanding engine.io keeps later packets in its
+ * own write buffer, so a stalled viewer's backlog grows there, not in the websocket.
+ */
+function transportBacklog(socket: LiveSocket): number {
+  const conn = socket.conn as unknown as {
+    writeBuffer?: { data?: string | ArrayBufferLike | ArrayBufferView }[];
+    transport?: { socket?: { bufferedAmount?: number } };
+  };
+  let queued = conn.transport?.socket?.bufferedAmount ?? 0;
+  for (const packet of conn.writeBuffer ?? []) {
+    const data = packet.data;
+    if (typeof data === 'string') queued += data.length;
+    else if (data) queued += data.byteLength;
+  }
+  return queued;
 }

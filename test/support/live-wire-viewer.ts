@@ -2,7 +2,8 @@ import { WebSocket } from 'ws';
 
 /**
  * A `/live` viewer that speaks the socket.io v5 / engine.io v4 wire protocol over a bare `ws`
- * connection and hands each frame's raw bytes to `onFrame` undecoded.
+ * connection and hands each frame's raw bytes to `onFrame` undecoded (the shadow-delay bench's
+ * viewers, and a viewer that can stop reading in the tests).
  *
  * Why not socket.io-client here: the shadow-delay bench runs hundreds of viewers in one process,
  * and socket.io-client JSON-parses every frame for every viewer (500 viewers × 1 MB/s is 500 MB/s of
@@ -68,6 +69,13 @@ export class LiveWireViewer {
   /** Every event frame from now on (`42/live,["output",{...}]` and the others), undecoded. */
   onEventFrame(listener: (data: Buffer) => void): void {
     this.onFrame = listener;
+  }
+
+  /** Stops reading the socket (a viewer on a stalled network), or reads again. */
+  setReading(reading: boolean): void {
+    const socket = (this.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket;
+    if (reading) socket.resume();
+    else socket.pause();
   }
 
   close(): void {
