@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { Repository } from 'typeorm';
 import { PageCursor, SessionType, SessionView, decodePageToken, encodePageToken } from '@vigil/common';
+import { UnitOfWork } from '@vigil/database';
 import { OpenSessionEntity } from './entities/open-session.entity';
 import { toSessionView } from './session-view';
 
@@ -15,17 +16,24 @@ export interface SessionListFilter {
 /** Read side of the registry: what a caller may see of the open sessions. */
 @Injectable()
 export class SessionDirectory {
-  constructor(@InjectRepository(OpenSessionEntity) private readonly sessions: Repository<OpenSessionEntity>) {}
+  constructor(
+    @InjectRepository(OpenSessionEntity) private readonly sessions: Repository<OpenSessionEntity>,
+    private readonly uow: UnitOfWork,
+  ) {}
 
   async findVisible(id: string, ownerScope: string | null): Promise<SessionView | null> {
     const session = await this.sessions.findOneBy(ownerScope === null ? { id } : { id, owner: ownerScope });
     return session ? toSessionView(session) : null;
   }
 
-  /** Which of `ids` are still open (the others have ended, or never existed). */
+  /**
+   * Which of `ids` are still open (the others have ended, or never existed). Hand-written: jumps
+   * ask several times a second, beside live keystrokes.
+   */
   async stillOpen(ids: string[]): Promise<Set<string>> {
     if (ids.length === 0) return new Set();
-    const rows = await this.sessions.find({ select: { id: true }, where: { id: In(ids) } });
+    const sql = this.uow.sql.text(`SELECT id FROM open_sessions WHERE id IN (${ids.map(() => '?').join(', ')})`);
+    const rows: { id: string }[] = await this.sessions.query(sql, ids);
     return new Set(rows.map((row) => row.id));
   }
 
