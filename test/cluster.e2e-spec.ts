@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { DATABASE_KINDS, TestDatabase, createTestDatabase } from './support/databases';
+import { GatewayProcess } from './support/gateway-process';
 import { JumpProcess } from './support/jump-process';
 import { STREAMED_BYTES, runStalledViewer } from './support/stalled-viewer';
 import { freePort } from './support/ports';
@@ -211,6 +212,41 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       user.write('exit\n');
       await user.exited;
     }, 120_000);
+
+    it('a viewer whose gateway crashes is detached by the session holder, releasing the control it held', async () => {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      users.push(user);
+      user.write('echo READY-$((5+5))\n');
+      await user.waitFor('READY-10');
+      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      const sessionId: string = listed.body.items[0].id;
+
+      const doomed = await GatewayProcess.start({ ...db.env, REDIS_URL: redis.url, LOG_LEVEL: 'error' });
+      try {
+        const ghost = await connectSocket(doomed.url, '/live', a.adminToken);
+        sockets.push(ghost);
+        await expect(ghost.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: true });
+        await expect(ghost.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: true });
+        await doomed.kill('SIGKILL'); // no detach is ever sent for its viewer
+      } finally {
+        await doomed.kill('SIGKILL');
+      }
+
+      const survivor = await connectSocket(a.url, '/live', a.adminToken);
+      sockets.push(survivor);
+      await expect(survivor.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: true });
+      await expect(survivor.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: false, error: 'control is held by another viewer' });
+      let taken: unknown;
+      for (const deadline = Date.now() + 15_000; Date.now() < deadline; await sleep(250)) {
+        taken = await survivor.emitWithAck('control', { sessionId, action: 'take' });
+        if ((taken as { ok: boolean }).ok) break;
+      }
+      expect(taken).toEqual({ ok: true });
+      const watching = await a.http.get('/api/live/watchers').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      expect(watching.body.items).toEqual([{ sessionId, viewers: [{ username: 'admin', mode: 'interact' }] }]);
+      user.write('exit\n');
+      await user.exited;
+    }, 60_000);
 
     it('keeps a long session alive in the registry (it heartbeats), and closes it within a second when another gateway terminates it', async () => {
       const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);

@@ -48,6 +48,11 @@ export class LiveHub implements OnModuleDestroy {
     return this.sessions.get(sessionId);
   }
 
+  /** Every session watchable here now. */
+  all(): LiveSession[] {
+    return [...this.sessions.values()];
+  }
+
   /** Who watches which session right now, for sessions owned by `owner` (null: every session). */
   watchers(owner: string | null): SessionWatchers[] {
     const result: SessionWatchers[] = [];

@@ -37,6 +37,11 @@ const VIEWERS_DEBOUNCE_MS = 100;
 const REMOTE_BACKLOG_POLL_MS = 200;
 /** A backlog change smaller than this is not worth a message to the holder (except reaching zero). */
 const REMOTE_BACKLOG_STEP = 16 * 1024;
+/**
+ * How often the holder checks that its viewers on other gateways still exist: a gateway that
+ * crashed never sends their detach, and a vanished viewer may hold the control lock.
+ */
+const REMOTE_PRESENCE_CHECK_MS = 5_000;
 
 /**
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
@@ -60,6 +65,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
   /** viewer side: the last backlog reported per `socketId sessionId` of a session held elsewhere */
   private readonly reportedBacklogs = new Map<string, number>();
   private backlogPoller?: NodeJS.Timeout;
+  private presencePoller?: NodeJS.Timeout;
+  private checkingPresence = false;
 
   constructor(
     private readonly auth: AuthService,
@@ -79,11 +86,13 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     if (this.clustered) {
       this.answerOtherGateways(namespace);
       this.backlogPoller = setInterval(() => this.reportRemoteBacklogs(), REMOTE_BACKLOG_POLL_MS).unref();
+      this.presencePoller = setInterval(() => void this.dropVanishedRemoteViewers(), REMOTE_PRESENCE_CHECK_MS).unref();
     }
   }
 
   onModuleDestroy(): void {
     clearInterval(this.backlogPoller);
+    clearInterval(this.presencePoller);
   }
 
   @SubscribeMessage('attach')
@@ -319,6 +328,34 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
         this.reportedBacklogs.set(key, bytes);
         this.server.serverSideEmit('live:backlog', { viewerId: socketId, user: socket.data.user, sessionId, bytes });
       }
+    }
+  }
+
+  /** Holder side: detaches viewers whose sockets no gateway of the cluster has any more. */
+  private async dropVanishedRemoteViewers(): Promise<void> {
+    if (this.checkingPresence) return;
+    const remote = this.hub.all().flatMap((session) =>
+      session
+        .viewerList()
+        .filter((viewer) => !this.server.sockets.has(viewer.viewerId))
+        .map((viewer) => ({ session, viewer })),
+    );
+    if (remote.length === 0) return;
+    this.checkingPresence = true;
+    try {
+      // Every socket is in the room named by its id: one cluster-wide question for all of them.
+      const present = new Set((await this.server.in(remote.map((r) => r.viewer.viewerId)).fetchSockets()).map((socket) => socket.id));
+      for (const { session, viewer } of remote) {
+        if (present.has(viewer.viewerId) || !session.viewer(viewer.viewerId)) continue;
+        this.logger.warn(`viewer ${viewer.username} of session ${session.info.sessionId} vanished with its gateway: detached`);
+        const user: UserPrincipal = { kind: 'user', id: '', username: viewer.username, roles: [], privileges: [] };
+        this.leaveSession(session, viewer.viewerId, user, () => undefined);
+      }
+    } catch (error) {
+      // No answer from every gateway in time: keep everyone rather than drop a live viewer.
+      this.logger.warn(`checking remote viewers failed: ${(error as Error).message}`);
+    } finally {
+      this.checkingPresence = false;
     }
   }
 
