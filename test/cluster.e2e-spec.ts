@@ -24,7 +24,7 @@ function record(socket: Socket, names: string[]): { event: string; id: string }[
 
 /**
  * Production shape: two gateways and the standalone jump on one database, sharing socket.io rooms
- * through a real Redis (socket.io's Redis adapter and emitter); terminate and liveness between
+ * through a real Redis (socket.io's Redis adapter); terminate and liveness between
  * processes go through the shared database.
  */
 describe.each(DATABASE_KINDS)('several gateways and the standalone jump through Redis on %s', (kind) => {
