@@ -242,6 +242,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     user.write('echo NEWER-$((400+4))-MARKER\n');
     await user.waitFor('NEWER-404-MARKER');
     await dvrShows('NEWER-404-MARKER');
+    await adminPage.locator('[data-testid="dvr"][aria-busy="false"]').waitFor();
 
     // back to the start of the timeline: nothing of later output
     const slider = dvr.getByRole('slider', { name: 'Position in the recording' });
@@ -258,7 +259,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
       (el) => el !== null && el.getAttribute('data-painted') === el.getAttribute('data-duration'),
       await player.elementHandle(),
     );
-    await waitForXterm(adminPage, dvrScreen, 'NEWER-404-MARKER', true, 1000);
+    await waitForXterm(adminPage, dvrScreen, 'NEWER-404-MARKER', true, 3000);
 
     await adminPage.getByRole('button', { name: '● Back to live' }).click();
     await dvr.waitFor({ state: 'detached' });

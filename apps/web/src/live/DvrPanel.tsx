@@ -7,13 +7,14 @@ import { useCast } from '../recording/use-cast';
 /** Rewind: the live session's recording so far, starting at "now", to scroll back through. */
 export function DvrPanel({ sessionId, token }: { sessionId: string; token: string }) {
   const [generation, setGeneration] = useState(0);
-  const { cast, error } = useCast(api.liveRecordingUrl(sessionId), token, generation);
+  const { cast, error, loading } = useCast(api.liveRecordingUrl(sessionId), token, generation);
   return (
-    <section className="stack dvr" aria-labelledby="dvr-title" data-testid="dvr">
+    <section className="stack dvr" aria-labelledby="dvr-title" aria-busy={loading} data-testid="dvr">
       <div className="page-head">
         <h2 id="dvr-title">Rewind</h2>
-        <button type="button" className="button small" onClick={() => setGeneration((g) => g + 1)}>
-          Load newer output
+        {/* one load at a time: a late answer must not replace the timeline the user is moving on */}
+        <button type="button" className="button small" disabled={loading} onClick={() => setGeneration((g) => g + 1)}>
+          {loading ? 'Loading…' : 'Load newer output'}
         </button>
       </div>
       <p className="muted small">The recording so far, up to the last second or so; drag the timeline to go back.</p>

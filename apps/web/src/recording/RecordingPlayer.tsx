@@ -54,6 +54,8 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
 
   const seek = (seconds: number) => {
     const target = Math.min(Math.max(0, seconds), cast.duration);
+    // not drawn until this seek's write is: a reader must not take the previous frame for it
+    setPainted(-1);
     playback?.seek(target, () => paintedAt(target));
     setPosition(target);
     setSeeks((n) => n + 1);

@@ -7,25 +7,32 @@ import { parseCast, type Cast } from './asciicast';
 export function useCast(url: string | null, token: string, generation = 0) {
   const [cast, setCast] = useState<Cast | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [loading, setLoading] = useState(false);
 
   useEffect(() => {
     if (!url) return;
     const controller = new AbortController();
     setError(null);
+    setLoading(true);
     api.recording(token, url, controller.signal).then(
       (text) => {
+        // a newer fetch replaced this one: its answer must not land after the newer one's
+        if (controller.signal.aborted) return;
         try {
           setCast(parseCast(text));
         } catch (e) {
           setError(`The recording cannot be played: ${errorMessage(e)}`);
         }
+        setLoading(false);
       },
       (e) => {
-        if (!controller.signal.aborted) setError(`Could not load the recording: ${errorMessage(e)}`);
+        if (controller.signal.aborted) return;
+        setError(`Could not load the recording: ${errorMessage(e)}`);
+        setLoading(false);
       },
     );
     return () => controller.abort();
   }, [url, token, generation]);
 
-  return { cast, error };
+  return { cast, error, loading };
 }
