@@ -63,7 +63,11 @@ class InMemoryPorts implements JumpPorts {
     const t = this.targets.get(name);
     if (t) t.hostKeySha256 = fingerprint;
   }
+  /** How long registering a session takes (a loaded database); 0 by default. */
+  registrationDelayMs = 0;
+
   async sessionStarted(info: JumpSessionStartInfo): Promise<{ sessionId: string }> {
+    if (this.registrationDelayMs > 0) await new Promise((r) => setTimeout(r, this.registrationDelayMs));
     const sessionId = `s${++this.seq}`;
     this.started.push({ ...info, sessionId });
     return { sessionId };
@@ -212,6 +216,19 @@ describe('JumpServer with real OpenSSH', () => {
     expect(start?.clientPort).toBeGreaterThan(0);
     expect(await ports.waitEnded(live.id)).toEqual({ reason: 'ended', exitCode: 3 });
     expect(jump.getSession(live.id)).toBeUndefined();
+  });
+
+  it('keeps the exit code of a command that ends while its session is still being registered', async () => {
+    ports.registrationDelayMs = 400; // the target runs `exit 4` and closes its channel meanwhile
+    try {
+      const sessionP = nextSession();
+      const result = await run('ssh', sshArgs('alice+box', 'echo quick; exit 4'));
+      expect(result.stdout).toBe('quick\n');
+      expect(result.code).toBe(4);
+      expect(await ports.waitEnded((await sessionP).id)).toEqual({ reason: 'ended', exitCode: 4 });
+    } finally {
+      ports.registrationDelayMs = 0;
+    }
   });
 
   it('taps the output of a session without disturbing it', async () => {

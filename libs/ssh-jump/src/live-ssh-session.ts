@@ -7,6 +7,13 @@ export type OutputListener = (chunk: Buffer, stream: OutputStream) => void;
 export type InputListener = (chunk: Buffer) => void;
 export type ResizeListener = (cols: number, rows: number) => void;
 export type EndListener = (info: JumpSessionEndInfo) => void;
+/** ssh2's `exit` event arguments: a code, or (null and) a signal with its core-dump flag and text. */
+export type ExitStatus = [code: number | null, signal?: string, dump?: boolean, desc?: string];
+/** What the target's channel reported before the relay started. */
+export interface EarlyUpstreamEnd {
+  exit?: ExitStatus;
+  closed?: boolean;
+}
 
 /** What the relay needs from its owner; kept narrow so the session is testable on its own. */
 export interface LiveSessionHooks {
@@ -155,8 +162,12 @@ export class LiveSshSession {
     }
   }
 
-  /** @internal relay: starts moving bytes. Called after the gateway had its chance to attach taps. */
-  start(): void {
+  /**
+   * @internal relay: starts moving bytes. Called after the gateway had its chance to attach taps.
+   * `early` is what the target's channel reported before (the relay watched it meanwhile): a quick
+   * command may exit, and its channel close, while the session is still being registered.
+   */
+  start(early: EarlyUpstreamEnd = {}): void {
     const { user, upstream } = this;
     const userErr = user.stderr;
     const upErr = upstream.stderr;
@@ -211,10 +222,8 @@ export class LiveSshSession {
       if (upstream.writable) upstream.end();
     });
 
-    upstream.on('exit', (code: number | null, signal?: string, dump?: boolean, desc?: string) => {
-      if (typeof code === 'number') this.exitCode = code;
-      else if (signal) this.exitSignal = { name: signal.replace(/^SIG/, ''), dump: !!dump, desc: desc ?? '' };
-    });
+    upstream.on('exit', (...status: ExitStatus) => this.upstreamExited(...status));
+    if (early.exit) this.upstreamExited(...early.exit);
     // Finish only once every byte has been read from both target streams and the channel closed,
     // so the tail of a large output is never cut off by an early close.
     upstream.once('end', () => {
@@ -225,10 +234,12 @@ export class LiveSshSession {
       this.upstreamErrEnded = true;
       this.maybeFinish();
     });
-    upstream.once('close', () => {
+    const closed = (): void => {
       this.upstreamClosed = true;
       this.maybeFinish();
-    });
+    };
+    if (early.closed) this.upstreamClosed = true;
+    else upstream.once('close', closed);
     upstream.on('error', (err: Error) => this.hooks.logger?.warn(`session ${this.id}: target channel error: ${err.message}`));
     user.on('error', (err: Error) => this.hooks.logger?.warn(`session ${this.id}: user channel error: ${err.message}`));
     // The user went away (or the whole connection dropped): tear the target side down too.
@@ -239,6 +250,11 @@ export class LiveSshSession {
         this.finish();
       }
     });
+  }
+
+  private upstreamExited(code: number | null, signal?: string, dump?: boolean, desc?: string): void {
+    if (typeof code === 'number') this.exitCode = code;
+    else if (signal) this.exitSignal = { name: signal.replace(/^SIG/, ''), dump: !!dump, desc: desc ?? '' };
   }
 
   private maybeFinish(): void {

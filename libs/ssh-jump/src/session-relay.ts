@@ -15,7 +15,7 @@ import type {
   PseudoTtyOptions,
 } from 'ssh2';
 import type { JumpLogger, JumpPorts, JumpSessionKind, JumpTarget, JumpUser } from './jump-ports';
-import { LiveSshSession } from './live-ssh-session';
+import { EarlyUpstreamEnd, ExitStatus, LiveSshSession } from './live-ssh-session';
 import { refusal } from './refusal-messages';
 import { errorMessage } from './upstream-connect';
 
@@ -165,9 +165,18 @@ export class SessionRelay {
       return;
     }
     // The target channel buffers (within its SSH window) until start(): nothing is lost while
-    // the registry is being told.
+    // the registry is being told. Its exit status and close are events, not buffered: note them.
     upstream.pause();
     upstream.stderr.pause();
+    const early: EarlyUpstreamEnd = {};
+    const noteExit = (...status: ExitStatus): void => void (early.exit = status);
+    const noteClose = (): void => void (early.closed = true);
+    upstream.on('exit', noteExit);
+    upstream.once('close', noteClose);
+    const stopNoting = (): void => {
+      upstream.off('exit', noteExit);
+      upstream.off('close', noteClose);
+    };
 
     const pty = this.pty;
     const info = {
@@ -186,6 +195,7 @@ export class SessionRelay {
     try {
       ({ sessionId } = await ctx.ports.sessionStarted(info));
     } catch (err) {
+      stopNoting();
       ctx.logger?.error(`sessionStarted failed for ${ctx.user.username}@${ctx.target.name}: ${errorMessage(err)}`);
       upstream.close();
       this.failChannel(channel, refusal.sessionRefused());
@@ -204,7 +214,8 @@ export class SessionRelay {
     });
     this.live = live;
     ctx.sessionOpened(live);
-    live.start();
+    stopNoting();
+    live.start(early);
     upstream.resume();
     upstream.stderr.resume();
     if (this.pendingWindow) {
