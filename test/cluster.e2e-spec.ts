@@ -96,6 +96,17 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     let aliceKey: KeyPair;
     const users: InteractiveProcess[] = [];
 
+    /** alice's interactive ssh through the standalone jump, once its shell answers */
+    const sshThroughJump = async (): Promise<InteractiveProcess> => {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      users.push(user);
+      user.write('export PS1="$ "; echo READY-$((1+1))\n');
+      await user.waitFor('READY-2');
+      return user;
+    };
+    const openSessions = async (gw: TestGateway): Promise<{ id: string }[]> =>
+      (await gw.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200)).body.items;
+
     beforeAll(async () => {
       dir = makeTempDir('vigil-cluster-jump');
       aliceKey = makeKeyPair(dir, 'alice');
@@ -133,15 +144,11 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     });
 
     it('viewers on any gateway watch its sessions: exact screen, live output, control and input, detach', async () => {
-      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
-      users.push(user);
-      user.write('export PS1="$ "; echo READY-$((1+1))\n');
-      await user.waitFor('READY-2');
+      const user = await sshThroughJump();
       user.write("printf '\\033[2J\\033[H\\033[4;6Hremote-A\\033[9;2Hline-B'; sleep 0.2; echo; echo DRAWN-$((2+2))\n");
       await user.waitFor('DRAWN-4');
       await sleep(300);
-      const listed = await b.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
-      const sessionId: string = listed.body.items[0].id;
+      const sessionId = (await openSessions(b))[0].id;
 
       // the admin watches from gateway B: the ack's screen is the user's screen
       const viewer = await connectSocket(b.url, '/live', a.adminToken);
@@ -189,12 +196,8 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     });
 
     it('a viewer on another gateway that stops reading is skipped, never slowing anyone, and gets a fresh screen once it reads again', async () => {
-      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
-      users.push(user);
-      user.write('echo READY-$((3+3))\n');
-      await user.waitFor('READY-6');
-      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
-      const sessionId: string = listed.body.items[0].id;
+      const user = await sshThroughJump();
+      const sessionId = (await openSessions(a))[0].id;
 
       const run = await runStalledViewer({
         readingUrl: a.url,
@@ -214,12 +217,8 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     }, 120_000);
 
     it('a viewer whose gateway crashes is detached by the session holder, releasing the control it held', async () => {
-      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
-      users.push(user);
-      user.write('echo READY-$((5+5))\n');
-      await user.waitFor('READY-10');
-      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
-      const sessionId: string = listed.body.items[0].id;
+      const user = await sshThroughJump();
+      const sessionId = (await openSessions(a))[0].id;
 
       const doomed = await GatewayProcess.start({ ...db.env, REDIS_URL: redis.url, LOG_LEVEL: 'error' });
       try {
@@ -249,13 +248,10 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
     }, 60_000);
 
     it('keeps a long session alive in the registry (it heartbeats), and closes it within a second when another gateway terminates it', async () => {
-      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
-      users.push(user);
-      user.write('echo READY-$((2+3))\n');
-      await user.waitFor('READY-5');
-      const listed = await a.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
-      expect(listed.body.items).toHaveLength(1);
-      const id: string = listed.body.items[0].id;
+      const user = await sshThroughJump();
+      const listed = await openSessions(a);
+      expect(listed).toHaveLength(1);
+      const id = listed[0].id;
 
       // three heartbeat timeouts later it is still open and Connected: the jump vouches for it
       await sleep(3 * 1200 + 600);

@@ -363,39 +363,34 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
   async watchers(owner: string | null): Promise<SessionWatchers[]> {
     const here = this.hub.watchers(owner);
     if (!this.clustered) return here;
-    const elsewhere = await new Promise<SessionWatchers[][]>((resolve) => {
-      const emit = this.server.serverSideEmit.bind(this.server) as unknown as (
-        event: 'live:watchers',
-        request: { owner: string | null },
-        done: (error: Error | null, answers: SessionWatchers[][] | undefined) => void,
-      ) => boolean;
-      emit('live:watchers', { owner }, (error, answers) => {
-        if (error) this.logger.warn(`live:watchers: ${error.message}`);
-        resolve(answers ?? []);
-      });
-    });
-    return [...here, ...elsewhere.flat()];
+    const { answers, error } = await this.askOthers<SessionWatchers[]>('live:watchers', { owner });
+    if (error) this.logger.warn(`live:watchers: ${error.message}`);
+    return [...here, ...answers.flat()];
   }
 
   /**
    * Asks the process holding the session; null when none does (or none answered within the Redis
    * adapter's request timeout, 5 s).
    */
-  private forward<E extends ViewerAction>(event: E, request: LiveClusterRequest<E>): Promise<LiveClusterAnswer<E>> {
-    if (!this.clustered) return Promise.resolve(null);
+  private async forward<E extends ViewerAction>(event: E, request: LiveClusterRequest<E>): Promise<LiveClusterAnswer<E>> {
+    if (!this.clustered) return null;
+    const { answers, error } = await this.askOthers<LiveClusterAnswer<E>>(event, request);
+    // A process that does not hold the session answers null; the one that does, its answer.
+    const answer = answers.find((a) => a !== null && a !== undefined) ?? null;
+    if (error && !answer) this.logger.warn(`${event} for session ${request.sessionId}: ${error.message}`);
+    return answer;
+  }
+
+  /** serverSideEmit with an acknowledgement: the answers of every other process (some, on a timeout). */
+  private askOthers<T>(event: keyof LiveClusterEvents, request: object): Promise<{ answers: T[]; error: Error | null }> {
     return new Promise((resolve) => {
       // socket.io types serverSideEmit's acknowledgement loosely: (error, answers of every other process)
       const emit = this.server.serverSideEmit.bind(this.server) as unknown as (
-        event: E,
-        request: LiveClusterRequest<E>,
-        done: (error: Error | null, answers: LiveClusterAnswer<E>[] | undefined) => void,
+        event: keyof LiveClusterEvents,
+        request: object,
+        done: (error: Error | null, answers: T[] | undefined) => void,
       ) => boolean;
-      emit(event, request, (error, answers) => {
-        // A process that does not hold the session answers null; the one that does, its answer.
-        const answer = answers?.find((a) => a !== null && a !== undefined) ?? null;
-        if (error && !answer) this.logger.warn(`${event} for session ${request.sessionId}: ${error.message}`);
-        resolve(answer);
-      });
+      emit(event, request, (error, answers) => resolve({ answers: answers ?? [], error }));
     });
   }
 
