@@ -194,7 +194,7 @@ export class SessionsService {
       );
       if (inserted.length === 1) return sessionId;
     } else {
-      // SQLite writes are serialised by the UnitOfWork: check-then-insert cannot race.
+      // SQLite transactions are serialised (the UnitOfWork begins IMMEDIATE): check-then-insert cannot race.
       const [existing] = await this.findKey(m, agentId, externalId);
       if (existing) return existing.session_id;
       await this.uow.sql.run(m, 'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES (?, ?, ?, ?)', [

@@ -1,0 +1,96 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { loadConfig } from '@vigil/config';
+import { typeOrmOptions } from './database.module';
+import { UnitOfWork } from './unit-of-work';
+
+/**
+ * Another process writing to the same embedded database (the standalone jump beside a gateway):
+ * commits a counter as fast as it can until its stop file appears.
+ */
+const OTHER_PROCESS = `
+const fs = require('node:fs');
+const Database = require('better-sqlite3');
+const [file, stopFile] = process.argv.slice(1);
+const db = new Database(file);
+db.pragma('busy_timeout = 5000');
+const bump = db.prepare('UPDATE counters SET n = n + 1 WHERE name = ?');
+process.stdout.write('ready\\n');
+let commits = 0;
+while (!fs.existsSync(stopFile)) {
+  db.exec('BEGIN IMMEDIATE');
+  bump.run('other');
+  db.exec('COMMIT');
+  commits++;
+}
+process.stdout.write(String(commits));
+`;
+
+describe('UnitOfWork on SQLite shared with another process', () => {
+  let dir: string;
+  let dataSource: DataSource;
+
+  beforeEach(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-uow-'));
+    const options = typeOrmOptions(loadConfig({ VIGIL_DATA_DIR: dir })) as DataSourceOptions;
+    dataSource = await new DataSource({ ...options, entities: [] }).initialize();
+    await dataSource.query('CREATE TABLE counters (name TEXT PRIMARY KEY, n INTEGER NOT NULL)');
+    await dataSource.query(`INSERT INTO counters VALUES ('mine', 0), ('other', 0)`);
+  });
+
+  afterEach(async () => {
+    await dataSource.destroy();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads then writes while the other process commits: no "database is locked", no lost update', async () => {
+    const uow = new UnitOfWork(dataSource);
+    const stopFile = path.join(dir, 'stop');
+    const other = spawn(process.execPath, ['-e', OTHER_PROCESS, path.join(dir, 'vigil.sqlite'), stopFile], {
+      cwd: process.cwd(),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    other.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise<void>((resolve) => other.stdout.once('data', () => resolve()));
+
+    const failures: string[] = [];
+    const increments = 200;
+    for (let i = 0; i < increments; i++) {
+      await uow
+        .run(async (m) => {
+          const [{ n }] = (await m.query(`SELECT n FROM counters WHERE name = 'mine'`)) as { n: number }[];
+          // Let the other process commit between this transaction's read and its write.
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          await m.query(`UPDATE counters SET n = ? WHERE name = 'mine'`, [n + 1]);
+        })
+        .catch((error: Error) => failures.push(error.message));
+    }
+    fs.writeFileSync(stopFile, '');
+    await new Promise((resolve) => other.once('exit', resolve));
+
+    expect(failures).toEqual([]);
+    const rows = (await dataSource.query('SELECT name, n FROM counters ORDER BY name')) as { name: string; n: number }[];
+    expect(rows).toEqual([
+      { name: 'mine', n: increments },
+      { name: 'other', n: Number(output.replace('ready\n', '')) },
+    ]);
+    // The other process did run meanwhile (otherwise this test proves nothing).
+    expect(rows[1].n).toBeGreaterThan(increments);
+  });
+
+  it('rolls a failed transaction back and keeps serving the next one', async () => {
+    const uow = new UnitOfWork(dataSource);
+    await expect(
+      uow.run(async (m) => {
+        await m.query(`UPDATE counters SET n = 41 WHERE name = 'mine'`);
+        throw new Error('refused halfway');
+      }),
+    ).rejects.toThrow('refused halfway');
+    await uow.run((m) => m.query(`UPDATE counters SET n = n + 1 WHERE name = 'mine'`));
+    expect(await dataSource.query(`SELECT n FROM counters WHERE name = 'mine'`)).toEqual([{ n: 1 }]);
+  });
+});
