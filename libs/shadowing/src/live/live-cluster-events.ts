@@ -33,6 +33,7 @@ export interface LiveClusterEvents {
   'live:watchers': (request: { owner: string | null }, answer: (watchers: SessionWatchers[]) => void) => void;
 }
 
-type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog'>;
+/** the actions a viewer's gateway forwards to the session's holder */
+export type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog'>;
 export type LiveClusterRequest<E extends ViewerActions> = Parameters<LiveClusterEvents[E]>[0];
 export type LiveClusterAnswer<E extends ViewerActions> = Parameters<Parameters<LiveClusterEvents[E]>[1]>[0];

@@ -6,6 +6,8 @@ export type ShadowVerdict = { ok: true } | { ok: false; error: string };
 /** The one error for sessions the caller may not see: it must not reveal that they exist. */
 export const SESSION_NOT_FOUND = 'session not found';
 
+export const NOT_ATTACHED: ShadowVerdict = { ok: false, error: 'not attached to this session' };
+
 /**
  * Who may watch or type. Visibility first (owners see their own sessions, admins and auditors all);
  * then watching a session one does not own needs `shadow`, and typing always needs `interact`.
