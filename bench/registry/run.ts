@@ -13,6 +13,7 @@ import { writeBenchmarkSection } from '../support/benchmarks-file';
 import { JsonClient } from '../support/json-client';
 import { round } from '../support/stats';
 import { CycleResult, measureCycles } from './cycles';
+import { FloorAdapter, measureFloor } from './floor';
 import { LatencyResult, measureQueryLatency } from './query-latency';
 import { seedAccessLog } from './seed-access-log';
 
@@ -71,6 +72,12 @@ async function benchEngine(engine: 'sqlite' | 'postgres', postgres?: PostgresSer
 }
 
 async function main(): Promise<void> {
+  const floors: { adapter: FloorAdapter; cycles: CycleResult }[] = [];
+  for (const adapter of ['express', 'fastify'] as const) {
+    process.stdout.write(`[floor] bare NestJS + ${adapter}, ${AGENTS} agents, ${SECONDS} s...\n`);
+    floors.push({ adapter, cycles: await measureFloor(adapter, AGENTS, 2000, SECONDS * 1000) });
+    process.stdout.write(`[floor] ${adapter}: ${round(floors[floors.length - 1].cycles.perSecond)} cycles/s\n`);
+  }
   const results: EngineResult[] = [await benchEngine('sqlite')];
   const postgres = await PostgresServer.start(path.join(repoRoot(), '.test-services', `bench-pg-${process.pid}`));
   try {
@@ -90,6 +97,12 @@ async function main(): Promise<void> {
     '| engine | cycles/s | errors | verdict |',
     '| --- | ---: | ---: | --- |',
     ...results.map((r) => `| ${r.engine} | ${round(r.cycles.perSecond)} | ${r.cycles.errors} | ${verdict(r.cycles.perSecond >= 2000)} |`),
+    '',
+    'The floor, same load in the same run: the two routes on bare NestJS, answering at once (no auth, validation, database or events). Vigil runs on Express; Fastify is the lever this measures.',
+    '',
+    '| bare NestJS + | cycles/s | errors |',
+    '| --- | ---: | ---: |',
+    ...floors.map((f) => `| ${f.adapter}${f.adapter === 'express' ? ' (Vigil\'s adapter)' : ''} | ${round(f.cycles.perSecond)} | ${f.cycles.errors} |`),
     '',
     `Access-log search latency over HTTP on ${ROWS.toLocaleString('en-US')} rows (200 owners, one year), 300 sequential queries each, limit 100. Goal p95 ≤ 50 ms (owner + time range).`,
     '',
