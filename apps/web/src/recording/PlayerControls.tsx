@@ -1,7 +1,7 @@
 import { useId } from 'react';
+import { sliderMax, sliderSeconds, sliderValue } from './seek-slider';
 
 export const SPEEDS = [0.5, 1, 2, 4] as const;
-const STEP = 0.01;
 
 interface Props {
   playing: boolean;
@@ -31,12 +31,11 @@ export function PlayerControls({ playing, position, duration, speed, onPlayPause
         <input
           type="range"
           min={0}
-          // rounded up to a step, so the slider's end is the recording's end
-          max={Math.ceil(duration / STEP) * STEP}
-          step={STEP}
-          value={Math.min(position, duration)}
+          max={sliderMax(duration)}
+          step={1}
+          value={sliderValue(position, duration)}
           aria-valuetext={`${clock(position)} of ${clock(duration)}`}
-          onChange={(e) => onSeek(Number(e.target.value))}
+          onChange={(e) => onSeek(sliderSeconds(Number(e.target.value), duration))}
         />
       </label>
       <span className="player-time" aria-hidden="true">
