@@ -12,7 +12,8 @@ async function main(): Promise<void> {
     // Printed once, to the terminal only: the structured log never carries a secret.
     process.stdout.write(
       `\n  Vigil administrator created: user "${config.admin.username}", password "${gateway.generatedAdminPassword}"\n` +
-        `  Open ${gateway.url}/api/docs — this password is not shown again.\n\n`,
+        `  Sign in to the console at ${gateway.url}/ (API docs: ${gateway.url}/api/docs).\n` +
+        `  This password is not shown again.\n\n`,
     );
   }
 }
