@@ -7,23 +7,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './support/browser';
 import { screenshotDir } from './support/screenshot-dir';
 import { ADMIN, TestGateway, createAgent, createUser, sessionPayload, startTestGateway } from './support/test-gateway';
 
-const REPO = path.join(__dirname, '..');
-const WEB_INDEX = path.join(REPO, 'dist', 'web', 'index.html');
 const SCREENSHOTS = screenshotDir();
-const CHROMIUM_ARGS = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 interface Session {
   id: string;
@@ -143,14 +132,11 @@ describe('web console (Chromium)', () => {
   const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS.dir, name), fullPage: true });
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) {
-      throw new Error(`${WEB_INDEX} is missing: build the console first (npm run build:web)`);
-    }
     gw = await startTestGateway('sqlite');
     agent = await createAgent(gw);
     aliceToken = await createUser(gw, 'alice', ['owner']);
     await createUser(gw, 'bob', ['owner']);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     sessions.jdoe = await openSession({ owner: 'alice', user: 'jdoe', client: 'srv-db-01', startDate: new Date(Date.now() - 3725_000).toISOString() });
     sessions.mallory = await openSession({ owner: 'bob', user: 'mallory', client: 'srv-hr-07', type: 'PAM_RDP', port: 3389, serviceUrl: 'rdp://srv-hr-07:3389' });
     sessions.ops = await openSession({
@@ -282,7 +268,10 @@ describe('web console (Chromium)', () => {
     await row(admin, sessions.lee.id).getByRole('link', { name: 'View lee on srv-app-03' }).click();
     await admin.waitForURL((url) => url.pathname === `/sessions/${sessions.lee.id}/live` && url.searchParams.get('mode') === 'view');
     await expect(admin.locator('#live-screen').getAttribute('data-session-id')).resolves.toBe(sessions.lee.id);
-    await expect(admin.getByText('lee on srv-app-03 (PAM_SSH), owner alice').count()).resolves.toBe(1);
+    // the heading names the session once its details have loaded
+    const title = admin.getByText('lee on srv-app-03 (PAM_SSH), owner alice');
+    await title.waitFor();
+    await expect(title.count()).resolves.toBe(1);
     // an agent-reported session has no live screen in Vigil: the page says so instead of a blank terminal
     await expect(admin.getByTestId('live-error').textContent()).resolves.toContain('Cannot watch this session: session not found');
   });

@@ -7,16 +7,15 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import { Browser, BrowserContext, Page } from 'playwright-core';
 import { writeBenchmarkSection } from '../bench/support/benchmarks-file';
+import { accessibilityViolations, launchChromium } from './support/browser';
 import { findFile } from './support/find-file';
 import { screenshotDir } from './support/screenshot-dir';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, createUser, startTestGateway } from './support/test-gateway';
 
-const WEB_INDEX = path.join(__dirname, '..', 'dist', 'web', 'index.html');
-const CHROMIUM_ARGS = ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWS_MEASURED = 5;
 const FIRST_PAINT_GOAL_MS = 300;
 const TERMINATE_REASON = 'Policy check: closed from the web console';
@@ -75,7 +74,6 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
   const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(shots.dir, name), fullPage: true });
 
   beforeAll(async () => {
-    if (!fs.existsSync(WEB_INDEX)) throw new Error(`${WEB_INDEX} is missing: build first (npm run build)`);
     dir = makeTempDir('vigil-web-shadow');
     aliceKey = makeKeyPair(dir, 'alice');
     const targetKey = makeKeyPair(dir, 'target');
@@ -88,7 +86,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
       .auth(gw.adminToken, { type: 'bearer' })
       .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
       .expect(201);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
 
     // alice's interactive session through the jump, with something on screen before anyone watches
     user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(gw.jumpPort), 'alice+box@127.0.0.1']);
@@ -151,6 +149,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await waitForXterm(adminPage, '#live-screen', 'LIVE-202-MARKER');
     await expect(adminPage.getByTestId('live-phase').textContent()).resolves.toBe('Live');
     await expect(adminPage.getByTestId('viewer-list').textContent()).resolves.toContain('admin (you)');
+    await expect(accessibilityViolations(adminPage)).resolves.toEqual([]);
 
     // view mode never sends keystrokes, and says why
     await adminPage.locator('#live-screen .xterm').click();
@@ -237,6 +236,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     };
     // it opens at "now"
     await dvrShows('DVR-303-MARKER');
+    await expect(accessibilityViolations(adminPage)).resolves.toEqual([]);
     expect(await xtermText(adminPage, dvrScreen)).toContain('WEB-42-TYPED');
     // output after opening Rewind is fetched on demand
     user.write('echo NEWER-$((400+4))-MARKER\n');
@@ -317,6 +317,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     const finalText = await xtermText(adminPage, '.player-screen');
     expect(finalText).toContain('FINAL-42-SCREEN');
     expect(finalText).toContain(TERMINATE_REASON);
+    await expect(accessibilityViolations(adminPage)).resolves.toEqual([]);
     await adminPage.evaluate('window.scrollTo(0, 0)');
     await shoot(adminPage, 'playback.png');
 
