@@ -1,11 +1,11 @@
+import { useRef } from 'react';
 import type { Me, SessionView } from '../api/types';
-import { SessionActions } from './SessionActions';
-import { SessionCell } from './SessionCell';
 import type { SessionColumn } from './session-columns';
+import { SessionRow } from './SessionRow';
 import { SortableHeader } from './SortableHeader';
 import type { SortState } from './sort-filter';
+import { useFrozenColumnWidths, useRowWindow } from './use-row-window';
 import type { Watcher } from './use-live-sessions';
-import { WatchersCell } from './WatchersCell';
 
 interface Props {
   me: Me;
@@ -19,12 +19,32 @@ interface Props {
 }
 
 export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, caption, watchers }: Props) {
+  const body = useRef<HTMLTableSectionElement>(null);
+  const head = useRef<HTMLTableRowElement>(null);
+  const visible = useRowWindow(rows.length, body);
+  const widths = useFrozenColumnWidths(visible !== null, columns.map((c) => c.id).join(','), head);
+  const start = visible?.start ?? 0;
+  const shown = visible ? rows.slice(visible.start, visible.end) : rows;
+  // one column for each data column, then Watching and Actions
+  const span = columns.length + 2;
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label="Open sessions table">
-      <table className="data-table sessions-table">
+      <table
+        className={widths ? 'data-table sessions-table windowed' : 'data-table sessions-table'}
+        // windowed, assistive tech still hears how many rows there are and where each one sits
+        aria-rowcount={visible ? rows.length + 1 : undefined}
+        data-rows={rows.length}
+      >
         <caption className="visually-hidden">{caption}</caption>
+        {widths && (
+          <colgroup>
+            {widths.map((width, i) => (
+              <col key={i} style={{ width }} />
+            ))}
+          </colgroup>
+        )}
         <thead>
-          <tr>
+          <tr ref={head} aria-rowindex={visible ? 1 : undefined}>
             {columns.map((c) => (
               <SortableHeader key={c.id} columnId={c.id} label={c.header} sort={sort} onSort={onSort} />
             ))}
@@ -36,18 +56,31 @@ export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, ca
             </th>
           </tr>
         </thead>
-        <tbody>
-          {rows.map((session) => (
-            <tr key={session.id} data-session-id={session.id}>
-              {columns.map((c) => (
-                <SessionCell key={c.id} column={c} session={session} />
-              ))}
-              <WatchersCell viewers={watchers.get(session.id)} />
-              <SessionActions me={me} session={session} onTerminate={onTerminate} />
-            </tr>
+        <tbody ref={body}>
+          {visible && visible.rowHeight > 0 && start > 0 && <SpacerRow span={span} height={start * visible.rowHeight} />}
+          {shown.map((session, i) => (
+            <SessionRow
+              key={session.id}
+              me={me}
+              columns={columns}
+              session={session}
+              viewers={watchers.get(session.id)}
+              onTerminate={onTerminate}
+              rowIndex={visible ? start + i + 2 : undefined}
+            />
           ))}
+          {visible && visible.rowHeight > 0 && visible.end < rows.length && <SpacerRow span={span} height={(rows.length - visible.end) * visible.rowHeight} />}
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Stands in for the rows not rendered, so the page keeps its full height and scroll position. */
+function SpacerRow({ span, height }: { span: number; height: number }) {
+  return (
+    <tr className="spacer" aria-hidden="true">
+      <td colSpan={span} style={{ height }} />
+    </tr>
   );
 }
