@@ -92,4 +92,22 @@ describe('sessions page with 1,000 open sessions (Chromium)', () => {
     await page.getByLabel('Filter sessions').fill('');
     await table().and(page.locator(`[data-rows="${OPEN}"]`)).waitFor();
   });
+
+  it('when most sessions end while the end of the list is on screen, the rows still there are shown', async () => {
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    await page.locator(`tr[data-session-id="${ids[0]}"]`).waitFor();
+    const ending = ids.slice(0, 750);
+    for (let i = 0; i < ending.length; i += 50) {
+      await Promise.all(ending.slice(i, i + 50).map((id) => gw.http.post(`/api/agent/sessions/${id}/end`).auth(agent, { type: 'bearer' }).send({}).expect(200)));
+    }
+    // 1,000 + the newest - the one ended above - 750 = 250: still more than fit on screen
+    await table().and(page.locator('[data-rows="250"]')).waitFor();
+    await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+    const oldestLeft = page.locator(`tr[data-session-id="${ids[750]}"]`);
+    await oldestLeft.waitFor();
+    await expect(oldestLeft.getAttribute('aria-rowindex')).resolves.toBe('251');
+    const rendered = await renderedRows().count();
+    expect(rendered).toBeGreaterThan(10);
+    expect(rendered).toBeLessThan(100);
+  });
 });

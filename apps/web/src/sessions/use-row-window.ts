@@ -1,4 +1,4 @@
-import { useLayoutEffect, useState, type RefObject } from 'react';
+import { useLayoutEffect, useRef, useState, type RefObject } from 'react';
 
 /** Tables longer than this render only the rows on screen (and a margin around them). */
 export const WINDOW_FROM_ROWS = 200;
@@ -24,6 +24,7 @@ export interface RowWindow {
 export function useRowWindow(count: number, body: RefObject<HTMLTableSectionElement | null>): RowWindow | null {
   const windowed = count > WINDOW_FROM_ROWS;
   const [range, setRange] = useState<RowWindow>({ start: 0, end: INITIAL_ROWS, rowHeight: 0 });
+  const lastRowHeight = useRef(0);
 
   useLayoutEffect(() => {
     if (!windowed) return;
@@ -31,9 +32,11 @@ export function useRowWindow(count: number, body: RefObject<HTMLTableSectionElem
     const measure = () => {
       frame = 0;
       const element = body.current;
-      const row = element?.querySelector<HTMLElement>('tr[data-session-id]');
-      if (!element || !row) return;
-      const rowHeight = row.offsetHeight;
+      if (!element) return;
+      const rowHeight = element.querySelector<HTMLElement>('tr[data-session-id]')?.offsetHeight || lastRowHeight.current;
+      // no row rendered and none measured yet (the list shrank under the window): start over at the top
+      if (!rowHeight) return setRange((r) => (r.start === 0 ? r : { start: 0, end: INITIAL_ROWS, rowHeight: 0 }));
+      lastRowHeight.current = rowHeight;
       const top = element.getBoundingClientRect().top;
       const start = Math.min(count, Math.max(0, Math.floor(-top / rowHeight) - OVERSCAN_ROWS));
       const end = Math.min(count, Math.max(start, Math.ceil((window.innerHeight - top) / rowHeight) + OVERSCAN_ROWS));
@@ -52,7 +55,7 @@ export function useRowWindow(count: number, body: RefObject<HTMLTableSectionElem
     };
   }, [windowed, count, body]);
 
-  return windowed ? { ...range, end: Math.min(range.end, count) } : null;
+  return windowed ? { ...range, start: Math.min(range.start, count), end: Math.min(range.end, count) } : null;
 }
 
 /**
