@@ -3,6 +3,7 @@ import type { InteractiveProcess } from './terminal';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const isResync = (frame: Buffer) => frame.subarray(0, 17).toString() === '42/live,["resync"';
+const isOutput = (frame: Buffer) => frame.subarray(0, 17).toString() === '42/live,["output"';
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<void> {
   for (const deadline = Date.now() + timeoutMs; !condition() && Date.now() < deadline; ) await sleep(20);
@@ -16,8 +17,13 @@ export interface StalledViewerRun {
   readingReachedEnd: boolean;
   /** bytes of frames the stalled viewer received in all: bounded, far below the stream */
   stalledReceivedBytes: number;
-  /** after reading again, it got a resync whose screen has the stream's last line */
-  stalledResyncedToEnd: boolean;
+  /** it was skipped at least once (alone, or with everyone in a flood) and given a fresh screen */
+  stalledResynced: boolean;
+  /**
+   * after reading again its screen has the stream's last line: in its last resync, or in output
+   * that followed it (when the skip came early, while the stream was still running)
+   */
+  stalledCaughtUp: boolean;
 }
 
 /**
@@ -38,11 +44,18 @@ export async function runStalledViewer(
     reading.onEventFrame((frame) => {
       if (frame.includes(endMarker)) readingReachedEnd = true;
     });
-    const stalledResyncs: string[] = [];
     let stalledReceivedBytes = 0;
+    let resyncs = 0;
+    /** whether the screen the stalled viewer can build from its last resync on has the last line */
+    let caughtUp = false;
     stalled.onEventFrame((frame) => {
       stalledReceivedBytes += frame.length;
-      if (isResync(frame)) stalledResyncs.push(frame.toString());
+      if (isResync(frame)) {
+        resyncs++;
+        caughtUp = frame.includes(endMarker);
+      } else if (resyncs > 0 && isOutput(frame) && frame.includes(endMarker)) {
+        caughtUp = true;
+      }
     });
     await reading.attachView(sessionId);
     await stalled.attachView(sessionId);
@@ -53,10 +66,9 @@ export async function runStalledViewer(
     await until(() => readingReachedEnd, 15_000);
 
     stalled.setReading(true);
-    const resyncedToEnd = () => stalledResyncs.some((frame) => frame.includes(endMarker));
-    await until(resyncedToEnd, 10_000);
+    await until(() => caughtUp, 10_000);
     await sleep(500); // anything still queued for it arrives by now
-    return { readingReachedEnd, stalledReceivedBytes, stalledResyncedToEnd: resyncedToEnd() };
+    return { readingReachedEnd, stalledReceivedBytes, stalledResynced: resyncs > 0, stalledCaughtUp: caughtUp };
   } finally {
     reading.close();
     stalled.close();
