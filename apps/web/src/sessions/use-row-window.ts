@@ -34,7 +34,8 @@ export function useRowWindow(count: number, body: RefObject<HTMLTableSectionElem
       const element = body.current;
       if (!element) return;
       const rowHeight = element.querySelector<HTMLElement>('tr[data-session-id]')?.offsetHeight || lastRowHeight.current;
-      // no row rendered and none measured yet (the list shrank under the window): start over at the top
+      // nothing measured yet and no row rendered to measure: start at the top (the last height
+      // measured serves when the list shrinks under the window and leaves it empty for a frame)
       if (!rowHeight) return setRange((r) => (r.start === 0 ? r : { start: 0, end: INITIAL_ROWS, rowHeight: 0 }));
       lastRowHeight.current = rowHeight;
       const top = element.getBoundingClientRect().top;
