@@ -17,6 +17,33 @@ export const AUDIT_ACTIONS = [
   'control.handback',
   'user.pause',
   'user.resume',
+  // accounts, credentials and targets (who changed what)
+  'auth.login',
+  'auth.login-failed',
+  'auth.logout',
+  'user.create',
+  'user.update',
+  'user.disable',
+  'user.delete',
+  'user.password-change',
+  'user.password-reset',
+  'agent.create',
+  'agent.revoke',
+  'agent.rotate',
+  'ssh-key.add',
+  'ssh-key.remove',
+  'target.create',
+  'target.update',
+  'target.delete',
+  'target.repin',
+  'target.grants',
+  // the SSH jump's door
+  'jump.login',
+  'jump.login-refused',
+  'jump.forward',
+  // recordings
+  'recording.view',
+  'recording.failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,9 +1,10 @@
-import { utils, type AuthContext, type Client, type ClientInfo, type Connection, type Session } from 'ssh2';
+import { type AuthContext, type Client, type ClientInfo, type Connection, type Session } from 'ssh2';
 import type { AuthRateLimiter } from './auth-rate-limiter';
 import { attachForwarding } from './forwarding-relay';
 import type { JumpLogger, JumpPorts, JumpTarget, JumpUser } from './jump-ports';
 import type { LiveSshSession } from './live-ssh-session';
 import { parseLoginName } from './login-name';
+import { checkKeyAlgorithm, verifyPublicKeyProof } from './publickey-proof';
 import { refusal } from './refusal-messages';
 import { SessionRelay } from './session-relay';
 import { connectUpstream, errorMessage, type UpstreamOptions } from './upstream-connect';
@@ -108,14 +109,17 @@ export class JumpConnection {
       }
       case 'publickey': {
         const key = { algo: ctx.key.algo, data: ctx.key.data };
+        const attempt = { ...key, hashAlgo: ctx.hashAlgo };
         if (!ctx.signature || !ctx.blob) {
-          // The client is asking "would this key do?"; answer without proof of possession.
+          // The client is asking "would this key do?"; answer without proof of possession, but
+          // never for an algorithm that does not fit the key.
+          if (!checkKeyAlgorithm(attempt).ok) return ctx.reject(RETRY_METHODS);
           user = await ports.authenticatePublicKey(login.user, key, ip);
           return user ? ctx.accept() : ctx.reject(RETRY_METHODS);
         }
-        const parsed = utils.parseKey(ctx.key.data);
-        if (parsed instanceof Error || !parsed.verify(ctx.blob, ctx.signature, ctx.hashAlgo)) {
-          logger?.warn(`bad public key signature for ${login.user} from ${ip}`);
+        const proof = verifyPublicKeyProof(attempt, ctx.blob, ctx.signature);
+        if (!proof.ok) {
+          logger?.warn(`refused public key for ${login.user} from ${ip}: ${proof.reason}`);
           return ctx.reject(RETRY_METHODS);
         }
         user = await ports.authenticatePublicKey(login.user, key, ip);
