@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Makes sure the real services the tests start (PostgreSQL, OpenSSH, Chromium, Redis) are
+// Makes sure the real services the tests start (PostgreSQL, OpenSSH, Chromium, Redis, AWS CLI, boto3) are
 // installed. On Debian as root it installs what is missing with apt; elsewhere it says what to
 // install and stops.
 const { execFileSync } = require('node:child_process');
@@ -11,6 +11,8 @@ const requirements = [
   { what: 'OpenSSH client', package: 'openssh-client', present: () => fs.existsSync('/usr/bin/ssh') },
   { what: 'Chromium', package: 'chromium', present: () => fs.existsSync('/usr/bin/chromium') },
   { what: 'Redis server', package: 'redis-server', present: () => fs.existsSync('/usr/bin/redis-server') },
+  { what: 'AWS CLI v2 (the SSM-compatible API tests)', package: 'awscli', present: () => fs.existsSync('/usr/bin/aws') },
+  { what: 'boto3 for the system Python', package: 'python3-boto3', present: () => fs.existsSync('/usr/lib/python3/dist-packages/boto3') },
 ];
 
 function hasPostgres() {

@@ -116,7 +116,7 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       await a.http
         .post('/api/targets')
         .auth(a.adminToken, { type: 'bearer' })
-        .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
+        .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
         .expect(201);
       jump = await JumpProcess.start({ ...db.env, REDIS_URL: redis.url, ...FAST_LIVENESS });
     });

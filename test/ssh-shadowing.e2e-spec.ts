@@ -80,7 +80,7 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     await gw.http
       .post('/api/targets')
       .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
+      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
       .expect(201);
   });
 

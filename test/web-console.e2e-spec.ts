@@ -205,9 +205,10 @@ describe('web console (Chromium)', () => {
 
     const duration = row(alicePage, sessions.ops.id).locator('td[data-seconds]');
     const before = Number(await duration.getAttribute('data-seconds'));
+    // a function, not a string: the console's CSP (no 'unsafe-eval') forbids the page to eval a string predicate
     await alicePage.waitForFunction(
-      `Number(document.querySelector('tr[data-session-id="${sessions.ops.id}"] td[data-seconds]').getAttribute('data-seconds')) >= ${before + 2}`,
-      undefined,
+      ([id, min]) => Number(document.querySelector(`tr[data-session-id="${id}"] td[data-seconds]`)?.getAttribute('data-seconds')) >= (min as number),
+      [sessions.ops.id, before + 2] as const,
       { timeout: 5000 },
     );
     expect(before).toBeGreaterThanOrEqual(64);

@@ -84,7 +84,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await gw.http
       .post('/api/targets')
       .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice' })
+      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
       .expect(201);
     browser = await launchChromium();
 

@@ -135,6 +135,7 @@ export async function setUp(): Promise<BenchEnv> {
         privateKey: targetKey.privateKey,
         owner: 'alice',
         policy: { announceWatching: false },
+        grants: { users: ['alice'] },
       }),
       'create target',
     );

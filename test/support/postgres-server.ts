@@ -44,22 +44,27 @@ export class PostgresServer {
       asRoot ? execFileSync('runuser', ['-u', 'postgres', '--', cmd, ...args], { stdio: 'pipe' }) : execFileSync(cmd, args, { stdio: 'pipe' });
     run(path.join(bin, 'initdb'), ['-D', path.join(dir, 'data'), '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C.UTF-8']);
     const server = new PostgresServer(dir, await freePort(), bin);
+    await server.resume();
+    return server;
+  }
+
+  /** Starts the server (again, after `stop`) on the same data folder and port, and waits until it accepts connections. */
+  async resume(): Promise<void> {
     const args = [
-      '-D', path.join(dir, 'data'),
-      '-p', String(server.port),
-      '-k', dir,
+      '-D', path.join(this.dir, 'data'),
+      '-p', String(this.port),
+      '-k', this.dir,
       '-c', 'listen_addresses=127.0.0.1',
       '-c', 'fsync=off',
       '-c', 'synchronous_commit=off',
       '-c', 'full_page_writes=off',
       '-c', 'max_connections=300',
     ];
-    const postgres = path.join(bin, 'postgres');
-    server.process = asRoot
+    const postgres = path.join(this.bin, 'postgres');
+    this.process = process.getuid?.() === 0
       ? spawn('runuser', ['-u', 'postgres', '--', postgres, ...args], { stdio: 'ignore' })
       : spawn(postgres, args, { stdio: 'ignore' });
-    await server.waitReady();
-    return server;
+    await this.waitReady();
   }
 
   private async waitReady(): Promise<void> {
@@ -77,11 +82,33 @@ export class PostgresServer {
 
   async stop(): Promise<void> {
     const child = this.process;
-    if (!child || child.exitCode !== null) return;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    // As root the child is `runuser`, which does not forward signals: signal the postmaster itself.
+    const postmaster = this.postmasterPid() ?? child.pid;
+    const signal = (name: NodeJS.Signals) => {
+      try {
+        if (postmaster) process.kill(postmaster, name);
+      } catch {
+        // already gone
+      }
+    };
     await new Promise<void>((resolve) => {
       child.once('exit', () => resolve());
-      child.kill('SIGINT'); // fast shutdown
-      setTimeout(() => child.kill('SIGKILL'), 10_000).unref();
+      signal('SIGINT'); // fast shutdown
+      setTimeout(() => {
+        signal('SIGKILL');
+        child.kill('SIGKILL');
+      }, 10_000).unref();
     });
+  }
+
+  /** The running server's process id, from the first line of `postmaster.pid`. */
+  private postmasterPid(): number | null {
+    try {
+      const pid = Number(fs.readFileSync(path.join(this.dir, 'data', 'postmaster.pid'), 'utf8').split('\n')[0]);
+      return Number.isInteger(pid) && pid > 0 ? pid : null;
+    } catch {
+      return null;
+    }
   }
 }

@@ -16,9 +16,10 @@ export class RedisServer {
     return `redis://127.0.0.1:${this.port}`;
   }
 
-  static async start(): Promise<RedisServer> {
+  /** `port`: listen where a stopped server listened (its clients reconnect to the same address). */
+  static async start(port?: number): Promise<RedisServer> {
     if (!fs.existsSync(REDIS_SERVER)) throw new Error('redis-server not found: run `node scripts/prepare-test-env.js` (installs redis-server)');
-    const port = await freePort();
+    port ??= await freePort();
     const child = spawn(REDIS_SERVER, ['--bind', '127.0.0.1', '--port', String(port), '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     const server = new RedisServer(child, port);
     await server.waitReady();

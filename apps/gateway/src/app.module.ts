@@ -1,13 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { EventEmitterModule } from '@nestjs/event-emitter';
+import { AccessKeyCredentials, AccessKeysModule } from '@vigil/access-keys';
 import { AccessLogModule } from '@vigil/access-log';
 import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
+import { AwsProtocolModule } from '@vigil/aws-protocol';
 import { ClockModule } from '@vigil/common';
 import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
 import { ObservabilityModule } from '@vigil/observability';
 import { SessionsModule } from '@vigil/sessions';
+import { SsmModule } from '@vigil/ssm';
+import { SsmImportModule } from '@vigil/ssm-import';
 import { LiveModule } from '@vigil/shadowing';
 import { JumpModule } from '@vigil/ssh-jump';
 import { TargetsModule } from '@vigil/targets';
@@ -32,6 +36,12 @@ export class AppModule {
         AuditModule,
         LiveModule,
         JumpModule,
+        AccessKeysModule,
+        // POST /: the AWS-shaped APIs, signed with access keys; SsmModule registers AmazonSSM on it
+        AwsProtocolModule.forRoot({ imports: [AccessKeysModule], credentials: AccessKeyCredentials }),
+        SsmModule,
+        // AWS accounts' SSM sessions, polled into the registry as type SSM
+        SsmImportModule,
       ],
       providers: [DemoAgent],
     };

@@ -1,25 +1,37 @@
+import type { AddressInfo } from 'node:net';
 import { INestApplication, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { UsersService } from '@vigil/auth';
-import { RedisIoAdapter } from '@vigil/cluster';
+import { RedisIoAdapter, VigilIoAdapter } from '@vigil/cluster';
 import { JumpService } from '@vigil/ssh-jump';
 import { VigilConfig } from '@vigil/config';
+import { writeAdminPasswordFile } from './admin-password-file';
 import { AppModule } from './app.module';
+import { describeBinding } from './bind-address';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { jsonBody } from './json-body';
+import { refuseNulInUrl } from './nul-characters';
+import { securityHeaders } from './security-headers';
 import { findWebConsole, serveWebConsole } from './web-console';
 
 export const BODY_LIMIT = '64kb';
 
 export interface RunningGateway {
   app: INestApplication;
+  /** a URL that reaches the gateway (loopback when it binds every interface), http or https */
   url: string;
+  /** where the HTTP server binds, e.g. `0.0.0.0:8080 (every interface)`, for the start log */
+  bound: string;
   port: number;
   jumpPort: number;
+  /** where the SSH jump binds, e.g. `0.0.0.0:2222 (every interface)` */
+  jumpBound: string;
   /** set only when the bootstrap admin was just created with a generated password */
   generatedAdminPassword: string | null;
+  /** the file (0600) holding that generated password; null when none was generated or writing it failed */
+  adminPasswordFile: string | null;
 }
 
 /** Builds the gateway with everything an HTTP request passes through, without listening. */
@@ -27,19 +39,28 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
     logger: levelsFrom(config.logLevel),
+    // TLS_CERT/TLS_KEY: HTTPS, and socket.io over wss on the same server
+    httpsOptions: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
   });
+  app.use(securityHeaders({ tls: config.tls !== null }));
+  app.use(refuseNulInUrl());
   app.use(jsonBody(BODY_LIMIT));
   app.disable('x-powered-by');
+  // req.ip from X-Forwarded-For only behind proxies the operator named (VIGIL_TRUST_PROXY): the login throttle keys on it.
+  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
-  // Several gateways share socket.io rooms through Redis (socket.io's own Redis adapter).
+  // Always Vigil's socket.io adapter (the Origin check of every namespace); with REDIS_URL, the
+  // one that makes several gateways share socket.io rooms (socket.io's own Redis adapter).
   if (config.redisUrl) {
-    const adapter = await RedisIoAdapter.connect(app, config.redisUrl).catch(async (error: Error) => {
+    const adapter = await RedisIoAdapter.connect(app, config.redisUrl, config.allowedOrigins).catch(async (error: Error) => {
       await app.close();
       throw error;
     });
     app.useWebSocketAdapter(adapter);
+  } else {
+    app.useWebSocketAdapter(new VigilIoAdapter(app, config.allowedOrigins));
   }
   const openApi = new DocumentBuilder()
     .setTitle('Vigil')
@@ -57,10 +78,21 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
 export async function startGateway(config: VigilConfig): Promise<RunningGateway> {
   const app = await createGateway(config);
   await app.listen(config.port, config.host);
-  const address = app.getHttpServer().address() as { port: number };
+  const address = app.getHttpServer().address() as AddressInfo;
   const admin = await app.get(UsersService).bootstrapAdmin();
-  const url = `http://127.0.0.1:${address.port}`;
-  return { app, url, port: address.port, jumpPort: app.get(JumpService).port, generatedAdminPassword: admin?.generatedPassword ?? null };
+  const generatedAdminPassword = admin?.generatedPassword ?? null;
+  const http = describeBinding(address.address, address.port);
+  const jumpPort = app.get(JumpService).port;
+  return {
+    app,
+    url: `${config.tls ? 'https' : 'http'}://${http.reachableAt}`,
+    bound: http.bound,
+    port: address.port,
+    jumpPort,
+    jumpBound: describeBinding(config.host, jumpPort).bound,
+    generatedAdminPassword,
+    adminPasswordFile: generatedAdminPassword ? writeAdminPasswordFile(config.dataDir, generatedAdminPassword) : null,
+  };
 }
 
 function levelsFrom(level: VigilConfig['logLevel']) {

@@ -1,3 +1,4 @@
+import { AccessKeysPage } from './pages/AccessKeysPage';
 import { AccessLogDetailPage } from './pages/AccessLogDetailPage';
 import { AccessLogsPage } from './pages/AccessLogsPage';
 import { LiveSessionPage } from './pages/LiveSessionPage';
@@ -15,6 +16,7 @@ export function Routes() {
   const live = matchPath('/sessions/:id/live', pathname);
   if (live) return <LiveSessionPage key={live.id} sessionId={live.id} />;
   if (pathname === '/access-logs') return <AccessLogsPage />;
+  if (pathname === '/access-keys') return <AccessKeysPage />;
   const entry = matchPath('/access-logs/:id', pathname);
   if (entry) return <AccessLogDetailPage key={entry.id} entryId={entry.id} />;
   return <NotFoundPage />;

@@ -1,4 +1,4 @@
-import type { SessionType } from '@vigil/common';
+import type { SessionStatus, SessionType } from '@vigil/common';
 
 /** What an access-log search may constrain. `ownerScope` is the caller's visibility, not a filter they chose. */
 export interface AccessLogFilter {
@@ -14,4 +14,10 @@ export interface AccessLogFilter {
   /** case-insensitive substring of user, device, client, account, service URL, provider, owner, ids */
   q?: string;
   sessionId?: string;
+  // the SSM-compatible API's filters (libs/ssm)
+  status?: SessionStatus;
+  /** started at or after (epoch ms) */
+  startedFrom?: number;
+  /** started before (epoch ms) */
+  startedBefore?: number;
 }

@@ -5,7 +5,7 @@ export const SELECT_ACCESS_LOG_ENTRY =
   'SELECT id, agent_id AS "agentId", external_id AS "externalId", type, status, user_name AS "user", device, client, port, ' +
   'service_url AS "serviceUrl", account_name AS "accountName", service_provider AS "serviceProvider", owner, ' +
   'start_date AS "startDate", end_date AS "endDate", duration_seconds AS "durationSeconds", end_reason AS "endReason", ' +
-  'ended_by AS "endedBy", end_message AS "endMessage", recording_path AS "recordingPath", recording_sha256 AS "recordingSha256" FROM access_log';
+  'ended_by AS "endedBy", end_message AS "endMessage", recording_path AS "recordingPath", recording_sha256 AS "recordingSha256", recording_status AS "recordingStatus" FROM access_log';
 
 export const INSERT_ACCESS_LOG_ENTRY =
   'INSERT INTO access_log (id, agent_id, external_id, type, status, user_name, device, client, port, service_url, ' +

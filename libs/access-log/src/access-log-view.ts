@@ -23,5 +23,7 @@ export function toAccessLogView(e: AccessLogEntryEntity): AccessLogView {
     endedBy: e.endedBy,
     endMessage: e.endMessage,
     recordingUrl: e.recordingPath ? `/api/access-logs/${e.id}/recording` : null,
+    // entries sealed before recording_status existed were complete
+    recordingStatus: e.recordingStatus ?? (e.recordingPath ? 'complete' : null),
   };
 }

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
-import { AccessLogView, PageCursor, decodePageToken, encodePageToken } from '@vigil/common';
+import { AccessLogView, PageCursor, RecordingStatus, decodePageToken, encodePageToken } from '@vigil/common';
 import { RawSql } from '@vigil/database';
 import { AccessLogFilter } from './access-log-filter';
 import { INSERT_ACCESS_LOG_ENTRY, SELECT_ACCESS_LOG_ENTRY, accessLogParams, toAccessLogEntry } from './access-log-sql';
@@ -61,14 +61,15 @@ export class AccessLogService {
 
   /**
    * Links a sealed recording to an entry. The entry is otherwise immutable; the link is written
-   * once (the recorder closes after the session has ended, whoever ended it).
+   * once (the recorder closes after the session has ended, whoever ended it). A recording that
+   * failed with nothing kept is linked with a null path, so the entry still says it is incomplete.
    */
-  async attachRecording(id: string, recordingPath: string, sha256: string): Promise<boolean> {
+  async attachRecording(id: string, recordingPath: string | null, sha256: string | null, status: RecordingStatus = 'complete'): Promise<boolean> {
     const result = await this.entries
       .createQueryBuilder()
       .update()
-      .set({ recordingPath, recordingSha256: sha256 })
-      .where('id = :id AND recording_path IS NULL', { id })
+      .set({ recordingPath, recordingSha256: sha256, recordingStatus: status })
+      .where('id = :id AND recording_path IS NULL AND recording_status IS NULL', { id })
       .execute();
     return (result.affected ?? 0) > 0;
   }
@@ -105,6 +106,15 @@ export class AccessLogService {
       // No session that ended later than `to` plus the longest recorded duration can have started
       // by `to`: this bound lets the end-date index stop there instead of scanning every newer row.
       qb.andWhere('e.endDate <= :endBound', { endBound: filter.to + ((await this.longestDurationSeconds()) + 1) * 1000 });
+    }
+    if (filter.status !== undefined) qb.andWhere('e.status = :status', { status: filter.status });
+    if (filter.startedFrom !== undefined) {
+      // Started at or after means ended at or after too: the end-date index stops there.
+      qb.andWhere('e.startDate >= :startedFrom AND e.endDate >= :startedFrom', { startedFrom: filter.startedFrom });
+    }
+    if (filter.startedBefore !== undefined) {
+      qb.andWhere('e.startDate < :startedBefore', { startedBefore: filter.startedBefore });
+      qb.andWhere('e.endDate <= :startedBound', { startedBound: filter.startedBefore + ((await this.longestDurationSeconds()) + 1) * 1000 });
     }
     if (filter.q) {
       const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

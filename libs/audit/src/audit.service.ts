@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { MoreThan, Repository } from 'typeorm';
+import { Between, Repository } from 'typeorm';
 import { Clock } from '@vigil/common';
 import { UnitOfWork } from '@vigil/database';
-import { AuditEventEntity } from './audit-event.entity';
-import { ChainVerdict, chainHash, verifyChain } from './hash-chain';
+import { AuditEventEntity, AuditHeadEntity } from './audit-event.entity';
+import { ChainVerdict, ChainVerifier, chainHash } from './hash-chain';
 
 export const AUDIT_ACTIONS = [
   'session.start',
@@ -44,6 +44,18 @@ export const AUDIT_ACTIONS = [
   // recordings
   'recording.view',
   'recording.failed',
+  // access keys and the SSM-compatible API (every call, refused ones with errorCode)
+  'access-key.create',
+  'access-key.update',
+  'access-key.delete',
+  'ssm.DescribeSessions',
+  'ssm.TerminateSession',
+  'ssm.StartSession',
+  'ssm.ResumeSession',
+  // the SSM importer's AWS sources (libs/ssm-import)
+  'ssm-import.create',
+  'ssm-import.update',
+  'ssm-import.delete',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
@@ -71,6 +83,14 @@ interface PendingRecord {
   reject: (error: unknown) => void;
 }
 
+/** `GET /api/audit/verify`: the chain's verdict and the head it was checked against. */
+export interface AuditVerdict extends ChainVerdict {
+  head: { seq: number; hash: string };
+}
+
+/** Records read per page while verifying. */
+const VERIFY_PAGE = 5000;
+
 /** Records appended in one transaction at most (bounds the transaction, not the queue's wait). */
 const MAX_BATCH = 500;
 
@@ -88,6 +108,7 @@ export class AuditService {
 
   constructor(
     @InjectRepository(AuditEventEntity) private readonly events: Repository<AuditEventEntity>,
+    @InjectRepository(AuditHeadEntity) private readonly heads: Repository<AuditHeadEntity>,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
   ) {}
@@ -158,16 +179,38 @@ export class AuditService {
     return (await this.events.find({ order: { seq: 'DESC' }, take: limit })).map(toView);
   }
 
-  /** Re-computes the whole chain, page by page. */
-  async verify(): Promise<ChainVerdict> {
-    const all: AuditEventEntity[] = [];
-    for (let after = 0; ; ) {
-      const page = await this.events.find({ where: { seq: MoreThan(after) }, order: { seq: 'ASC' }, take: 5000 });
-      all.push(...page);
-      if (page.length < 5000) break;
+  /**
+   * Re-computes the whole chain, page by page, and checks that it ends exactly at the stored head
+   * (a rewrite with recomputed hashes no longer reaches the head's hash; deleted last records fall
+   * short of its seq). The head is read first: records and head are committed together, so every
+   * record up to it is there, and records appended meanwhile (beyond it) are left for next time.
+   */
+  async verify(): Promise<AuditVerdict> {
+    const head = await this.readHead();
+    const verifier = new ChainVerifier([{ seq: head.seq, hash: head.hash, source: 'head' }]);
+    for (let after = 0; after < head.seq; ) {
+      const page = await this.events.find({ where: { seq: Between(after + 1, head.seq) }, order: { seq: 'ASC' }, take: VERIFY_PAGE });
+      if (page.length === 0 || !verifier.addAll(page)) break;
       after = page[page.length - 1].seq;
     }
-    return verifyChain(all);
+    const verdict = verifier.finish();
+    const headView = { seq: head.seq, hash: head.hash };
+    if (!verdict.ok) return { ...verdict, head: headView };
+
+    // Records past the head: appended since we read it (the head has moved on), or written
+    // behind Vigil's back (no head covers them).
+    const [last] = await this.events.find({ order: { seq: 'DESC' }, take: 1 });
+    if (last && last.seq > head.seq) {
+      const now = await this.readHead();
+      if (last.seq > now.seq) return { ok: false, checked: verdict.checked, brokenAt: now.seq + 1, reason: 'beyond-head', head: headView };
+    }
+    return { ...verdict, head: headView };
+  }
+
+  private async readHead(): Promise<AuditHeadEntity> {
+    const head = await this.heads.findOneBy({ id: 1 });
+    if (!head) throw new Error('audit_head row missing: migrations did not run');
+    return head;
   }
 }
 

@@ -1,28 +1,84 @@
-import { Body, Controller, Get, HttpCode, Post, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
+import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Logger, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { AuditRequest, AuditRequested } from '@vigil/common';
 import { AuthService, bearerToken } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
+import { LoginThrottle } from './login-throttle';
+import { normalizeAddress } from './login-throttle-policy';
 import { UserPrincipal } from './principal';
 
 @ApiTags('auth')
 @Controller('api')
 export class AuthController {
-  constructor(private readonly auth: AuthService) {}
+  private readonly logger = new Logger(AuthController.name);
 
+  constructor(
+    private readonly auth: AuthService,
+    private readonly throttle: LoginThrottle,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /**
+   * Every attempt passes the login throttle first (shared with the SSH jump): while the account,
+   * the (account, source) pair or the source is locked, even the right password gets 429.
+   */
   @Post('auth/login')
   @HttpCode(200)
-  login(@Body() body: LoginDto) {
-    return this.auth.login(body.username, body.password);
+  @ApiOkResponse({ description: '`{accessToken, expiresIn}`' })
+  @ApiUnauthorizedResponse({ description: 'wrong username or password (counted by the login throttle)' })
+  @ApiTooManyRequestsResponse({
+    description: 'too many failed logins for this account or from this source; nothing was checked',
+    headers: { 'Retry-After': { description: 'seconds until the lock ends', schema: { type: 'integer' } } },
+  })
+  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+    const sourceIp = normalizeAddress(request.ip ?? request.socket.remoteAddress);
+    const username = JSON.stringify(body.username); // quoted and escaped: the name is attacker-chosen
+    const verdict = await this.throttle.check(body.username, sourceIp);
+    if (!verdict.allowed) {
+      // Not audited one by one: a flood against a locked account would flood the chain. The
+      // failures and the lock-out that led here are.
+      this.logger.debug(`login for ${username} from ${sourceIp} refused: locked (${verdict.scope}) for ${verdict.retryAfterSeconds} s`);
+      response.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      throw new HttpException(
+        { statusCode: 429, message: `too many failed login attempts; try again in ${verdict.retryAfterSeconds} s`, error: 'Too Many Requests' },
+        HttpStatus.TOO_MANY_REQUESTS,
+      );
+    }
+
+    let session: { accessToken: string; expiresIn: number };
+    try {
+      session = await this.auth.login(body.username, body.password);
+    } catch (error) {
+      if (!(error instanceof UnauthorizedException)) {
+        await verdict.abandon();
+        throw error;
+      }
+      const lockouts = await verdict.failure();
+      this.logger.warn(`failed login for ${username} from ${sourceIp}`);
+      await this.audit({
+        actor: `ip:${sourceIp}`,
+        action: 'auth.login-failed',
+        detail: { username: body.username, sourceIp, reason: 'invalid-credentials', ...(lockouts.length > 0 ? { lockouts } : {}) },
+      });
+      throw error;
+    }
+    await verdict.success();
+    // The canonical name (the login may have used other letter case).
+    const user = await this.auth.authenticateUser(session.accessToken);
+    await this.audit({ actor: `user:${user?.username ?? body.username}`, action: 'auth.login', detail: { sourceIp } });
+    return session;
   }
 
   @Post('auth/logout')
   @HttpCode(204)
   @ApiBearerAuth()
   @UseGuards(UserAuthGuard)
-  async logout(@Req() request: Request): Promise<void> {
+  async logout(@Req() request: Request, @CurrentUser() user: UserPrincipal): Promise<void> {
     await this.auth.logout(bearerToken(request.headers.authorization)!);
+    await this.audit({ actor: `user:${user.username}`, action: 'auth.logout', detail: { sourceIp: normalizeAddress(request.ip) } });
   }
 
   @Get('me')
@@ -31,5 +87,10 @@ export class AuthController {
   me(@CurrentUser() user: UserPrincipal) {
     const { id, username, roles, privileges } = user;
     return { id, username, roles, privileges };
+  }
+
+  /** Awaited: the record is committed before the answer leaves (AuditRequestListener catches its own errors). */
+  private async audit(request: AuditRequest): Promise<void> {
+    await this.events.emitAsync(AuditRequested, request);
   }
 }

@@ -1,9 +1,11 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
 import { Clock } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
-import { AgentsService } from './agents.service';
+import { AgentsService, AgentRevokedEvent, AgentEvents } from './agents.service';
+import { AuthEvents, PrincipalRevokedEvent } from './auth-events';
 import { AuthTokenEntity } from './entities/auth-token.entity';
 import { verifyPassword } from './password-hasher';
 import { AgentKind, AgentPrincipal, UserPrincipal } from './principal';
@@ -27,6 +29,7 @@ export class AuthService {
     private readonly agents: AgentsService,
     private readonly clock: Clock,
     private readonly config: VigilConfig,
+    private readonly events: EventEmitter2,
   ) {}
 
   async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number }> {
@@ -45,7 +48,8 @@ export class AuthService {
 
   /** Password check without a token, for the SSH jump server; null when wrong. */
   async verifyCredentials(username: string, password: string): Promise<UserPrincipal | null> {
-    const user = await this.users.findByUsername(username);
+    // A disabled account is compared against the dummy hash too: same timing as a wrong password.
+    const user = await this.users.findActiveByUsername(username);
     const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
     return user && valid ? toPrincipal(user) : null;
   }
@@ -53,7 +57,29 @@ export class AuthService {
   async logout(token: string): Promise<void> {
     const tokenHash = hashToken(token);
     this.userCache.delete(tokenHash);
+    const row = await this.tokens.findOneBy({ tokenHash });
     await this.tokens.delete({ tokenHash });
+    const user = row ? await this.users.findById(row.userId) : null;
+    if (row && user) {
+      this.events.emit(AuthEvents.principalRevoked, {
+        userId: row.userId,
+        username: user.username,
+        tokenHash,
+        reason: 'logout',
+      } satisfies PrincipalRevokedEvent);
+    }
+  }
+
+  /** Revoked principals stop authenticating at once in this process (others: within CACHE_TTL_MS). */
+  @OnEvent(AuthEvents.principalRevoked)
+  forgetUser(event: PrincipalRevokedEvent): void {
+    if (event.tokenHash) this.userCache.delete(event.tokenHash);
+    else this.userCache.deleteWhere((principal) => principal.id === event.userId);
+  }
+
+  @OnEvent(AgentEvents.revoked)
+  forgetAgent(event: AgentRevokedEvent): void {
+    this.agentCache.deleteWhere((principal) => principal.id === event.agentId);
   }
 
   /** Verifies a user's bearer token; null when unknown or expired. */
@@ -65,10 +91,16 @@ export class AuthService {
     const row = await this.tokens.findOneBy({ tokenHash });
     if (!row || row.expiresAt <= now) return null;
     const user = await this.users.findById(row.userId);
-    if (!user) return null;
+    if (!user || user.disabledAt !== null) return null;
     const principal = toPrincipal(user);
     this.userCache.set(tokenHash, principal, now, row.expiresAt);
     return principal;
+  }
+
+  /** When a user's token expires (epoch ms); null when unknown or expired. Sockets close themselves then. */
+  async userTokenExpiry(token: string): Promise<number | null> {
+    const row = await this.tokens.findOneBy({ tokenHash: hashToken(token) });
+    return row && row.expiresAt > this.clock.now() ? row.expiresAt : null;
   }
 
   /** Verifies an agent's or jump server's bearer token; null when unknown or revoked. */

@@ -7,3 +7,8 @@ export * from './auth.module';
 export { hashPassword, verifyPassword } from './password-hasher';
 export * from './ssh-keys.service';
 export * from './socket-auth';
+export { LoginThrottle, type LoginVerdict, type Lockout } from './login-throttle';
+export { normalizeAddress } from './login-throttle-policy';
+export * from './auth-events';
+export { UsernamePipe } from './username.pipe';
+export { actorOf } from './users.controller';

@@ -28,4 +28,9 @@ export class PrincipalCache<P> {
   delete(key: string): void {
     this.entries.delete(key);
   }
+
+  /** Forgets every entry whose principal matches (a disabled user, a revoked agent). */
+  deleteWhere(matches: (principal: P) => boolean): void {
+    for (const [key, entry] of this.entries) if (matches(entry.principal)) this.entries.delete(key);
+  }
 }

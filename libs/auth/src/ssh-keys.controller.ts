@@ -1,9 +1,11 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, UseGuards } from '@nestjs/common';
+import type { Request } from 'express';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { AddSshKeyDto } from './dto/add-ssh-key.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
 import { UserPrincipal } from './principal';
 import { SshKeysService } from './ssh-keys.service';
+import { actorOf } from './users.controller';
 
 @ApiTags('auth')
 @ApiBearerAuth()
@@ -13,8 +15,8 @@ export class SshKeysController {
   constructor(private readonly keys: SshKeysService) {}
 
   @Post()
-  add(@CurrentUser() user: UserPrincipal, @Body() body: AddSshKeyDto) {
-    return this.keys.add(user.id, body.publicKey);
+  add(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Body() body: AddSshKeyDto) {
+    return this.keys.add(user.id, body.publicKey, actorOf(user, request));
   }
 
   @Get()
@@ -24,7 +26,7 @@ export class SshKeysController {
 
   @Delete(':id')
   @HttpCode(204)
-  async remove(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
-    await this.keys.remove(user.id, id);
+  async remove(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.keys.remove(user.id, id, actorOf(user, request));
   }
 }

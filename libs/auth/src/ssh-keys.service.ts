@@ -1,10 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { utils } from 'ssh2';
-import { Clock } from '@vigil/common';
+import { Clock, requestAudit } from '@vigil/common';
 import { UserSshKeyEntity } from './entities/user-ssh-key.entity';
+import type { Actor } from './users.service';
+
+/** Who removes a key: the user, or an admin on behalf of `onBehalfOf`. */
+export type KeyActor = Actor & { onBehalfOf?: string };
 
 export interface PublicSshKey {
   id: string;
@@ -24,9 +29,10 @@ export class SshKeysService {
   constructor(
     @InjectRepository(UserSshKeyEntity) private readonly keys: Repository<UserSshKeyEntity>,
     private readonly clock: Clock,
+    private readonly events: EventEmitter2,
   ) {}
 
-  async add(userId: string, line: string): Promise<PublicSshKey> {
+  async add(userId: string, line: string, actor?: KeyActor): Promise<PublicSshKey> {
     const parsed = utils.parseKey(line.trim());
     if (parsed instanceof Error || Array.isArray(parsed) || parsed.isPrivateKey()) {
       throw new BadRequestException('publicKey must be one OpenSSH public key line (e.g. "ssh-ed25519 AAAA... comment")');
@@ -44,6 +50,7 @@ export class SshKeysService {
       createdAt: this.clock.now(),
     });
     await this.keys.insert(key);
+    if (actor) this.audit(actor, 'ssh-key.add', { fingerprint, algorithm: parsed.type });
     return toPublic(key);
   }
 
@@ -51,9 +58,15 @@ export class SshKeysService {
     return (await this.keys.find({ where: { userId }, order: { createdAt: 'ASC' } })).map(toPublic);
   }
 
-  async remove(userId: string, id: string): Promise<void> {
+  async remove(userId: string, id: string, actor?: KeyActor): Promise<void> {
+    const key = await this.keys.findOneBy({ userId, id });
     const result = await this.keys.delete({ userId, id });
-    if (!result.affected) throw new NotFoundException(`ssh key ${id} not found`);
+    if (!key || !result.affected) throw new NotFoundException(`ssh key ${id} not found`);
+    if (actor) this.audit(actor, 'ssh-key.remove', { fingerprint: key.fingerprint });
+  }
+
+  private audit(actor: KeyActor, action: string, detail: Record<string, unknown>): void {
+    requestAudit(this.events, actor, action, { ...detail, ...(actor.onBehalfOf ? { user: actor.onBehalfOf } : {}) });
   }
 
   /** Whether this wire-format public key is registered for the user. */

@@ -1,20 +1,30 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ConflictException, Injectable, Logger } from '@nestjs/common';
+import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Clock } from '@vigil/common';
+import { Not, Repository } from 'typeorm';
+import { AuditActor, Clock, requestAudit } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
+import { AuthEvents, PrincipalRevokedEvent, PrincipalRevokedReason } from './auth-events';
 import { CreateUserDto } from './dto/create-user.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { AuthTokenEntity } from './entities/auth-token.entity';
+import { UserSshKeyEntity } from './entities/user-ssh-key.entity';
 import { UserEntity } from './entities/user.entity';
-import { hashPassword } from './password-hasher';
+import { hashPassword, verifyPassword } from './password-hasher';
 import { Privilege, Role, UserPrincipal } from './principal';
+import { hashToken } from './secret-token';
 
 export interface PublicUser {
   id: string;
   username: string;
   roles: Role[];
   privileges: Privilege[];
+  disabled: boolean;
 }
+
+/** Who asked for a change, for the audit record. */
+export type Actor = AuditActor;
 
 export function splitList<T extends string>(value: string): T[] {
   return value ? (value.split(',') as T[]) : [];
@@ -36,12 +46,16 @@ export class UsersService {
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectRepository(AuthTokenEntity) private readonly tokens: Repository<AuthTokenEntity>,
+    @InjectRepository(UserSshKeyEntity) private readonly sshKeys: Repository<UserSshKeyEntity>,
+    private readonly events: EventEmitter2,
     private readonly clock: Clock,
     private readonly config: VigilConfig,
   ) {}
 
-  async create(input: CreateUserDto): Promise<PublicUser> {
-    if (await this.users.existsBy({ username: input.username })) {
+  async create(input: CreateUserDto, actor?: Actor): Promise<PublicUser> {
+    // Unique whatever the case (`Alice` and `alice` are one person); the index enforces it too.
+    if (await this.findByUsername(input.username)) {
       throw new ConflictException(`username: "${input.username}" is already taken`);
     }
     const user = this.users.create({
@@ -52,13 +66,121 @@ export class UsersService {
       privileges: input.privileges.join(','),
       sessionColumns: null,
       createdAt: this.clock.now(),
+      disabledAt: null,
     });
-    await this.users.insert(user);
+    try {
+      await this.users.insert(user);
+    } catch (error) {
+      // Two admins creating `Alice` and `alice` at once: the case-insensitive index says no.
+      if (await this.findByUsername(input.username)) throw new ConflictException(`username: "${input.username}" is already taken`);
+      throw error;
+    }
+    if (actor) this.audit(actor, 'user.create', { username: user.username, roles: input.roles, privileges: input.privileges });
     return this.toPublic(user);
   }
 
+  /** Case-insensitive: usernames are unique whatever their case. Disabled accounts included. */
   findByUsername(username: string): Promise<UserEntity | null> {
-    return this.users.findOneBy({ username });
+    return this.users.createQueryBuilder('u').where('lower(u.username) = lower(:username)', { username }).getOne();
+  }
+
+  /** An account that may act now: exists and is not disabled. */
+  async findActiveByUsername(username: string): Promise<UserEntity | null> {
+    const user = await this.findByUsername(username);
+    return user && user.disabledAt === null ? user : null;
+  }
+
+  /**
+   * An admin's change to an account. Disabling, a password reset or a change of rights ends the
+   * account's tokens (and with them its sockets); disabling also ends its live sessions.
+   */
+  async update(username: string, patch: UpdateUserDto, actor: Actor): Promise<PublicUser> {
+    const user = await this.requireUser(username);
+    const selfChange = user.username === actor.username;
+    if (selfChange && (patch.disabled === true || (patch.roles && !patch.roles.includes('admin') && user.roles.split(',').includes('admin')))) {
+      // The last way back in must not be locked by mistake; another admin can do it.
+      throw new ForbiddenException('an administrator cannot disable themselves or drop their own admin role');
+    }
+    const changes: Partial<UserEntity> = {};
+    if (patch.roles) changes.roles = patch.roles.join(',');
+    if (patch.privileges) changes.privileges = patch.privileges.join(',');
+    if (patch.password) changes.passwordHash = await hashPassword(patch.password);
+    if (patch.disabled !== undefined) changes.disabledAt = patch.disabled ? (user.disabledAt ?? this.clock.now()) : null;
+    if (Object.keys(changes).length === 0) throw new BadRequestException('nothing to change: give roles, privileges, disabled or password');
+    await this.users.update({ id: user.id }, changes);
+    const updated = { ...user, ...changes };
+
+    const disabledNow = patch.disabled === true && user.disabledAt === null;
+    const rightsChanged = (patch.roles && changes.roles !== user.roles) || (patch.privileges && changes.privileges !== user.privileges);
+    if (disabledNow) await this.revokeAll(updated, 'disabled');
+    else if (patch.password) await this.revokeAll(updated, 'password-changed');
+    else if (rightsChanged) this.revoked(updated, 'roles-changed');
+
+    const detail: Record<string, unknown> = { username: user.username };
+    if (patch.roles) detail.roles = patch.roles;
+    if (patch.privileges) detail.privileges = patch.privileges;
+    if (patch.disabled !== undefined) detail.disabled = patch.disabled;
+    if (patch.password) detail.password = 'Value hidden due to security reasons.';
+    const action = patch.password && Object.keys(changes).length === 1 ? 'user.password-reset' : disabledNow ? 'user.disable' : 'user.update';
+    this.audit(actor, action, detail);
+    return this.toPublic(updated);
+  }
+
+  /** Deletes an account with its tokens and SSH keys; its live sessions end (listeners do it). */
+  async remove(username: string, actor: Actor): Promise<void> {
+    const user = await this.requireUser(username);
+    if (user.username === actor.username) throw new ForbiddenException('an administrator cannot delete themselves');
+    await this.tokens.delete({ userId: user.id });
+    await this.sshKeys.delete({ userId: user.id });
+    await this.users.delete({ id: user.id });
+    this.revoked(user, 'deleted');
+    this.audit(actor, 'user.delete', { username: user.username });
+  }
+
+  /** The user's own change: proves the current password, ends every other token of theirs. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string, currentToken: string, actor: Actor): Promise<void> {
+    const user = await this.findById(userId);
+    if (!user || user.disabledAt !== null) throw new NotFoundException('account not found');
+    if (!(await verifyPassword(currentPassword, user.passwordHash))) {
+      this.audit(actor, 'user.password-change', { username: user.username }, 'WrongPassword');
+      throw new ForbiddenException('currentPassword is wrong');
+    }
+    if (currentPassword === newPassword) throw new BadRequestException('newPassword must differ from currentPassword');
+    await this.users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword) });
+    const keep = hashToken(currentToken);
+    const others = await this.tokens.find({ where: { userId: user.id, tokenHash: Not(keep) }, select: { tokenHash: true } });
+    await this.tokens.delete({ userId: user.id, tokenHash: Not(keep) });
+    for (const { tokenHash } of others) this.revoked(user, 'password-changed', tokenHash);
+    this.audit(actor, 'user.password-change', { username: user.username, tokensEnded: others.length });
+  }
+
+  /** The id of an existing account, for admin routes named by username. */
+  async requireId(username: string): Promise<string> {
+    return (await this.requireUser(username)).id;
+  }
+
+  private async requireUser(username: string): Promise<UserEntity> {
+    const user = await this.findByUsername(username);
+    if (!user) throw new NotFoundException(`user "${username}" not found`);
+    return user;
+  }
+
+  private async revokeAll(user: UserEntity, reason: PrincipalRevokedReason): Promise<void> {
+    await this.tokens.delete({ userId: user.id });
+    this.revoked(user, reason);
+  }
+
+  private revoked(user: UserEntity, reason: PrincipalRevokedReason, tokenHash?: string): void {
+    this.events.emit(AuthEvents.principalRevoked, {
+      userId: user.id,
+      username: user.username,
+      reason,
+      ...(tokenHash ? { tokenHash } : {}),
+    } satisfies PrincipalRevokedEvent);
+  }
+
+  private audit(actor: Actor, action: string, detail: Record<string, unknown>, errorCode?: string): void {
+    requestAudit(this.events, actor, action, detail, errorCode);
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -97,6 +219,6 @@ export class UsersService {
 
   private toPublic(user: UserEntity): PublicUser {
     const { id, username, roles, privileges } = toPrincipal(user);
-    return { id, username, roles, privileges };
+    return { id, username, roles, privileges, disabled: user.disabledAt !== null };
   }
 }

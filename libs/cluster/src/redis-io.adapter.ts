@@ -1,8 +1,10 @@
 import { INestApplicationContext, Logger } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { createClient } from 'redis';
 import type { Server, ServerOptions } from 'socket.io';
+import { answerFailedServerSideEmits } from './answered-server-side-emits';
+import { catchFailedPublishes } from './failed-publishes';
+import { VigilIoAdapter } from './vigil-io-adapter';
 
 /** The adapter's own declaration of a client (node-redis 6's generics are narrower; same API). */
 type RedisClient = Parameters<typeof createAdapter>[0];
@@ -12,18 +14,21 @@ type RedisClient = Parameters<typeof createAdapter>[0];
  * reaches the sockets of every gateway sharing REDIS_URL. The Redis pub/sub adapter is socket.io's
  * own; this class only connects it and closes its clients with the app.
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends VigilIoAdapter {
   private constructor(
     app: INestApplicationContext,
     private readonly pub: RedisClient,
     private readonly sub: RedisClient,
+    allowedOrigins: readonly string[] | null,
   ) {
-    super(app);
+    super(app, allowedOrigins);
   }
 
   /** Connects before the app listens, so a wrong REDIS_URL fails the boot with its reason. */
-  static async connect(app: INestApplicationContext, url: string): Promise<RedisIoAdapter> {
-    const pub = createClient({ url, socket: { reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
+  static async connect(app: INestApplicationContext, url: string, allowedOrigins: readonly string[] | null = null): Promise<RedisIoAdapter> {
+    // No offline queue: while Redis is away a broadcast fails at once instead of waiting in memory
+    // (5 s of live output, say) to be rejected by the command timeout or delivered stale.
+    const pub = createClient({ url, disableOfflineQueue: true, socket: { reconnectStrategy: (retries) => Math.min(retries * 200, 5_000) } });
     const sub = pub.duplicate();
     // node-redis retries forever and reports each failure as an 'error' event: at boot, the first
     // one is the answer (a wrong host or port should stop the gateway, not hang it).
@@ -44,12 +49,17 @@ export class RedisIoAdapter extends IoAdapter {
       client.removeAllListeners('error');
       client.on('error', (error: Error) => logger.warn(`redis: ${error.message}`));
     }
-    return new RedisIoAdapter(app, pub as RedisClient, sub as RedisClient);
+    catchFailedPublishes(pub, logger);
+    return new RedisIoAdapter(app, pub as RedisClient, sub as RedisClient, allowedOrigins);
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {
     const server = super.createIOServer(port, options) as Server;
-    server.adapter(createAdapter(this.pub, this.sub));
+    const redisAdapter = createAdapter(this.pub, this.sub);
+    // a `function`: socket.io calls the adapter factory with `new`
+    server.adapter(function (nsp: Parameters<typeof redisAdapter>[0]) {
+      return answerFailedServerSideEmits(redisAdapter(nsp));
+    } as unknown as typeof redisAdapter);
     return server;
   }
 

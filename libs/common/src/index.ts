@@ -7,3 +7,6 @@ export * from './session-events';
 export * from './csv-response';
 export * from './clock.module';
 export * from './uuid7';
+export * from './token-bucket';
+export * from './audit-request';
+export * from './nul-characters';

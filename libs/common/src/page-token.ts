@@ -28,7 +28,8 @@ export function decodePageToken(token: string): PageCursor {
       Number.isSafeInteger(parsed[0]) &&
       typeof parsed[1] === 'string' &&
       parsed[1].length > 0 &&
-      parsed[1].length <= 100
+      parsed[1].length <= 100 &&
+      !parsed[1].includes('\u0000')
     ) {
       return { t: parsed[0], id: parsed[1] };
     }

@@ -46,4 +46,14 @@ export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
   /** the reason a person gave when terminating */
   endMessage: string | null;
   recordingUrl: string | null;
+  /** null without a recording; see RECORDING_STATUSES */
+  recordingStatus: RecordingStatus | null;
 }
+
+/**
+ * complete: sealed at the end, every byte; incomplete: the recording failed (or fell behind and
+ * dropped bytes) during the session, the file holds what was written before; recovered: sealed
+ * at the next boot after the jump crashed, up to the crash.
+ */
+export const RECORDING_STATUSES = ['complete', 'incomplete', 'recovered'] as const;
+export type RecordingStatus = (typeof RECORDING_STATUSES)[number];

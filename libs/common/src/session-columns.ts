@@ -50,7 +50,8 @@ export const DEFAULT_ACCESS_LOG_COLUMNS = ACCESS_LOG_COLUMNS.filter((c) => !['id
 export function pickColumns<Row>(all: ColumnDefinition<Row>[], ids: string[]): ColumnDefinition<Row>[] {
   const byId = new Map(all.map((c) => [c.id, c]));
   const unknown = ids.filter((id) => !byId.has(id));
-  if (unknown.length > 0) {
+  // `columns=` or `columns=%20` would make a CSV of blank lines: name at least one.
+  if (unknown.length > 0 || ids.length === 0) {
     throw new UnknownColumnError(unknown, [...byId.keys()]);
   }
   return ids.map((id) => byId.get(id)!);
@@ -61,6 +62,10 @@ export class UnknownColumnError extends Error {
     readonly unknown: string[],
     readonly known: string[],
   ) {
-    super(`columns: unknown column(s) ${unknown.join(', ')}; known columns are ${known.join(', ')}`);
+    super(
+      unknown.length > 0
+        ? `columns: unknown column(s) ${unknown.join(', ')}; known columns are ${known.join(', ')}`
+        : `columns: name at least one column; known columns are ${known.join(', ')}`,
+    );
   }
 }

@@ -1,4 +1,8 @@
 import * as path from 'node:path';
+import { parseAllowedOrigins } from './allowed-origins';
+import { loadTlsFiles } from './tls-files';
+import { parseSsmImportEnv } from './ssm-import-env';
+import { parseTrustProxy } from './trust-proxy';
 import { VigilConfig } from './vigil-config';
 
 export class ConfigValidationError extends Error {
@@ -71,6 +75,36 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     problems.push(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got "${logLevel}")`);
   }
 
+  const loginThrottle = {
+    maxFailures: integer('VIGIL_LOGIN_MAX_FAILURES', 5, 1, 1000),
+    maxFailuresPerAccount: integer('VIGIL_LOGIN_MAX_FAILURES_PER_ACCOUNT', 20, 1, 100_000),
+    maxFailuresPerIp: integer('VIGIL_LOGIN_MAX_FAILURES_PER_IP', 50, 1, 100_000),
+    windowSeconds: integer('VIGIL_LOGIN_WINDOW_SECONDS', 900, 1, 7 * 24 * 3600),
+    lockoutSeconds: integer('VIGIL_LOGIN_LOCKOUT_SECONDS', 60, 1, 7 * 24 * 3600),
+    maxLockoutSeconds: integer('VIGIL_LOGIN_MAX_LOCKOUT_SECONDS', 24 * 3600, 1, 7 * 24 * 3600),
+  };
+  if (loginThrottle.maxLockoutSeconds < loginThrottle.lockoutSeconds) {
+    problems.push('VIGIL_LOGIN_MAX_LOCKOUT_SECONDS must be at least VIGIL_LOGIN_LOCKOUT_SECONDS');
+  }
+  // the SSH jump's door before authentication (OpenSSH's LoginGraceTime, MaxStartups, PerSourceMaxStartups)
+  const jumpPreAuth = {
+    loginGraceMs: integer('VIGIL_JUMP_LOGIN_GRACE_MS', 30_000, 500, 600_000),
+    maxStartups: integer('VIGIL_JUMP_MAX_STARTUPS', 100, 1, 100_000),
+    maxStartupsPerIp: integer('VIGIL_JUMP_MAX_STARTUPS_PER_IP', 10, 1, 100_000),
+  };
+  if (jumpPreAuth.maxStartupsPerIp > jumpPreAuth.maxStartups) {
+    problems.push('VIGIL_JUMP_MAX_STARTUPS_PER_IP must not exceed VIGIL_JUMP_MAX_STARTUPS');
+  }
+  const trustProxy = parseTrustProxy(env.VIGIL_TRUST_PROXY);
+  if (trustProxy.problem) problems.push(trustProxy.problem);
+
+  const allowedOrigins = parseAllowedOrigins(env.VIGIL_ALLOWED_ORIGINS);
+  if (allowedOrigins.problem) problems.push(allowedOrigins.problem);
+  const tls = loadTlsFiles(env.TLS_CERT, env.TLS_KEY);
+  problems.push(...tls.problems);
+  const ssmImport = parseSsmImportEnv(env, integer);
+  problems.push(...ssmImport.problems);
+
   const config: VigilConfig = {
     port,
     host: text('HOST', '0.0.0.0'),
@@ -80,7 +114,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     redisUrl,
     guacd: { host: text('GUACD_HOST', '127.0.0.1'), port: integer('GUACD_PORT', 4822, 1, 65535) },
     admin: { username: adminUser, password: adminPassword },
-    tokenTtlSeconds: integer('VIGIL_TOKEN_TTL_SECONDS', 8 * 3600, 60, 30 * 24 * 3600),
+    // as short as 2 s: sockets close at their token's expiry, which tests prove without waiting a minute
+    tokenTtlSeconds: integer('VIGIL_TOKEN_TTL_SECONDS', 8 * 3600, 2, 30 * 24 * 3600),
     heartbeatTimeoutMs: integer('VIGIL_HEARTBEAT_TIMEOUT_MS', 90_000, 100, 24 * 3600_000),
     disconnectGraceMs: integer('VIGIL_DISCONNECT_GRACE_MS', 300_000, 0, 7 * 24 * 3600_000),
     sweepIntervalMs: integer('VIGIL_SWEEP_INTERVAL_MS', 5_000, 50, 3600_000),
@@ -88,6 +123,12 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     masterKey,
     demo: demo === '1',
     logLevel: logLevel as VigilConfig['logLevel'],
+    loginThrottle,
+    jumpPreAuth,
+    trustProxy: trustProxy.value,
+    allowedOrigins: allowedOrigins.value,
+    tls: tls.value,
+    ssmImport: ssmImport.value,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

@@ -1,3 +1,5 @@
+import type { TlsConfig } from './tls-files';
+
 /** Vigil's whole configuration, typed. Read from the environment once, at boot, by loadConfig. */
 export abstract class VigilConfig {
   abstract readonly port: number;
@@ -19,4 +21,47 @@ export abstract class VigilConfig {
   /** run a built-in demo agent that keeps a few sessions coming and going (VIGIL_DEMO=1) */
   abstract readonly demo: boolean;
   abstract readonly logLevel: 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+  /** The SSH jump before authentication: login grace time, caps on unauthenticated connections (VIGIL_JUMP_*) */
+  abstract readonly jumpPreAuth: JumpPreAuthConfig;
+  /** Failed-login throttling, one budget for HTTP login and the SSH jump (VIGIL_LOGIN_*) */
+  abstract readonly loginThrottle: LoginThrottleConfig;
+  /** Express `trust proxy` (VIGIL_TRUST_PROXY): false = the TCP peer is the client; else hops or proxy addresses */
+  abstract readonly trustProxy: false | number | string[];
+  /** browser origins allowed to open socket.io connections (VIGIL_ALLOWED_ORIGINS); null = the request's own Host */
+  abstract readonly allowedOrigins: string[] | null;
+  /** HTTPS (TLS_CERT, TLS_KEY), checked at boot; null = plain HTTP */
+  abstract readonly tls: TlsConfig | null;
+  /** one AWS source for the SSM importer from the environment (VIGIL_SSM_IMPORT_*); null = sources through the API only */
+  abstract readonly ssmImport: SsmImportEnvConfig | null;
+}
+
+/** The SSM importer's environment source; its credentials come from the standard AWS provider chain. */
+export interface SsmImportEnvConfig {
+  name: string;
+  region: string;
+  /** null = AWS's own endpoint for the region */
+  endpoint: string | null;
+  pollIntervalSeconds: number;
+}
+
+export interface JumpPreAuthConfig {
+  /** a connection not authenticated this long after it connected is closed */
+  loginGraceMs: number;
+  /** unauthenticated connections at once; beyond it new ones are refused */
+  maxStartups: number;
+  /** unauthenticated connections at once from one client address */
+  maxStartupsPerIp: number;
+}
+
+export interface LoginThrottleConfig {
+  /** failures per (account, source IP) within the window before that pair is locked */
+  maxFailures: number;
+  /** failures per account from sources it never signed in from, before the account is locked for them */
+  maxFailuresPerAccount: number;
+  /** failures per source IP, whatever the account, before the IP is locked */
+  maxFailuresPerIp: number;
+  windowSeconds: number;
+  /** the first lock's length; each further lock within the window after the last doubles it */
+  lockoutSeconds: number;
+  maxLockoutSeconds: number;
 }

@@ -1,17 +1,27 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule, TypeOrmModuleOptions } from '@nestjs/typeorm';
 import { VigilConfig } from '@vigil/config';
+import { prepareSqliteFile, secureDataDir } from './data-dir';
 import { MIGRATIONS } from './migrations';
 import { UnitOfWork } from './unit-of-work';
 
 export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
   const common = { autoLoadEntities: true, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
+  // Owner-only before anything in it is opened, on either engine (recordings and keys live there too).
+  secureDataDir(config.dataDir);
   if (config.database.kind === 'postgres') {
-    return { ...common, type: 'postgres', url: config.database.url, extra: { max: 20 } };
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.database.url,
+      // pg's pool replaces a broken connection on the next query, so a restarted server is used
+      // again without a gateway restart. Without a connect timeout, a server that does not answer
+      // (partition, SYN dropped) would hang requests forever instead of failing them (503);
+      // keep-alive finds dead idle connections the server could not close.
+      extra: { max: 20, connectionTimeoutMillis: 5_000, keepAlive: true, keepAliveInitialDelayMillis: 10_000 },
+    };
   }
-  fs.mkdirSync(path.dirname(config.database.file), { recursive: true });
+  prepareSqliteFile(config.database.file);
   return {
     ...common,
     type: 'better-sqlite3',

@@ -43,7 +43,8 @@ export abstract class SessionAttributeColumns {
   @Column({ name: 'service_provider', type: 'varchar', length: 256, nullable: true })
   serviceProvider: string | null;
 
-  @Column({ type: 'varchar', length: 64 })
+  /** a Vigil username, or an AWS principal's ARN for sessions imported from SSM (up to 256) */
+  @Column({ type: 'varchar', length: 256 })
   owner: string;
 
   @Column({ name: 'start_date', type: 'bigint', transformer: epochMs })

@@ -7,6 +7,7 @@ import { AsciicastWriter, type AsciicastWriterOptions } from './asciicast-writer
 import { GAP_MARKER_PREFIX } from './bounded-event-buffer';
 import { HashedAppendFile } from './hashed-append-file';
 import { RecordingFailedError } from './recording-failed-error';
+import { parseViewerInputMarker } from './viewer-input-marker';
 
 describe('AsciicastWriter', () => {
   let dir: string;
@@ -81,6 +82,19 @@ describe('AsciicastWriter', () => {
       ['o', 'ls -la\r\n'],
       ['i', '\x03'],
     ]);
+  });
+
+  it("records a viewer's input as a marker naming the viewer, never as the user's \"i\" events", async () => {
+    const writer = await open('a.cast');
+    writer.input('ls\r');
+    writer.viewerInput('carol', Buffer.from('rm -rf /tmp/x\r'));
+    writer.viewerInput('carol', ''); // nothing typed, nothing recorded
+    writer.output('done\r\n');
+    await writer.close();
+    const { events } = await readAsciicast(writer.path);
+    expect(events.map((e) => e.code)).toEqual(['i', 'm', 'o']);
+    expect(events.filter((e) => e.code === 'i').map((e) => e.data)).toEqual(['ls\r']);
+    expect(parseViewerInputMarker(events[1].data)).toEqual({ viewer: 'carol', data: 'rm -rf /tmp/x\r' });
   });
 
   it('keeps multibyte UTF-8 characters intact when split across chunks, per direction', async () => {

@@ -10,6 +10,7 @@ import { BoundedEventBuffer } from './bounded-event-buffer';
 import { EventBatchSerializer } from './event-batch-serializer';
 import { HashedAppendFile } from './hashed-append-file';
 import { RecordingFailedError } from './recording-failed-error';
+import { formatViewerInputMarker } from './viewer-input-marker';
 
 export const DEFAULT_FLUSH_INTERVAL_MS = 1000;
 export const DEFAULT_FLUSH_THRESHOLD_BYTES = 1024 * 1024;
@@ -162,6 +163,16 @@ export class AsciicastWriter {
   input(data: Buffer | Uint8Array | string): void {
     if (!this.accepting) return;
     this.record('i', data);
+  }
+
+  /**
+   * Bytes a shadowing viewer typed into the session: a `vigil:input` marker naming the viewer, so
+   * they never pass for the user's own keystrokes (see viewer-input-marker.ts). Bounded like input.
+   */
+  viewerInput(viewer: string, data: Buffer | Uint8Array | string): void {
+    if (!this.accepting) return;
+    const label = formatViewerInputMarker(viewer, data);
+    if (label !== undefined) this.enqueue('m', label, label.length);
   }
 
   /** Terminal size change; invalid sizes (zero, fractional) are ignored rather than thrown into the relay. */

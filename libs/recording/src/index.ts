@@ -12,3 +12,7 @@ export type { ReplayOptions, ReplayedScreen } from './replay-to-screen';
 export { recordingFileName, resolveRecordingPath } from './recording-file-name';
 export { OffThreadAsciicastWriter } from './threaded/off-thread-asciicast-writer';
 export type { OffThreadWriterOptions, OffThreadWriterStats } from './threaded/off-thread-asciicast-writer';
+export { examineCrashedRecording } from './crashed-recording';
+export type { CrashedRecording } from './crashed-recording';
+export { VIEWER_INPUT_MARKER_PREFIX, formatViewerInputMarker, parseViewerInputMarker } from './viewer-input-marker';
+export type { ViewerInput } from './viewer-input-marker';

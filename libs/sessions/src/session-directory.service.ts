@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { PageCursor, SessionType, SessionView, decodePageToken, encodePageToken } from '@vigil/common';
+import { PageCursor, SessionStatus, SessionType, SessionView, decodePageToken, encodePageToken } from '@vigil/common';
 import { UnitOfWork } from '@vigil/database';
 import { OpenSessionEntity } from './entities/open-session.entity';
 import { toSessionView } from './session-view';
@@ -11,6 +11,16 @@ export interface SessionListFilter {
   ownerScope: string | null;
   type?: SessionType;
   user?: string;
+  // the SSM-compatible API's filters (libs/ssm)
+  owner?: string;
+  status?: SessionStatus;
+  id?: string;
+  /** the client server, or the jump target (service provider) */
+  target?: string;
+  /** started at or after (epoch ms) */
+  startedFrom?: number;
+  /** started before (epoch ms) */
+  startedBefore?: number;
 }
 
 /** Read side of the registry: what a caller may see of the open sessions. */
@@ -35,6 +45,18 @@ export class SessionDirectory {
     const sql = this.uow.sql.text(`SELECT id FROM open_sessions WHERE id IN (${ids.map(() => '?').join(', ')})`);
     const rows: { id: string }[] = await this.sessions.query(sql, ids);
     return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * The open sessions a Vigil user is in through one of Vigil's jumps (their `user` is the Vigil
+   * username only there; an agent's `user` is an account on some machine, not a Vigil user).
+   */
+  async carriedByJumpsFor(username: string): Promise<string[]> {
+    const sql = this.uow.sql.text(
+      "SELECT s.id FROM open_sessions s JOIN agents a ON a.id = s.agent_id WHERE s.user_name = ? AND a.kind = 'jump-server'",
+    );
+    const rows: { id: string }[] = await this.sessions.query(sql, [username]);
+    return rows.map((row) => row.id);
   }
 
   /** Newest first, keyset-paged on (startDate, id). */
@@ -85,6 +107,12 @@ export class SessionDirectory {
     if (filter.ownerScope !== null) qb.andWhere('s.owner = :scope', { scope: filter.ownerScope });
     if (filter.type !== undefined) qb.andWhere('s.type = :type', { type: filter.type });
     if (filter.user !== undefined) qb.andWhere('s.user = :user', { user: filter.user });
+    if (filter.owner !== undefined) qb.andWhere('s.owner = :owner', { owner: filter.owner });
+    if (filter.status !== undefined) qb.andWhere('s.status = :status', { status: filter.status });
+    if (filter.id !== undefined) qb.andWhere('s.id = :id', { id: filter.id });
+    if (filter.target !== undefined) qb.andWhere('(s.client = :target OR s.serviceProvider = :target)', { target: filter.target });
+    if (filter.startedFrom !== undefined) qb.andWhere('s.startDate >= :startedFrom', { startedFrom: filter.startedFrom });
+    if (filter.startedBefore !== undefined) qb.andWhere('s.startDate < :startedBefore', { startedBefore: filter.startedBefore });
     if (cursor) qb.andWhere('(s.startDate < :ct OR (s.startDate = :ct AND s.id < :cid))', { ct: cursor.t, cid: cursor.id });
     return qb.orderBy('s.startDate', 'DESC').addOrderBy('s.id', 'DESC').take(take).getMany();
   }

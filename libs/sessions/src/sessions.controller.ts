@@ -14,15 +14,16 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DEFAULT_SESSION_COLUMNS, SESSION_COLUMNS, parseColumnsParam, pickColumns, streamCsv, wantsCsv } from '@vigil/common';
-import { CurrentUser, UserAuthGuard, UserPrincipal, UsersService, hasPrivilege, seesAllSessions } from '@vigil/auth';
+import { CurrentUser, UserAuthGuard, UserPrincipal, UsersService, seesAllSessions } from '@vigil/auth';
 import { ListSessionsDto } from './dto/list-sessions.dto';
 import { SessionColumnsDto } from './dto/session-columns.dto';
 import { TerminateSessionDto } from './dto/terminate-session.dto';
 import { SessionDirectory, SessionListFilter } from './session-directory.service';
 import { SessionsService } from './sessions.service';
+import { mayTerminate } from './terminate-permission';
 
 const scopeOf = (user: UserPrincipal) => (seesAllSessions(user) ? null : user.username);
 
@@ -61,19 +62,25 @@ export class SessionsController {
     return session;
   }
 
-  /** Owners may end their own sessions; anyone else needs the `terminate` privilege. */
+  /** The rule is mayTerminate's (terminate-permission.ts), shared with /live. */
   @Post('sessions/:id/terminate')
   @HttpCode(202)
+  @ApiOperation({
+    summary: 'End a session with reason `terminated`',
+    description:
+      "Allowed to the session's owner, and to holders of the `terminate` privilege on a session they can see " +
+      '(admins and auditors see every session, an owner only their own): an owner with `terminate` gets 404 for ' +
+      "another owner's session. 403 when the caller sees the session but lacks `terminate`.",
+  })
   async terminate(
     @CurrentUser() user: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: TerminateSessionDto,
   ) {
-    const session = await this.directory.findVisible(id, scopeOf(user));
-    if (!session) throw new NotFoundException(`session ${id} not found`);
-    if (session.owner !== user.username && !hasPrivilege(user, 'terminate')) {
-      throw new ForbiddenException('terminating this session requires the terminate privilege');
-    }
+    const session = await this.directory.findVisible(id, null);
+    const verdict = session ? mayTerminate(user, session.owner) : null;
+    if (!verdict || (!verdict.ok && verdict.refusal === 'not-found')) throw new NotFoundException(`session ${id} not found`);
+    if (!verdict.ok) throw new ForbiddenException(verdict.error);
     const { entry } = await this.sessions.end(id, {
       reason: 'terminated',
       endedBy: user.username,

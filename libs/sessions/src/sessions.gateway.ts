@@ -11,7 +11,7 @@ import {
   SessionView,
   SessionViewersEvent,
 } from '@vigil/common';
-import { AuthService, UserPrincipal, seesAllSessions, socketAuthMiddleware } from '@vigil/auth';
+import { AuthEvents, AuthService, PrincipalRevokedEvent, SocketAuth, SocketRevokedPayload, UserPrincipal, seesAllSessions } from '@vigil/auth';
 
 /** Server → client events of the /sessions namespace. */
 export interface SessionsServerEvents {
@@ -19,6 +19,8 @@ export interface SessionsServerEvents {
   'session.updated': (session: SessionView) => void;
   'session.ended': (entry: AccessLogView) => void;
   'session.viewers': (payload: Omit<SessionViewersEvent, 'owner'>) => void;
+  /** the socket's token expired or was revoked (logout, account disabled...): the server closes it next */
+  revoked: (payload: SocketRevokedPayload) => void;
 }
 type SessionsNamespace = Namespace<Record<string, never>, SessionsServerEvents>;
 type SessionsSocket = Socket<Record<string, never>, SessionsServerEvents, Record<string, never>, { user: UserPrincipal }>;
@@ -31,16 +33,26 @@ const ownerRoom = (owner: string) => `sessions:owner:${owner}`;
  * auditors the room of all sessions) at connect, so each event reaches exactly who may see it.
  * With REDIS_URL, emits reach the sockets of every gateway (socket.io's Redis adapter), also when
  * they come from the standalone jump (a cluster member that serves no socket itself).
+ * A socket is closed at its token's expiry and when its principal is revoked (SocketAuth).
  */
 @WebSocketGateway({ namespace: '/sessions' })
 export class SessionsGateway implements OnGatewayInit, OnGatewayConnection {
   private readonly logger = new Logger(SessionsGateway.name);
   @WebSocketServer() private readonly server: SessionsNamespace;
 
-  constructor(private readonly auth: AuthService) {}
+  private readonly socketAuth: SocketAuth;
+
+  constructor(auth: AuthService) {
+    this.socketAuth = new SocketAuth(auth, this.logger);
+  }
 
   afterInit(namespace: SessionsNamespace): void {
-    namespace.use(socketAuthMiddleware(this.auth, this.logger));
+    this.socketAuth.protect(namespace);
+  }
+
+  @OnEvent(AuthEvents.principalRevoked)
+  onPrincipalRevoked(event: PrincipalRevokedEvent): void {
+    this.socketAuth.revoke(this.server, event);
   }
 
   handleConnection(socket: SessionsSocket): void {

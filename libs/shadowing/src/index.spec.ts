@@ -9,10 +9,12 @@ it('exposes the public API through the @vigil/shadowing alias', () => {
       'MAX_MIRROR_COLS',
       'MAX_MIRROR_ROWS',
       'OutputCoalescer',
+      'SESSION_NOT_FOUND',
       'SESSION_USER',
       'ScreenMirror',
       'Utf8StreamDecoder',
       'ViewerBackpressure',
+      'shadowVerdict',
       'systemFlushScheduler',
     ].sort(),
   );

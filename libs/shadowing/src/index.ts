@@ -21,5 +21,7 @@ export { Utf8StreamDecoder } from './utf8-stream-decoder';
 export type { TerminalChunk } from './utf8-stream-decoder';
 export { LiveModule } from './live/live.module';
 export { LiveHub } from './live/live-hub.service';
+export { SESSION_NOT_FOUND, shadowVerdict } from './live/shadow-permission';
+export type { ShadowVerdict } from './live/shadow-permission';
 export type { LiveFeed, LiveSessionInfo, LiveSource } from './live/live-source';
 export type { LiveClientEvents, LiveServerEvents, AttachAck, ViewerInfo } from './live/live-events';

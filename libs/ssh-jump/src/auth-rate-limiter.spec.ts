@@ -1,4 +1,4 @@
-import { AuthRateLimiter } from './auth-rate-limiter';
+import { AuthRateLimiter, isPasswordThrottle } from './auth-rate-limiter';
 
 describe('AuthRateLimiter', () => {
   const make = () => {
@@ -47,6 +47,18 @@ describe('AuthRateLimiter', () => {
       clock.t += wait;
     }
     expect(lockouts).toEqual([60_000, 120_000, 200_000, 200_000]);
+  });
+
+  it('serves the jump as a PasswordThrottle: check, then settle', async () => {
+    const { limiter } = make();
+    for (let i = 0; i < 3; i++) {
+      const attempt = await limiter.check('alice', 'ip');
+      if (!attempt.allowed) throw new Error('refused too early');
+      await attempt.failure();
+    }
+    await expect(limiter.check('Alice', 'ip')).resolves.toEqual({ allowed: false, retryAfterSeconds: 60 });
+    expect(isPasswordThrottle(limiter)).toBe(true);
+    expect(isPasswordThrottle({ maxFailures: 3 })).toBe(false);
   });
 
   it('a success clears the record', () => {

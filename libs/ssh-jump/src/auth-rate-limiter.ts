@@ -1,7 +1,26 @@
 /**
- * Throttles password guessing per (Vigil user, client IP): after `maxFailures` wrong passwords
- * inside `windowMs`, further password attempts are refused without asking the port until the
- * window slides. Each lockout beyond the first doubles (capped), so a patient script gets slower.
+ * What the jump asks before it checks a password, and tells it afterwards. The gateway passes
+ * its LoginThrottle (one budget with HTTP login, shared by every process through Redis); a bare
+ * JumpServer falls back to the per-process AuthRateLimiter below.
+ */
+export interface PasswordThrottle {
+  check(username: string, ip: string): Promise<PasswordAttempt>;
+}
+
+/** An allowed attempt is settled exactly once: failure, success, or abandon (not judged). */
+export type PasswordAttempt =
+  | { allowed: false; retryAfterSeconds: number }
+  | { allowed: true; failure(): Promise<unknown>; success(): Promise<unknown>; abandon(): Promise<unknown> };
+
+export function isPasswordThrottle(value: unknown): value is PasswordThrottle {
+  return typeof (value as PasswordThrottle | undefined)?.check === 'function';
+}
+
+/**
+ * Throttles password guessing per (Vigil user, client IP), in this process only: after
+ * `maxFailures` wrong passwords inside `windowMs`, further password attempts are refused without
+ * asking the port until the window slides. Each lockout beyond the first doubles (capped), so a
+ * patient script gets slower.
  */
 
 export interface RateLimitClock {
@@ -22,7 +41,7 @@ interface Entry {
   lockedUntil: number;
 }
 
-export class AuthRateLimiter {
+export class AuthRateLimiter implements PasswordThrottle {
   private readonly maxFailures: number;
   private readonly windowMs: number;
   private readonly maxLockoutMs: number;
@@ -34,6 +53,17 @@ export class AuthRateLimiter {
     this.windowMs = options.windowMs ?? 60_000;
     this.maxLockoutMs = options.maxLockoutMs ?? 15 * 60_000;
     this.clock = options.clock ?? { now: () => Date.now() };
+  }
+
+  async check(username: string, ip: string): Promise<PasswordAttempt> {
+    const waitMs = this.retryAfterMs(username, ip);
+    if (waitMs > 0) return { allowed: false, retryAfterSeconds: Math.ceil(waitMs / 1000) };
+    return {
+      allowed: true,
+      failure: async () => this.recordFailure(username, ip),
+      success: async () => this.recordSuccess(username, ip),
+      abandon: async () => undefined,
+    };
   }
 
   /** Milliseconds until another attempt is allowed; 0 when allowed now. */

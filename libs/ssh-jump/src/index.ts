@@ -1,5 +1,9 @@
 export * from './jump-ports';
 export { JumpServer, type JumpServerOptions, type JumpServerEvents } from './jump-server';
+export type { JumpSessionHandle } from './jump-session-handle';
+export { DEFAULT_PRE_AUTH, type PreAuthOptions } from './pre-auth-gate';
+export { DEFAULT_REQUEST_RATE, type RequestRateOptions } from './request-rate-guard';
+export { sanitizeTerminalText, terminalNotice } from './terminal-text';
 export {
   LiveSshSession,
   type OutputListener,

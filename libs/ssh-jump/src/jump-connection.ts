@@ -1,27 +1,50 @@
 import { type AuthContext, type Client, type ClientInfo, type Connection, type Session } from 'ssh2';
-import type { AuthRateLimiter } from './auth-rate-limiter';
+import { TokenBucket } from '@vigil/common';
+import type { PasswordThrottle } from './auth-rate-limiter';
+import { ForwardSession } from './forward-session';
 import { attachForwarding } from './forwarding-relay';
+import type { JumpClock } from './jump-clock';
 import type { JumpLogger, JumpPorts, JumpTarget, JumpUser } from './jump-ports';
 import type { LiveSshSession } from './live-ssh-session';
 import { parseLoginName } from './login-name';
 import { checkKeyAlgorithm, verifyPublicKeyProof } from './publickey-proof';
 import { refusal } from './refusal-messages';
+import { RequestRateGuard, type RequestRateOptions } from './request-rate-guard';
 import { SessionRelay } from './session-relay';
+import { sendDisconnect } from './ssh-disconnect';
 import { connectUpstream, errorMessage, type UpstreamOptions } from './upstream-connect';
 import { sendUserAuthBanner } from './user-auth-banner';
 
 export interface JumpConnectionDeps {
   ports: JumpPorts;
-  rateLimiter: AuthRateLimiter;
+  rateLimiter: PasswordThrottle;
   upstreamOptions: UpstreamOptions;
   logger?: JumpLogger;
+  clock: JumpClock;
+  /** Per-connection request budget (see RequestRateGuard); defaults apply to what is not given. */
+  requestRate?: Partial<RequestRateOptions>;
+  /** Session channels open at once on one connection (OpenSSH's MaxSessions). */
+  maxSessions: number;
   sessionOpened(session: LiveSshSession): void;
   sessionClosed(session: LiveSshSession): void;
+  forwardOpened(session: ForwardSession): void;
+  forwardClosed(session: ForwardSession): void;
 }
 
 const RETRY_METHODS = ['publickey', 'password'] as Array<'publickey' | 'password'>;
+/** How soon a logged-in connection with no shell (an `ssh -N` tunnel) is listed as a session. */
+const IDLE_TUNNEL_LISTED_AFTER_MS = 2_000;
 /** How long a closing connection may linger before its socket is destroyed. */
 const CLOSE_GRACE_MS = 300;
+/** terminateAll: time for terminal sessions to show the reason before the connection is cut. */
+const TERMINATE_CLOSE_DELAY_MS = 600;
+/**
+ * Resizes applied per connection, all its sessions together: a burst of 10, then 5 per second.
+ * A resize can cost the live mirror ~16 ms (a full reflow); a person dragging a window edge
+ * needs a few per second, and the final size always arrives (see ResizeCoalescer).
+ */
+const RESIZE_BURST = 10;
+const RESIZES_PER_SECOND = 5;
 
 /**
  * One user connection: authenticates `<user>+<target>`, opens the upstream connection before
@@ -34,16 +57,28 @@ export class JumpConnection {
   private upstream: Client | undefined;
   private bannerSent = false;
   private closed = false;
+  private terminating = false;
+  private ending = false;
+  /** Set by terminateAll: whoever closes the connection next (a session's own cut) tells the client why. */
+  private closeReason: string | undefined;
   private readonly relays = new Set<SessionRelay>();
+  /** A session channel was opened at least once (an `ssh -N` never opens one). */
+  private sessionChannelSeen = false;
   private readonly sessions = new Set<LiveSshSession>();
+  private forwards: ForwardSession | undefined;
   /** Refusals raised outside any session, shown on sessions started later. */
   private readonly notices: string[] = [];
+  private readonly requests: RequestRateGuard;
+  private readonly resizeBudget: TokenBucket;
+  private refusedRequests = 0;
 
   constructor(
     private readonly connection: Connection,
     private readonly client: ClientInfo,
     private readonly deps: JumpConnectionDeps,
   ) {
+    this.requests = new RequestRateGuard(deps.requestRate ?? {}, deps.clock);
+    this.resizeBudget = new TokenBucket({ capacity: RESIZE_BURST, refillPerSecond: RESIZES_PER_SECOND }, deps.clock.now());
     connection.on('authentication', (ctx: AuthContext) => {
       this.authenticate(ctx).catch((err: unknown) => {
         deps.logger?.error(`authentication error from ${client.ip}: ${errorMessage(err)}`);
@@ -55,18 +90,58 @@ export class JumpConnection {
     connection.on('close', () => this.onClose());
   }
 
-  /** Ends the SSH connection, destroying the socket if the client does not go quietly. */
-  close(): void {
-    if (this.closed) return;
+  /**
+   * Ends the SSH connection, destroying the socket if the client does not go quietly. With a
+   * `reason`, the client is told it (SSH_MSG_DISCONNECT; OpenSSH prints it).
+   */
+  close(reason: string | undefined = this.closeReason): void {
+    if (this.closed || this.ending) return;
+    this.ending = true;
+    if (reason !== undefined) sendDisconnect(this.connection, reason);
+    this.closeReason = undefined; // once
     this.connection.end();
     const sock = (this.connection as unknown as { _sock?: { destroy(): void } })._sock;
     setTimeout(() => sock?.destroy(), CLOSE_GRACE_MS).unref();
   }
 
-  /** Shuts every live session of this connection down (server stop). */
+  /**
+   * Ends everything this connection carries with `reason` (server stop, a terminated tunnel, a
+   * request flood): terminal sessions show it and end as terminated, the forwarding session
+   * closes its channels, and the connection is closed with the reason.
+   */
   terminateAll(reason: string): void {
+    if (this.terminating) return;
+    this.terminating = true;
+    const hadSessions = this.sessions.size > 0;
     for (const session of this.sessions) session.terminate(reason);
-    this.close();
+    this.forwards?.connectionClosed({ reason: 'terminated', message: reason });
+    // Prefixed as the sessions' notices are, so OpenSSH's "Received disconnect" line names Vigil.
+    this.closeReason = `[Vigil] ${reason}`;
+    if (!hadSessions) return this.close();
+    setTimeout(() => this.close(), TERMINATE_CLOSE_DELAY_MS).unref();
+  }
+
+  /**
+   * One request's admission against the connection's budget. Refusals are logged once per
+   * connection; a connection that keeps going is cut, with the reason.
+   */
+  private admit(): boolean {
+    if (this.terminating || this.closed) return false;
+    const verdict = this.requests.admit();
+    if (verdict === 'accept') return true;
+    if (verdict === 'refuse') {
+      if (this.refusedRequests++ === 0) this.deps.logger?.warn(`${this.who()}: too many SSH requests, refusing some`);
+      return false;
+    }
+    this.deps.logger?.warn(`${this.who()}: kept flooding SSH requests (${this.refusedRequests} refused); disconnecting`);
+    // Stop parsing what is still queued: it would only be refused.
+    (this.connection as unknown as { _sock?: { pause(): void } })._sock?.pause();
+    this.terminateAll(refusal.requestFlood());
+    return false;
+  }
+
+  private who(): string {
+    return `${this.user?.username ?? 'unauthenticated'} from ${this.client.ip}:${this.client.port}`;
   }
 
   private refuse(ctx: AuthContext, message: string, retry: boolean): void {
@@ -90,21 +165,24 @@ export class JumpConnection {
     let user: JumpUser | null = null;
     switch (ctx.method) {
       case 'password': {
-        const waitMs = rateLimiter.retryAfterMs(login.user, ip);
-        if (waitMs > 0) {
-          logger?.warn(`password attempt for ${login.user} from ${ip} refused: locked out for ${Math.ceil(waitMs / 1000)} s`);
+        const attempt = await rateLimiter.check(login.user, ip);
+        if (!attempt.allowed) {
+          logger?.warn(`password attempt for ${login.user} from ${ip} refused: locked out for ${attempt.retryAfterSeconds} s`);
           // Sent even after another banner: this is the reason that matters now.
-          sendUserAuthBanner(this.connection, refusal.lockedOut(Math.ceil(waitMs / 1000)));
+          sendUserAuthBanner(this.connection, refusal.lockedOut(attempt.retryAfterSeconds));
           this.bannerSent = true;
           return ctx.reject(RETRY_METHODS);
         }
-        user = await ports.authenticatePassword(login.user, ctx.password, ip);
+        user = await ports.authenticatePassword(login.user, ctx.password, ip).catch(async (err: unknown) => {
+          await attempt.abandon(); // not judged (e.g. database down): not a failure
+          throw err;
+        });
         if (!user) {
-          rateLimiter.recordFailure(login.user, ip);
+          await attempt.failure();
           logger?.log(`wrong password for ${login.user} from ${ip}`);
           return ctx.reject(RETRY_METHODS);
         }
-        rateLimiter.recordSuccess(login.user, ip);
+        await attempt.success();
         break;
       }
       case 'publickey': {
@@ -162,8 +240,15 @@ export class JumpConnection {
     });
     upstream.on('error', (err: Error) => this.deps.logger?.warn(`upstream ${target.name}: ${err.message}`));
 
-    this.connection.on('session', (accept: () => Session) => {
+    this.connection.on('session', (accept: () => Session, reject: () => void) => {
+      if (!this.admit()) return reject();
+      if (this.relays.size >= this.deps.maxSessions) {
+        this.deps.logger?.log(`${this.who()}: refused a session channel beyond ${this.deps.maxSessions}`);
+        this.announce(refusal.tooManySessions(this.deps.maxSessions));
+        return reject();
+      }
       const session = accept();
+      this.sessionChannelSeen = true;
       const relay = new SessionRelay(session, {
         user,
         target,
@@ -173,6 +258,9 @@ export class JumpConnection {
         ports: this.deps.ports,
         logger: this.deps.logger,
         notices: this.notices,
+        admit: () => this.admit(),
+        clock: this.deps.clock,
+        resizeBudget: this.resizeBudget,
         sessionOpened: (live) => {
           this.sessions.add(live);
           this.deps.sessionOpened(live);
@@ -187,20 +275,54 @@ export class JumpConnection {
       session.once('close', () => this.relays.delete(relay));
     });
 
+    this.forwards = new ForwardSession({
+      user,
+      target,
+      clientIp: this.client.ip,
+      clientPort: this.client.port,
+      ports: this.deps.ports,
+      logger: this.deps.logger,
+      opened: (forwards) => this.deps.forwardOpened(forwards),
+      closed: (forwards) => this.deps.forwardClosed(forwards),
+      terminateConnection: (reason) => this.terminateAll(reason),
+    });
     attachForwarding({
       connection: this.connection,
       upstream,
       target,
       logger: this.deps.logger,
-      announce: (message) => {
-        if (this.relays.size === 0) this.notices.push(message);
-        for (const relay of this.relays) relay.notify(message);
-      },
+      announce: (message) => this.announce(message),
+      forwards: this.forwards,
+      admit: () => this.admit(),
     });
+    if (target.policy.portForwarding) this.listIdleTunnel(this.forwards);
+  }
+
+  /**
+   * `ssh -N -L` sends nothing until the first connection through the tunnel, yet the user holds an
+   * open door: a connection that may forward and has opened no shell soon after login is listed
+   * (and terminable) as its forwarding session from then on, with no channel yet.
+   */
+  private listIdleTunnel(forwards: ForwardSession): void {
+    this.deps.clock.schedule(() => {
+      if (this.closed || this.sessionChannelSeen || forwards.registered) return;
+      void forwards.ready();
+    }, IDLE_TUNNEL_LISTED_AFTER_MS);
+  }
+
+  /** Shows `message` on the connection's sessions, or on the next one if none runs yet. */
+  private announce(message: string): void {
+    if (this.relays.size === 0) {
+      // Bounded: a connection refused over and over must not grow this without limit.
+      if (this.notices.length < 10 && !this.notices.includes(message)) this.notices.push(message);
+      return;
+    }
+    for (const relay of this.relays) relay.notify(message);
   }
 
   private onClose(): void {
     this.closed = true;
+    this.forwards?.connectionClosed();
     this.upstream?.end();
   }
 }

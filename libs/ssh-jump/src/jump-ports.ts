@@ -17,10 +17,20 @@ export interface JumpTargetPolicy {
   /** Local (-L), remote (-R) and unix-socket forwarding. */
   portForwarding: boolean;
   x11: boolean;
-  /** The sftp subsystem and legacy `scp -t/-f` execs. */
+  /**
+   * The sftp subsystem, and the standard clients' scp over exec (`scp -t/-f`, recognised by name).
+   * Alone this is no boundary: while `exec` is allowed, any command can start a transfer helper.
+   */
   sftp: boolean;
+  /**
+   * Non-interactive sessions: exec requests, and shells without a PTY (a shell reading commands
+   * from stdin is an exec). Default true. With `exec: false` only interactive terminals remain.
+   */
+  exec?: boolean;
   /** Tell the user (one line on their terminal) when somebody starts/stops watching. */
   announceWatching?: boolean;
+  /** End the session when its recording fails (default true); off: it continues, unrecorded. */
+  strictRecording?: boolean;
   /** Other subsystems (besides sftp) that may be relayed, e.g. `netconf`. Default: none. */
   subsystems?: string[];
 }
@@ -46,8 +56,12 @@ export interface JumpPublicKey {
   data: Buffer;
 }
 
-/** `subsystem` only happens when the policy allows one (e.g. sftp); `command` is its name. */
-export type JumpSessionKind = 'shell' | 'exec' | 'subsystem';
+/**
+ * `subsystem` only happens when the policy allows one (e.g. sftp); `command` is its name.
+ * `forward` is a connection's port forwarding (-L/-R/-W): no terminal; its channels are reported
+ * through `forwardChannel`.
+ */
+export type JumpSessionKind = 'shell' | 'exec' | 'subsystem' | 'forward';
 
 export interface JumpSessionStartInfo {
   user: JumpUser;
@@ -75,6 +89,29 @@ export interface JumpSessionEndInfo {
   message?: string;
 }
 
+/** What one forwarded channel (or -R listener) of a `forward` session is. */
+export type JumpForwardKind = 'direct-tcpip' | 'direct-streamlocal' | 'forwarded-tcpip' | 'tcpip-forward';
+
+/** A forwarded channel opened or closed. Addresses are what the user asked for, as given. */
+export interface JumpForwardEvent {
+  phase: 'open' | 'close';
+  /** Numbers the channels of one session, from 1. */
+  channel: number;
+  kind: JumpForwardKind;
+  username: string;
+  /**
+   * Where the data goes: `host:port` (or a socket path) on the target's side for -L/-W, the
+   * user's side for connections arriving at a -R listener; the listener itself for `tcpip-forward`.
+   */
+  destination: string;
+  /** Who connected, `host:port`, when known. */
+  origin?: string;
+  /** On close: bytes carried each way and how long the channel lived. */
+  bytesToTarget?: number;
+  bytesFromTarget?: number;
+  durationMs?: number;
+}
+
 export interface JumpPorts {
   /** Checks a Vigil password. Return null for a wrong password or unknown user. */
   authenticatePassword(username: string, password: string, clientIp: string): Promise<JumpUser | null>;
@@ -94,6 +131,11 @@ export interface JumpPorts {
   sessionStarted(info: JumpSessionStartInfo): Promise<{ sessionId: string }>;
   /** Called exactly once per started session. */
   sessionEnded(sessionId: string, info: JumpSessionEndInfo): Promise<void>;
+  /**
+   * A channel of a `forward` session opened or closed: audit it, note it in the recording. The
+   * gateway's adapter implements it; optional only so protocol-level test doubles may skip it.
+   */
+  forwardChannel?(sessionId: string, event: JumpForwardEvent): Promise<void>;
 }
 
 /** Optional logger; never receives secrets. Matches Nest's LoggerService shape loosely. */

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { Client, type ClientChannel } from 'ssh2';
 import {
@@ -19,6 +20,7 @@ import {
 } from '../../../test/support/sshd';
 import {
   JumpServer,
+  type JumpForwardEvent,
   type JumpPorts,
   type JumpPublicKey,
   type JumpSessionEndInfo,
@@ -44,6 +46,7 @@ class InMemoryPorts implements JumpPorts {
   readonly started: Array<JumpSessionStartInfo & { sessionId: string }> = [];
   readonly ended = new Map<string, JumpSessionEndInfo>();
   readonly pins: Array<{ target: string; fingerprint: string }> = [];
+  readonly forwardEvents: Array<JumpForwardEvent & { sessionId: string }> = [];
   private endWaiters = new Map<string, (info: JumpSessionEndInfo) => void>();
   private seq = 0;
 
@@ -71,6 +74,9 @@ class InMemoryPorts implements JumpPorts {
     const sessionId = `s${++this.seq}`;
     this.started.push({ ...info, sessionId });
     return { sessionId };
+  }
+  async forwardChannel(sessionId: string, event: JumpForwardEvent): Promise<void> {
+    this.forwardEvents.push({ ...event, sessionId });
   }
   async sessionEnded(sessionId: string, info: JumpSessionEndInfo): Promise<void> {
     this.ended.set(sessionId, info);
@@ -172,6 +178,7 @@ describe('JumpServer with real OpenSSH', () => {
     ports.users.set('carol', { user: { id: 'u-carol', username: 'carol' }, password: 'carol-pw', keys: [] });
     ports.targets.set('box', target('box'));
     ports.targets.set('files', target('files', { policy: { ...closedPolicy, sftp: true } }));
+    ports.targets.set('tunnel', target('tunnel', { policy: { ...closedPolicy, portForwarding: true } }));
     // sshd refuses `signal` requests for root sessions, so the signal test logs in as a plain user.
     plainUser = ensureTestUser('vigil-e2e');
     ports.targets.set('plain', target('plain', { username: plainUser.name }));
@@ -513,6 +520,73 @@ describe('JumpServer with real OpenSSH', () => {
     // The user closing their side is a normal end, even without an exit status from the target.
     expect(await ports.waitEnded(live.id)).toEqual({ reason: 'ended', message: 'the user disconnected' });
     expect(jump.getSession(live.id)).toBeUndefined();
+  });
+
+  it('-R: the listener and every connection through it belong to one forward session; terminate() ends it all', async () => {
+    const echo = net.createServer((socket) => socket.pipe(socket));
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', () => resolve()));
+    const echoPort = (echo.address() as net.AddressInfo).port;
+    const ssh = spawnTracked('ssh', ['-N', '-o', 'ExitOnForwardFailure=yes', '-R', `0:127.0.0.1:${echoPort}`, ...sshArgs('alice+tunnel')]);
+    try {
+      await ssh.waitFor(/Allocated port (\d+) for remote forward/);
+      const remotePort = Number(/Allocated port (\d+)/.exec(ssh.output)![1]);
+      const forward = ports.started.find((s) => s.kind === 'forward' && s.target.name === 'tunnel');
+      expect(forward).toMatchObject({ kind: 'forward', pty: false, command: 'port forwarding', user: { username: 'alice' } });
+      const handle = jump.listSessions().find((s) => s.id === forward!.sessionId);
+      expect(handle).toBeDefined();
+
+      // A connection arriving at the listener on the target travels back to the user's side.
+      const socket = net.connect(remotePort, '127.0.0.1');
+      const echoed = await new Promise<string>((resolve) => {
+        let got = '';
+        socket.on('data', (c: Buffer) => {
+          got += c.toString();
+          if (got.length >= 12) resolve(got);
+        });
+        socket.write('via-remote-1');
+      });
+      expect(echoed).toBe('via-remote-1');
+      const kinds = ports.forwardEvents.filter((e) => e.sessionId === forward!.sessionId).map((e) => `${e.phase}:${e.kind}`);
+      expect(kinds).toEqual(['open:tcpip-forward', 'open:forwarded-tcpip']);
+
+      const socketClosed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+      socket.on('error', () => undefined);
+      handle!.terminate('tunnel closed by the on-call admin');
+      await ssh.exited;
+      await socketClosed;
+      expect(ssh.output).toContain('[Vigil] tunnel closed by the on-call admin');
+      expect(await ports.waitEnded(forward!.sessionId)).toEqual({ reason: 'terminated', message: 'tunnel closed by the on-call admin' });
+      const closes = ports.forwardEvents.filter((e) => e.sessionId === forward!.sessionId && e.phase === 'close');
+      expect(closes.map((e) => e.kind).sort()).toEqual(['forwarded-tcpip', 'tcpip-forward']);
+      expect(closes.find((e) => e.kind === 'forwarded-tcpip')).toMatchObject({ bytesToTarget: 12, bytesFromTarget: 12 });
+      expect(jump.listSessions().some((s) => s.id === forward!.sessionId)).toBe(false);
+    } finally {
+      await ssh.stop();
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
+    }
+  });
+
+  it('holds at most 10 session channels per connection (OpenSSH MaxSessions), saying why', async () => {
+    const client = new Client();
+    await new Promise<void>((resolve, reject) => {
+      client.once('ready', resolve).once('error', reject);
+      client.connect({ host: '127.0.0.1', port: jumpPort, username: 'alice+box', privateKey: aliceKey.privateKey });
+    });
+    try {
+      const open = () =>
+        new Promise<ClientChannel | Error>((resolve) => client.exec('sleep 20', (err, ch) => resolve(err ?? ch)));
+      const channels = await Promise.all(Array.from({ length: 10 }, open));
+      expect(channels.every((c) => !(c instanceof Error))).toBe(true);
+      const eleventh = await open();
+      expect(eleventh).toBeInstanceOf(Error);
+      let notice = '';
+      (channels[0] as ClientChannel).stderr.on('data', (c: Buffer) => (notice += c.toString()));
+      const deadline = Date.now() + 5_000;
+      while (!notice.includes('at most 10 sessions per connection') && Date.now() < deadline) await sleep(25);
+      expect(notice).toContain('Vigil: at most 10 sessions per connection');
+    } finally {
+      client.end();
+    }
   });
 
   it('uses a free port for every sshd (sanity check of the harness)', async () => {

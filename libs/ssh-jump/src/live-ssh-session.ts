@@ -1,6 +1,7 @@
 import type { ClientChannel, ServerChannel } from 'ssh2';
 import type { JumpLogger, JumpSessionEndInfo, JumpSessionStartInfo, JumpUser, JumpTarget } from './jump-ports';
 import { ListenerSet } from './listener-set';
+import { terminalNotice } from './terminal-text';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (chunk: Buffer, stream: OutputStream) => void;
@@ -47,6 +48,8 @@ export class LiveSshSession {
   private upstreamClosed = false;
   private finished = false;
   private terminatedWith: string | undefined;
+  /** set by fail(): Vigil itself ends the session (e.g. its recording failed on a strict target) */
+  private failedWith: string | undefined;
   private userHungUp = false;
   private exitCode: number | undefined;
   private exitSignal: { name: string; dump: boolean; desc: string } | undefined;
@@ -130,16 +133,35 @@ export class LiveSshSession {
   /** Writes one line to the user's terminal (stderr without a PTY, so piped stdout stays clean). */
   notifyUser(line: string): void {
     if (this.finished) return;
-    const clean = line.replace(/[\x00-\x1f\x7f]/g, ' ');
-    if (this.info.pty) this.user.write(`\r\n${clean}\r\n`);
-    else this.user.stderr.write(`${clean}\n`);
+    // Sanitised: the line may carry an admin's or a viewer's words (see terminal-text.ts).
+    const text = terminalNotice(line, this.info.pty);
+    if (this.info.pty) this.user.write(text);
+    else this.user.stderr.write(text);
   }
 
   /** Shows `reason` to the user, ends the session as 'terminated' and closes their connection. */
   terminate(reason: string): void {
-    if (this.finished || this.terminatedWith !== undefined) return;
+    if (this.finished || this.stopping) return;
     this.terminatedWith = reason;
-    this.notifyUser(`[Vigil] ${reason}`);
+    this.stop(reason);
+  }
+
+  /**
+   * Vigil cannot keep the session going (its recording failed and the target requires one): shows
+   * `message` to the user and ends the session as 'failed' with it, closing the connection.
+   */
+  fail(message: string): void {
+    if (this.finished || this.stopping) return;
+    this.failedWith = message;
+    this.stop(message);
+  }
+
+  private get stopping(): boolean {
+    return this.terminatedWith !== undefined || this.failedWith !== undefined;
+  }
+
+  private stop(notice: string): void {
+    this.notifyUser(`[Vigil] ${notice}`);
     this.upstream.close();
     // Do not wait for the target to confirm the close: the promise to the admin is "within 1 s".
     setTimeout(() => this.finish(), TERMINATE_GRACE_MS).unref();
@@ -267,7 +289,9 @@ export class LiveSshSession {
     this.finished = true;
     const info: JumpSessionEndInfo = this.terminatedWith !== undefined
       ? { reason: 'terminated', message: this.terminatedWith }
-      : this.exitCode !== undefined || this.exitSignal
+      : this.failedWith !== undefined
+        ? { reason: 'failed', message: this.failedWith }
+        : this.exitCode !== undefined || this.exitSignal
         ? { reason: 'ended' }
         : this.userHungUp
           ? { reason: 'ended', message: 'the user disconnected' }
@@ -290,7 +314,7 @@ export class LiveSshSession {
     if (this.user.stderr.writableLength > 0) this.user.stderr.once('drain', closeUser);
     else closeUser();
 
-    if (this.terminatedWith !== undefined) {
+    if (this.stopping) {
       const cut = setTimeout(() => this.hooks.closeConnection(), TERMINATE_GRACE_MS);
       cut.unref();
     }

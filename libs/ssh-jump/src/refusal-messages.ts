@@ -19,5 +19,13 @@ export const refusal = {
   x11Disabled: (target: string) => `Vigil: X11 forwarding is disabled for target "${target}" by policy.`,
   x11Unsupported: () => 'Vigil: X11 forwarding through the jump server is not supported.',
   sessionRefused: () => 'Vigil: the session could not be registered; refusing to start it.',
+  nonInteractiveDisabled: (target: string) =>
+    `Vigil: commands and sessions without a terminal are disabled for target "${target}" by policy; ` +
+    'only interactive terminal sessions (ssh -t) are allowed.',
+  tooManySessions: (max: number) => `Vigil: at most ${max} sessions per connection; open another connection.`,
+  /** A terminate reason: shown as "[Vigil] …" on the sessions and in the disconnect message. */
+  requestFlood: () => 'This connection sent too many SSH requests and was disconnected.',
+  loginGraceExceeded: (seconds: number) => `Vigil: not authenticated within the login grace time (${seconds} s); disconnected.`,
+  tooManyStartups: () => 'Vigil: too many unauthenticated connections; try again later.',
   upstreamFailed: (target: string) => `Vigil: the target "${target}" refused to start the session.`,
 } as const;

@@ -14,9 +14,13 @@ import type {
   X11Info,
   PseudoTtyOptions,
 } from 'ssh2';
+import type { TokenBucket } from '@vigil/common';
+import type { JumpClock } from './jump-clock';
 import type { JumpLogger, JumpPorts, JumpSessionKind, JumpTarget, JumpUser } from './jump-ports';
 import { EarlyUpstreamEnd, ExitStatus, LiveSshSession } from './live-ssh-session';
 import { refusal } from './refusal-messages';
+import { MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS, ResizeCoalescer, clampTerminalSize } from './resize-coalescer';
+import { sanitizeTerminalText } from './terminal-text';
 import { errorMessage } from './upstream-connect';
 
 /** Everything a session needs from the connection it belongs to. */
@@ -34,9 +38,18 @@ export interface SessionContext {
   closeConnection(): void;
   /** Connection-level refusals (e.g. -L) are also announced on running sessions. */
   notices: string[];
+  /** The connection's request budget; false = refuse this request (or the connection is being cut). */
+  admit(): boolean;
+  clock: JumpClock;
+  /** Resizes the connection's sessions may apply, together (see ResizeCoalescer). */
+  resizeBudget: TokenBucket;
 }
 
-/** Legacy scp runs as `scp -t`/`scp -f` over exec; it is file transfer, governed like SFTP. */
+/**
+ * Legacy scp runs as `scp -t`/`scp -f` over exec. Recognising it by name is a courtesy, so the
+ * standard client gets the policy's reason: it is no boundary (`sh -c "scp -t ."`, `sftp -s
+ * /usr/lib/openssh/sftp-server` and any other command run fine). Only `exec: false` closes exec.
+ */
 const LEGACY_SCP = /^\s*(?:\S*\/)?scp\s/;
 
 /**
@@ -50,34 +63,54 @@ export class SessionRelay {
   private live: LiveSshSession | undefined;
   /** Resizes that arrive while the target channel is still opening. */
   private pendingWindow: WindowChangeInfo | undefined;
+  /** Window changes, coalesced and bounded: a flood of them must not cost a resize each. */
+  private readonly resizer: ResizeCoalescer;
   /** Refusal notices for requests made before the channel existed (e.g. -A, -X). */
   private readonly pendingNotices: string[] = [];
   private started = false;
 
   constructor(private readonly session: Session, private readonly ctx: SessionContext) {
     const policy = ctx.target.policy;
-    session.on('pty', (accept: SessionAccept, _reject: RejectConnection, info: PseudoTtyInfo) => {
-      this.pty = info;
+    this.resizer = new ResizeCoalescer({
+      clock: ctx.clock,
+      budget: ctx.resizeBudget,
+      apply: (size) => {
+        if (this.live && !this.live.ended) this.live.resize(size.cols, size.rows, size.height, size.width);
+      },
+    });
+    session.once('close', () => this.resizer.dispose());
+    session.on('pty', (accept: SessionAccept, reject: RejectConnection, info: PseudoTtyInfo) => {
+      if (!ctx.admit()) return reject?.();
+      // Upper bounds only: a zero size means "unknown" here, and the mirror picks a default.
+      this.pty = { ...info, cols: Math.min(info.cols, MAX_TERMINAL_COLS), rows: Math.min(info.rows, MAX_TERMINAL_ROWS) };
       accept?.();
     });
-    session.on('env', (accept: SessionAccept, _reject: RejectConnection, info: { key: string; val: string }) => {
+    session.on('env', (accept: SessionAccept, reject: RejectConnection, info: { key: string; val: string }) => {
+      if (!ctx.admit()) return reject?.();
       // Forwarded as-is; the target's AcceptEnv decides what it honours.
       this.env[info.key] = info.val;
       accept?.();
     });
     session.on('window-change', (accept: SessionAccept, _reject: RejectConnection, info: WindowChangeInfo) => {
-      if (this.live) this.live.resize(info.cols, info.rows, info.height, info.width);
-      else if (this.pty) {
-        this.pty = { ...this.pty, cols: info.cols, rows: info.rows, width: info.width, height: info.height };
-        this.pendingWindow = info;
-      }
+      // Counted against the connection's budget (a flood gets it cut), but never refused: a
+      // stored size costs nothing, and the last one the user sent must reach the target.
+      ctx.admit();
       accept?.();
+      const size = clampTerminalSize(info);
+      if (!size) return;
+      if (this.live) this.resizer.offer(size);
+      else if (this.pty) {
+        this.pty = { ...this.pty, ...size };
+        this.pendingWindow = { ...size };
+      }
     });
-    session.on('signal', (accept: SessionAccept, _reject: RejectConnection, info: SignalInfo) => {
+    session.on('signal', (accept: SessionAccept, reject: RejectConnection, info: SignalInfo) => {
+      if (!ctx.admit()) return reject?.();
       this.live?.signal(info.name);
       accept?.();
     });
     session.on('x11', (accept: SessionAccept, reject: RejectConnection, info: X11Info) => {
+      if (!ctx.admit()) return reject?.();
       if (!policy.x11) {
         this.refuseRequest(reject, refusal.x11Disabled(ctx.target.name));
         return;
@@ -86,6 +119,7 @@ export class SessionRelay {
       accept?.();
     });
     session.on('auth-agent', (_accept: SessionAccept, reject: RejectConnection) => {
+      if (!ctx.admit()) return reject?.();
       // ssh2's server side cannot open auth-agent channels back to the user, so even an allowing
       // policy cannot be honoured; say which of the two it is.
       this.refuseRequest(
@@ -93,10 +127,22 @@ export class SessionRelay {
         policy.agentForwarding ? refusal.agentForwardingUnsupported() : refusal.agentForwardingDisabled(ctx.target.name),
       );
     });
-    session.on('shell', (accept: AcceptConnection<ServerChannel>) => {
+    session.on('shell', (accept: AcceptConnection<ServerChannel>, reject: RejectConnection) => {
+      if (!ctx.admit()) return reject?.();
+      // A shell without a terminal reads its commands from stdin: it is an exec in disguise.
+      if (policy.exec === false && !this.pty) {
+        this.refuseChannel(accept, refusal.nonInteractiveDisabled(ctx.target.name));
+        return;
+      }
       void this.start(accept, 'shell');
     });
-    session.on('exec', (accept: AcceptConnection<ServerChannel>, _reject: RejectConnection, info: ExecInfo) => {
+    session.on('exec', (accept: AcceptConnection<ServerChannel>, reject: RejectConnection, info: ExecInfo) => {
+      if (!ctx.admit()) return reject?.();
+      if (policy.exec === false) {
+        // Every command, scp's and sftp-server's included, whatever it is called or wrapped in.
+        this.refuseChannel(accept, refusal.nonInteractiveDisabled(ctx.target.name));
+        return;
+      }
       if (!policy.sftp && LEGACY_SCP.test(info.command)) {
         this.refuseChannel(accept, refusal.sftpDisabled(ctx.target.name));
         return;
@@ -105,7 +151,8 @@ export class SessionRelay {
     });
     // Deliberately no 'sftp' listener: with one, ssh2 would terminate SFTP itself; without it the
     // sftp subsystem arrives here as a raw channel we can relay byte for byte.
-    session.on('subsystem', (accept: AcceptConnection<ServerChannel>, _reject: RejectConnection, info: SubsystemInfo) => {
+    session.on('subsystem', (accept: AcceptConnection<ServerChannel>, reject: RejectConnection, info: SubsystemInfo) => {
+      if (!ctx.admit()) return reject?.();
       const allowed = info.name === 'sftp' ? policy.sftp : (policy.subsystems ?? []).includes(info.name);
       if (!allowed) {
         this.refuseChannel(
@@ -121,7 +168,8 @@ export class SessionRelay {
   /** Writes `line` where the user sees it: on the live session, or queued for when it starts. */
   notify(line: string): void {
     if (this.live) this.live.notifyUser(line);
-    else this.pendingNotices.push(line);
+    // Bounded and without repeats: refusals may come by the hundred before the channel opens.
+    else if (this.pendingNotices.length < 10 && !this.pendingNotices.includes(line)) this.pendingNotices.push(line);
   }
 
   private refuseRequest(reject: RejectConnection | undefined, message: string): void {
@@ -142,7 +190,7 @@ export class SessionRelay {
   }
 
   private failChannel(channel: ServerChannel, message: string): void {
-    channel.stderr.write(`${message}\r\n`);
+    channel.stderr.write(`${sanitizeTerminalText(message)}\r\n`);
     channel.exit(1);
     channel.end();
   }
@@ -153,8 +201,9 @@ export class SessionRelay {
     const { ctx } = this;
     const channel = accept();
     if (!channel) return;
-    for (const notice of this.pendingNotices.splice(0)) channel.stderr.write(`${notice}\r\n`);
-    for (const notice of ctx.notices.splice(0)) channel.stderr.write(`${notice}\r\n`);
+    for (const notice of [...this.pendingNotices.splice(0), ...ctx.notices.splice(0)]) {
+      channel.stderr.write(`${sanitizeTerminalText(notice)}\r\n`);
+    }
 
     let upstream: ClientChannel;
     try {
@@ -221,7 +270,7 @@ export class SessionRelay {
     if (this.pendingWindow) {
       const w = this.pendingWindow;
       this.pendingWindow = undefined;
-      live.resize(w.cols, w.rows, w.height, w.width);
+      this.resizer.offer({ cols: w.cols, rows: w.rows, width: w.width, height: w.height });
     }
   }
 

@@ -1,4 +1,5 @@
 import type { Connection } from 'ssh2';
+import { sanitizeTerminalText } from './terminal-text';
 
 /**
  * Sends SSH_MSG_USERAUTH_BANNER mid-authentication. OpenSSH prints banners on stderr, which is
@@ -28,7 +29,8 @@ export function sendUserAuthBanner(connection: Connection, text: string): boolea
   const proto = (connection as unknown as { _protocol?: ProtocolInternals })._protocol;
   const writer = proto?._packetRW?.write;
   if (!proto || !writer || !proto._cipher) return false;
-  const message = text.endsWith('\r\n') ? text : `${text.replace(/\n$/, '')}\r\n`;
+  // Clients print banners as they are; the text may name what the user typed (a target name).
+  const message = `${sanitizeTerminalText(text).replace(/\n+$/, '').replace(/\n/g, '\r\n')}\r\n`;
   const length = Buffer.byteLength(message);
   let p = writer.allocStart;
   const packet = writer.alloc(1 + 4 + length + 4);

@@ -1,11 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { BadRequestException, ConflictException, Injectable } from '@nestjs/common';
+import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
-import { Clock } from '@vigil/common';
+import { Actor, AuthEvents, PrincipalRevokedEvent, UserPrincipal, UsersService } from '@vigil/auth';
+import { Clock, requestAudit } from '@vigil/common';
+import { UnitOfWork } from '@vigil/database';
 import { CredentialCipher } from './credential-cipher';
-import { CreateTargetDto } from './dto/create-target.dto';
+import { CreateTargetDto, UpdateTargetDto } from './dto/create-target.dto';
+import { TargetGrantsDto } from './dto/target-grants.dto';
+import { TargetGrantEntity } from './entities/target-grant.entity';
 import { TargetEntity } from './entities/target.entity';
+import { TargetGrants, mayConnect } from './grant-policy';
 import { DEFAULT_TARGET_POLICY, TargetPolicy } from './target-policy';
 
 /** A target as the API shows it: never its secrets. */
@@ -27,21 +33,42 @@ export interface TargetWithCredentials extends PublicTarget {
   privateKey?: string;
 }
 
+/** A target as the users who may reach it see it (`GET /api/me/targets`). */
+export interface ReachableTarget {
+  name: string;
+  host: string;
+  port: number;
+  accountName: string;
+}
+
+/** The grants as the API shows them: usernames, not ids. */
+export interface PublicGrants {
+  users: string[];
+  roles: string[];
+}
+
+const HIDDEN = 'Value hidden due to security reasons.';
+
 @Injectable()
 export class TargetsService {
   constructor(
     @InjectRepository(TargetEntity) private readonly targets: Repository<TargetEntity>,
+    @InjectRepository(TargetGrantEntity) private readonly grants: Repository<TargetGrantEntity>,
+    private readonly users: UsersService,
     private readonly cipher: CredentialCipher,
     private readonly clock: Clock,
+    private readonly events: EventEmitter2,
+    private readonly uow: UnitOfWork,
   ) {}
 
-  async create(input: CreateTargetDto): Promise<PublicTarget> {
+  async create(input: CreateTargetDto, actor?: Actor): Promise<PublicTarget> {
     if (!input.password === !input.privateKey) {
       throw new BadRequestException('exactly one of password or privateKey must be given');
     }
     if (await this.targets.existsBy({ name: input.name })) {
       throw new ConflictException(`name: target "${input.name}" already exists`);
     }
+    const grantRows = input.grants ? await this.grantRows('', input.grants) : [];
     const target = this.targets.create({
       id: randomUUID(),
       name: input.name,
@@ -51,11 +78,15 @@ export class TargetsService {
       owner: input.owner ?? null,
       passwordEnc: input.password ? this.cipher.encrypt(input.password, input.name) : null,
       privateKeyEnc: input.privateKey ? this.cipher.encrypt(input.privateKey, input.name) : null,
-      hostKeySha256: null,
+      hostKeySha256: input.hostKeySha256 ?? null,
       policy: JSON.stringify({ ...DEFAULT_TARGET_POLICY, ...input.policy }),
       createdAt: this.clock.now(),
     });
-    await this.targets.insert(target);
+    await this.uow.run(async (m) => {
+      await m.insert(TargetEntity, target);
+      if (grantRows.length > 0) await m.insert(TargetGrantEntity, grantRows.map((g) => ({ ...g, targetId: target.id })));
+    });
+    if (actor) this.audit(actor, 'target.create', { name: target.name, host: target.host, port: target.port, ...secretsOf(input), ...(input.grants ? { grants: input.grants } : {}) });
     return toPublic(target);
   }
 
@@ -63,9 +94,113 @@ export class TargetsService {
     return (await this.targets.find({ order: { name: 'ASC' } })).map(toPublic);
   }
 
-  async findWithCredentials(name: string): Promise<TargetWithCredentials | null> {
+  async get(name: string): Promise<PublicTarget> {
+    return toPublic(await this.require(name));
+  }
+
+  /** Changes any field but the name. New credentials replace the old ones (one of the two kinds). */
+  async update(name: string, patch: UpdateTargetDto, actor: Actor): Promise<PublicTarget> {
+    const target = await this.require(name);
+    if (patch.password && patch.privateKey) throw new BadRequestException('exactly one of password or privateKey must be given');
+    const changes: Partial<TargetEntity> = {};
+    if (patch.host !== undefined) changes.host = patch.host;
+    if (patch.port !== undefined) changes.port = patch.port;
+    if (patch.accountName !== undefined) changes.accountName = patch.accountName;
+    if (patch.owner !== undefined) changes.owner = patch.owner;
+    if (patch.hostKeySha256 !== undefined) changes.hostKeySha256 = patch.hostKeySha256;
+    if (patch.password) Object.assign(changes, { passwordEnc: this.cipher.encrypt(patch.password, target.name), privateKeyEnc: null });
+    if (patch.privateKey) Object.assign(changes, { privateKeyEnc: this.cipher.encrypt(patch.privateKey, target.name), passwordEnc: null });
+    if (patch.policy) changes.policy = JSON.stringify({ ...toPublic(target).policy, ...patch.policy });
+    if (Object.keys(changes).length === 0) throw new BadRequestException('nothing to change');
+    // A target moved to another host is another machine: its old pin would be refused anyway.
+    if ((changes.host !== undefined && changes.host !== target.host) || (changes.port !== undefined && changes.port !== target.port)) {
+      if (patch.hostKeySha256 === undefined) changes.hostKeySha256 = null;
+    }
+    await this.targets.update({ id: target.id }, changes);
+    const { password: _p, privateKey: _k, ...visible } = patch;
+    this.audit(actor, 'target.update', { name, ...visible, ...secretsOf(patch) });
+    return toPublic({ ...target, ...changes });
+  }
+
+  /** Deletes a target and its grants. Sessions already open on it run on until they end. */
+  async remove(name: string, actor: Actor): Promise<void> {
+    const target = await this.require(name);
+    await this.uow.run(async (m) => {
+      await m.delete(TargetGrantEntity, { targetId: target.id });
+      await m.delete(TargetEntity, { id: target.id });
+    });
+    this.audit(actor, 'target.delete', { name });
+  }
+
+  /** After a legitimate host key change: pin the given fingerprint, or none (next use pins). */
+  async repin(name: string, hostKeySha256: string | undefined, actor: Actor): Promise<PublicTarget> {
+    const target = await this.require(name);
+    const pin = hostKeySha256 ?? null;
+    await this.targets.update({ id: target.id }, { hostKeySha256: pin });
+    this.audit(actor, 'target.repin', { name, previous: target.hostKeySha256, hostKeySha256: pin });
+    return toPublic({ ...target, hostKeySha256: pin });
+  }
+
+  async getGrants(name: string): Promise<PublicGrants> {
+    const target = await this.require(name);
+    return this.publicGrants(await this.grants.findBy({ targetId: target.id }));
+  }
+
+  /** Replaces who may connect. Unknown usernames are refused (a typo must not grant nobody silently). */
+  async setGrants(name: string, input: TargetGrantsDto, actor: Actor): Promise<PublicGrants> {
+    const target = await this.require(name);
+    const rows = await this.grantRows(target.id, input);
+    await this.uow.run(async (m) => {
+      await m.delete(TargetGrantEntity, { targetId: target.id });
+      if (rows.length > 0) await m.insert(TargetGrantEntity, rows);
+    });
+    const result = await this.publicGrants(rows);
+    this.audit(actor, 'target.grants', { name, ...result });
+    return result;
+  }
+
+  /** The targets `user` may connect to. */
+  async reachableBy(user: UserPrincipal): Promise<ReachableTarget[]> {
+    const rows = await this.grants
+      .createQueryBuilder('g')
+      .where("(g.granteeKind = 'user' AND g.grantee = :id)", { id: user.id })
+      .orWhere(user.roles.length > 0 ? "(g.granteeKind = 'role' AND g.grantee IN (:...roles))" : '1 = 0', { roles: user.roles })
+      .getMany();
+    const ids = [...new Set(rows.map((r) => r.targetId))];
+    if (ids.length === 0) return [];
+    const targets = await this.targets.createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).orderBy('t.name', 'ASC').getMany();
+    return targets.map(({ name, host, port, accountName }) => ({ name, host, port, accountName }));
+  }
+
+  /**
+   * The target with its credentials, only when `user` holds a grant for it; null otherwise, the
+   * same answer as for a target that does not exist.
+   */
+  async findForUser(name: string, user: { id: string; roles: readonly string[] }): Promise<TargetWithCredentials | null> {
     const target = await this.targets.findOneBy({ name });
     if (!target) return null;
+    const rows = await this.grants.findBy({ targetId: target.id });
+    if (!mayConnect(toGrants(rows), user)) return null;
+    return this.withCredentials(target);
+  }
+
+  async findWithCredentials(name: string): Promise<TargetWithCredentials | null> {
+    const target = await this.targets.findOneBy({ name });
+    return target ? this.withCredentials(target) : null;
+  }
+
+  /** Trust on first use: records the host key only if none is pinned yet. */
+  async pinHostKey(name: string, sha256: string): Promise<void> {
+    await this.targets.update({ name, hostKeySha256: IsNull() }, { hostKeySha256: sha256 });
+  }
+
+  /** A deleted user's grants go with them (a new account of the same name gets none). */
+  @OnEvent(AuthEvents.principalRevoked, { async: true, promisify: true })
+  async forgetDeletedUser(event: PrincipalRevokedEvent): Promise<void> {
+    if (event.reason === 'deleted') await this.grants.delete({ granteeKind: 'user', grantee: event.userId });
+  }
+
+  private withCredentials(target: TargetEntity): TargetWithCredentials {
     return {
       ...toPublic(target),
       ...(target.passwordEnc ? { password: this.cipher.decrypt(target.passwordEnc, target.name) } : {}),
@@ -73,10 +208,50 @@ export class TargetsService {
     };
   }
 
-  /** Trust on first use: records the host key only if none is pinned yet. */
-  async pinHostKey(name: string, sha256: string): Promise<void> {
-    await this.targets.update({ name, hostKeySha256: IsNull() }, { hostKeySha256: sha256 });
+  private async require(name: string): Promise<TargetEntity> {
+    const target = await this.targets.findOneBy({ name });
+    if (!target) throw new NotFoundException(`target "${name}" not found`);
+    return target;
   }
+
+  private async grantRows(targetId: string, input: TargetGrantsDto): Promise<TargetGrantEntity[]> {
+    const rows: TargetGrantEntity[] = [];
+    for (const username of input.users ?? []) {
+      const user = await this.users.findByUsername(username);
+      if (!user) throw new BadRequestException(`users: no user "${username}"`);
+      rows.push({ targetId, granteeKind: 'user', grantee: user.id });
+    }
+    for (const role of input.roles ?? []) rows.push({ targetId, granteeKind: 'role', grantee: role });
+    return rows;
+  }
+
+  private async publicGrants(rows: TargetGrantEntity[]): Promise<PublicGrants> {
+    const users: string[] = [];
+    for (const row of rows.filter((r) => r.granteeKind === 'user')) {
+      const user = await this.users.findById(row.grantee);
+      if (user) users.push(user.username);
+    }
+    return { users: users.sort(), roles: rows.filter((r) => r.granteeKind === 'role').map((r) => r.grantee).sort() };
+  }
+
+  private audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
+    requestAudit(this.events, actor, action, detail);
+  }
+}
+
+function toGrants(rows: TargetGrantEntity[]): TargetGrants {
+  return {
+    userIds: rows.filter((r) => r.granteeKind === 'user').map((r) => r.grantee),
+    roles: rows.filter((r) => r.granteeKind === 'role').map((r) => r.grantee),
+  };
+}
+
+/** Which secrets a request carried, never their values. */
+function secretsOf(input: { password?: string; privateKey?: string }): Record<string, string> {
+  return {
+    ...(input.password ? { password: HIDDEN } : {}),
+    ...(input.privateKey ? { privateKey: HIDDEN } : {}),
+  };
 }
 
 function toPublic(t: TargetEntity): PublicTarget {

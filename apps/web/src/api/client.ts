@@ -9,7 +9,7 @@ export function setUnauthorizedListener(listener: UnauthorizedListener): void {
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   token?: string | null;
   body?: unknown;
   accept?: string;

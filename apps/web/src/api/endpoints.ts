@@ -1,6 +1,8 @@
 import { queryString, request, requestJson } from './client';
 import type {
+  AccessKeyView,
   AccessLogView,
+  CreatedAccessKey,
   LoginResult,
   Me,
   Page,
@@ -54,6 +56,18 @@ export const api = {
 
   verifyRecording: (token: string, recordingUrl: string) =>
     requestJson<{ ok: boolean; sha256: string | null }>(`${recordingUrl}/verify`, { token }),
+
+  /** the caller's access keys; admins: everyone's, or one user's */
+  accessKeys: (token: string, user?: string) => requestJson<{ items: AccessKeyView[] }>(`/api/access-keys${queryString({ user })}`, { token }),
+
+  createAccessKey: (token: string, description?: string) =>
+    requestJson<CreatedAccessKey>('/api/access-keys', { method: 'POST', token, body: description ? { description } : {} }),
+
+  setAccessKeyActive: (token: string, id: string, active: boolean) =>
+    requestJson<AccessKeyView>(`/api/access-keys/${encodeURIComponent(id)}`, { method: 'PATCH', token, body: { active } }),
+
+  deleteAccessKey: (token: string, id: string) =>
+    request(`/api/access-keys/${encodeURIComponent(id)}`, { method: 'DELETE', token }).then(() => undefined),
 };
 
 /** All open sessions the caller may see, following nextToken (bounded, so a huge registry can't hang the page). */

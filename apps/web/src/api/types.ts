@@ -30,3 +30,18 @@ export interface SessionColumnsResponse {
   columns: string[];
   available: ColumnInfo[];
 }
+
+/** An access key for the SSM-compatible API, as lists show it (never its secret). */
+export interface AccessKeyView {
+  accessKeyId: string;
+  username: string;
+  active: boolean;
+  description: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+/** The answer to a creation: the only time the secret is shown. */
+export interface CreatedAccessKey extends AccessKeyView {
+  secretAccessKey: string;
+}

@@ -5,6 +5,7 @@ import { useLocation } from '../router/use-location';
 const PAGES = [
   { to: '/sessions', label: 'Sessions' },
   { to: '/access-logs', label: 'Access logs' },
+  { to: '/access-keys', label: 'Access keys' },
 ];
 
 /** The bar on every signed-in page: brand, pages, and whatever the caller puts on the right. */

@@ -1,5 +1,5 @@
 import { Column, Entity } from 'typeorm';
-import type { EndReason } from '@vigil/common';
+import type { EndReason, RecordingStatus } from '@vigil/common';
 import { SessionAttributeColumns, epochMs } from '@vigil/database';
 
 @Entity('access_log')
@@ -24,4 +24,7 @@ export class AccessLogEntryEntity extends SessionAttributeColumns {
 
   @Column({ name: 'recording_sha256', type: 'varchar', length: 64, nullable: true })
   recordingSha256: string | null;
+
+  @Column({ name: 'recording_status', type: 'varchar', length: 16, nullable: true })
+  recordingStatus?: RecordingStatus | null;
 }

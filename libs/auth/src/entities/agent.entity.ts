@@ -20,4 +20,8 @@ export class AgentEntity {
 
   @Column({ name: 'revoked_at', type: 'bigint', nullable: true, transformer: epochMs })
   revokedAt: number | null;
+
+  /** one of Vigil's own identities (the embedded jump): never made, listed or revoked through the API */
+  @Column({ type: 'boolean', default: false })
+  internal: boolean;
 }

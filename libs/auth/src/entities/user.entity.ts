@@ -26,4 +26,8 @@ export class UserEntity {
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;
+
+  /** set: the account is disabled (no login, no token, no socket, no jump) */
+  @Column({ name: 'disabled_at', type: 'bigint', nullable: true, transformer: epochMs })
+  disabledAt: number | null;
 }

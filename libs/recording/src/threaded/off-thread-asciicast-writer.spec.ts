@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { readAsciicast } from '../asciicast-reader';
 import { AsciicastWriter } from '../asciicast-writer';
 import { GAP_MARKER_PREFIX } from '../bounded-event-buffer';
+import { parseViewerInputMarker } from '../viewer-input-marker';
 import { OffThreadAsciicastWriter } from './off-thread-asciicast-writer';
 
 /** The worker runs the compiled recording thread from dist/ (`npm test` builds first). */
@@ -29,6 +30,7 @@ describe('OffThreadAsciicastWriter', () => {
     writer.output(Buffer.concat([euro.subarray(1), Buffer.from(' "quoted" \\ \x1b[1mbold\x1b[0m\t\x07\n')]));
     writer.resize(120, 40);
     writer.marker('shadow joined');
+    writer.viewerInput('carol', Buffer.from('id\r'));
     now += 1500;
     writer.output(Buffer.from([0xff, 0x41])); // invalid UTF-8 becomes U+FFFD
     writer.input('exit\r');
@@ -50,7 +52,9 @@ describe('OffThreadAsciicastWriter', () => {
     expect(b.sha256).toBe(a.sha256);
     expect(b).toMatchObject({ bytes: a.bytes, durationSeconds: a.durationSeconds, droppedBytes: 0 });
     const replay = await readAsciicast(b.path);
-    expect(replay.events.map((e) => e.code)).toEqual(['o', 'i', 'o', 'o', 'r', 'm', 'o', 'i']);
+    expect(replay.events.map((e) => e.code)).toEqual(['o', 'i', 'o', 'o', 'r', 'm', 'm', 'o', 'i']);
+    expect(parseViewerInputMarker(replay.events[6].data)).toEqual({ viewer: 'carol', data: 'id\r' });
+    expect(replay.events.filter((e) => e.code === 'i').map((e) => e.data)).toEqual(['l', 'exit\r']);
   });
 
   it('drops output beyond its in-flight bound behind one gap marker, never blocking the caller', async () => {
@@ -58,16 +62,18 @@ describe('OffThreadAsciicastWriter', () => {
     const line = Buffer.alloc(100, 0x61);
     for (let i = 0; i < 30; i++) writer.output(line); // one turn: the thread has taken nothing yet
     expect(writer.stats()).toEqual({ inFlightBytes: 1_000, droppedBytes: 2_000 });
+    writer.viewerInput('carol', 'dropped too'); // a viewer's input is bounded like the user's
+    expect(writer.stats().droppedBytes).toBe(2_000 + 'dropped too'.length);
     writer.resize(100, 30); // resizes are kept even while dropping
     // the thread takes the batch: room again
     for (const deadline = Date.now() + 5_000; writer.stats().inFlightBytes > 0 && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 5));
     writer.output('after the gap');
     const summary = await writer.close();
 
-    expect(summary.droppedBytes).toBe(2_000);
+    expect(summary.droppedBytes).toBe(2_000 + 'dropped too'.length);
     const { events } = await readAsciicast(summary.path);
     const marker = events.find((e) => e.code === 'm');
-    expect(marker?.data).toBe(`${GAP_MARKER_PREFIX} dropped_bytes=2000 dropped_events=20 since=0`);
+    expect(marker?.data).toBe(`${GAP_MARKER_PREFIX} dropped_bytes=2011 dropped_events=21 since=0`);
     expect(events.filter((e) => e.code === 'o').map((e) => e.data.length)).toEqual([...Array(10).fill(100), 'after the gap'.length]);
     expect(events.some((e) => e.code === 'r' && e.data === '100x30')).toBe(true);
   });

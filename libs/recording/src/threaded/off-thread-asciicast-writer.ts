@@ -112,6 +112,11 @@ export class OffThreadAsciicastWriter {
     this.record('i', data);
   }
 
+  /** A shadowing viewer's keystrokes, attributed to `viewer` (AsciicastWriter.viewerInput). */
+  viewerInput(viewer: string, data: Buffer | Uint8Array | string): void {
+    this.record('v', data, viewer);
+  }
+
   /** Never dropped: losing a resize would garble every later screen. Invalid sizes are ignored. */
   resize(cols: number, rows: number): void {
     if (!this.accepting || !isPositiveInteger(cols) || !isPositiveInteger(rows)) return;
@@ -133,7 +138,7 @@ export class OffThreadAsciicastWriter {
     return this.closing;
   }
 
-  private record(code: 'o' | 'i', data: Buffer | Uint8Array | string): void {
+  private record(code: 'o' | 'i' | 'v', data: Buffer | Uint8Array | string, viewer = ''): void {
     if (!this.accepting) return;
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     if (bytes.length === 0) return;
@@ -148,7 +153,7 @@ export class OffThreadAsciicastWriter {
     this.closeGap(elapsedMs);
     this.reserve(bytes.length);
     this.batch.set(bytes, this.batchBytes);
-    this.push([elapsedMs, code, this.batchBytes, bytes.length]);
+    this.push(code === 'v' ? [elapsedMs, code, this.batchBytes, bytes.length, viewer] : [elapsedMs, code, this.batchBytes, bytes.length]);
     this.batchBytes += bytes.length;
     if (this.batchBytes >= BATCH_LIMIT_BYTES) this.flush();
   }

@@ -4,8 +4,14 @@
  * own scheduling never shifts an event.
  */
 
-/** A byte event points into the batch buffer; marker and resize events carry their text. */
-export type ThreadEvent = [elapsedMs: number, code: 'o' | 'i', offset: number, length: number] | [elapsedMs: number, code: 'r' | 'm', text: string];
+/**
+ * A byte event points into the batch buffer; marker and resize events carry their text; a viewer's
+ * input ('v') points into the buffer and names the viewer.
+ */
+export type ThreadEvent =
+  | [elapsedMs: number, code: 'o' | 'i', offset: number, length: number]
+  | [elapsedMs: number, code: 'v', offset: number, length: number, viewer: string]
+  | [elapsedMs: number, code: 'r' | 'm', text: string];
 
 export interface ThreadOpenOptions {
   cols: number;

@@ -59,6 +59,9 @@ function record(id: number, buffer: ArrayBuffer, events: Extract<ToRecordingThre
         case 'i':
           writer.input(data.subarray(event[2], event[2] + event[3]));
           break;
+        case 'v':
+          writer.viewerInput(event[4], data.subarray(event[2], event[2] + event[3]));
+          break;
         case 'r': {
           const size = parseSize(event[2]);
           if (size) writer.resize(size.cols, size.rows);

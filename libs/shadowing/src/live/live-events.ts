@@ -46,4 +46,6 @@ export interface LiveServerEvents {
   control: (payload: { sessionId: string; control: ControlLockState }) => void;
   ended: (payload: { sessionId: string; reason: string }) => void;
   error: (payload: { error: string }) => void;
+  /** the socket's token expired or was revoked (logout, account disabled...): the server closes it next */
+  revoked: (payload: { reason: string; error: string }) => void;
 }

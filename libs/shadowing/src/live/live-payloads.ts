@@ -51,9 +51,11 @@ export const parseTerminate = (payload: unknown) =>
   withSession<{ reason: string }>(
     payload,
     (p) =>
-      typeof p.reason === 'string' && p.reason.trim().length > 0 && p.reason.length <= 500
-        ? { ok: true, value: { reason: p.reason.trim() } }
-        : fail('reason must be a non-empty string of at most 500 characters'),
+      typeof p.reason !== 'string' || p.reason.trim().length === 0 || p.reason.length > 500
+        ? fail('reason must be a non-empty string of at most 500 characters')
+        : p.reason.includes('\u0000')
+          ? fail('reason must not contain NUL characters')
+          : { ok: true, value: { reason: p.reason.trim() } },
     ['reason'],
   );
 

@@ -1,8 +1,8 @@
 /** What a live session's origin (the SSH jump today) lets the hub do to it. */
 export interface LiveSource {
   readonly kind: 'ssh';
-  /** a viewer's keystrokes, sent to the target as if typed by the user */
-  injectInput(data: Buffer): void;
+  /** a viewer's keystrokes, sent to the target as if typed by the user; `by` (the viewer) is recorded with them */
+  injectInput(data: Buffer, by: string): void;
   /** drop (true) or pass (false) the user's own keystrokes */
   setUserInputPaused(paused: boolean): void;
   /** a one-line notice on the user's terminal */

@@ -1,5 +1,5 @@
 import { Logger, OnModuleDestroy } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import {
   ConnectedSocket,
   MessageBody,
@@ -11,10 +11,11 @@ import {
 } from '@nestjs/websockets';
 import { AuditAction, AuditService } from '@vigil/audit';
 import { SessionEvents, SessionViewersEvent } from '@vigil/common';
-import { AuthService, UserPrincipal, socketAuthMiddleware } from '@vigil/auth';
+import { AuthEvents, AuthService, PrincipalRevokedEvent, SOCKET_UNAUTHORIZED, SocketAuth, UserPrincipal } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
 import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import type { ViewerMode } from '../control-lock';
+import { systemFlushScheduler } from '../flush-scheduler';
 import type { ScreenSnapshot } from '../screen-mirror';
 import { LiveClusterAnswer, LiveClusterRequest, ViewerActions } from './live-cluster-events';
 import { HolderRules, LiveClusterRelay } from './live-cluster-relay';
@@ -24,6 +25,8 @@ import { parseAttach, parseControl, parseDetach, parseInput, parseTerminate } fr
 import { LiveBroadcast, LiveSession } from './live-session';
 import { LiveNamespace, LiveSocket, liveRoom as room, transportBacklog } from './live-socket';
 import { NOT_ATTACHED, SESSION_NOT_FOUND, mayTerminate, shadowVerdict } from './shadow-permission';
+import { LiveActionKind, ViewerRateLimits } from './viewer-rate-limits';
+import { WatchLevel, WatchNotices } from './watch-notices';
 
 /** A burst of typing is one audit record: a new record only after this much quiet. */
 const INPUT_BURST_GAP_MS = 5_000;
@@ -36,6 +39,9 @@ const VIEWERS_DEBOUNCE_MS = 100;
  * A session is held by the process whose jump carries it. With REDIS_URL, a viewer may be on
  * another gateway: its actions are forwarded to the holder (LiveClusterRelay), which applies the
  * same rules (HolderRules, below), and room emits reach it through socket.io's Redis adapter.
+ *
+ * Every action first passes the socket's rate limit and its token again (SocketAuth.recheck):
+ * a socket outlives neither its token's expiry nor a revocation (logout, a disabled account).
  */
 @WebSocketGateway({ namespace: '/live' })
 export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModuleDestroy, LiveBroadcast, LiveEndListener, HolderRules {
@@ -48,6 +54,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
   private readonly clustered: boolean;
   /** with REDIS_URL: forwards to and answers the other processes of the cluster */
   private relay: LiveClusterRelay | null = null;
+  private readonly socketAuth: SocketAuth;
+  private readonly rateLimits = new ViewerRateLimits();
+  /** session id → what its user was told about who watches (sessions held here) */
+  private readonly notices = new Map<string, WatchNotices>();
 
   constructor(
     private readonly auth: AuthService,
@@ -59,10 +69,11 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     config: VigilConfig,
   ) {
     this.clustered = config.redisUrl !== null;
+    this.socketAuth = new SocketAuth(auth, this.logger);
   }
 
   afterInit(namespace: LiveNamespace): void {
-    namespace.use(socketAuthMiddleware(this.auth, this.logger));
+    this.socketAuth.protect(namespace);
     this.hub.connect(this);
     if (this.clustered) {
       this.relay = new LiveClusterRelay(namespace, this.hub, this, this.attachments);
@@ -74,12 +85,20 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     this.relay?.stop();
   }
 
+  /** Logout, a disabled or deleted account...: its sockets close (on every gateway), which detaches them. */
+  @OnEvent(AuthEvents.principalRevoked)
+  onPrincipalRevoked(event: PrincipalRevokedEvent): void {
+    this.socketAuth.revoke(this.server, event);
+  }
+
   @SubscribeMessage('attach')
   async attach(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<AttachAck> {
+    const admitted = await this.admit(socket, 'membership');
+    if (!admitted.ok) return admitted;
     const parsed = parseAttach(payload);
     if (!parsed.ok) return parsed;
     const { sessionId, mode } = parsed.value;
-    const user = socket.data.user;
+    const { user } = admitted;
     const session = this.hub.get(sessionId);
     if (session) return this.attachViewer(session, socket.id, user, mode, () => void socket.join(room(sessionId)));
     const remote = await this.forward('live:attach', { viewerId: socket.id, user, sessionId, mode });
@@ -90,10 +109,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
 
   @SubscribeMessage('input')
   async input(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const admitted = await this.admit(socket, 'input');
+    if (!admitted.ok) return admitted;
     const parsed = parseInput(payload);
     if (!parsed.ok) return parsed;
     const { sessionId, data } = parsed.value;
-    const user = socket.data.user;
+    const { user } = admitted;
     const session = this.hub.get(sessionId);
     if (session) return this.inputFrom(session, socket.id, user, data);
     if (!this.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
@@ -102,10 +123,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
 
   @SubscribeMessage('control')
   async control(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const admitted = await this.admit(socket, 'control');
+    if (!admitted.ok) return admitted;
     const parsed = parseControl(payload);
     if (!parsed.ok) return parsed;
     const { sessionId, action, force } = parsed.value;
-    const user = socket.data.user;
+    const { user } = admitted;
     const session = this.hub.get(sessionId);
     if (session) return this.controlFrom(session, socket.id, user, action, force);
     if (!this.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
@@ -114,10 +137,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
 
   @SubscribeMessage('terminate')
   async terminate(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const admitted = await this.admit(socket, 'control');
+    if (!admitted.ok) return admitted;
     const parsed = parseTerminate(payload);
     if (!parsed.ok) return parsed;
     const { sessionId, reason } = parsed.value;
-    const user = socket.data.user;
+    const { user } = admitted;
     // The registry knows every open session, whichever process carries it.
     const owner = this.hub.get(sessionId)?.info.owner ?? (await this.directory.findVisible(sessionId, null))?.owner;
     if (owner === undefined) return { ok: false, error: SESSION_NOT_FOUND };
@@ -131,6 +156,9 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
 
   @SubscribeMessage('detach')
   async detach(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    // Detaching needs no valid token (it only gives up access), but it is rate-limited like attach.
+    const limited = this.rateLimits.refusal(socket.id, 'membership');
+    if (limited) return limited;
     const parsed = parseDetach(payload);
     if (!parsed.ok) return parsed;
     return (await this.leave(socket, parsed.value.sessionId)) ? { ok: true } : NOT_ATTACHED;
@@ -140,6 +168,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     for (const sessionId of this.attachedTo(socket.id)) void this.leave(socket, sessionId);
     this.attachments.delete(socket.id);
     this.lastInput.delete(socket.id);
+    this.rateLimits.forget(socket.id);
   }
 
   // HolderRules: whichever gateway the viewer's socket is on (`viewerId` is its socket id there)
@@ -162,9 +191,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     } catch {
       return { ok: false, error: 'session ended' };
     }
-    if (session.info.announceWatching && session.info.user !== user.username) {
-      session.source.notifyUser(`${user.username} started watching this session (${mode})`);
-    }
+    this.announceWatching(session, user.username);
     this.broadcastViewers(session);
     void this.record(user, 'viewer.join', sessionId, { mode });
     return {
@@ -185,7 +212,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     if (!viewer) return NOT_ATTACHED;
     if (viewer.mode !== 'interact') return { ok: false, error: 'input refused: attached in view mode' };
     if (!session.lock.canType(viewerId)) return { ok: false, error: 'input refused: take control first' };
-    session.source.injectInput(Buffer.from(data, 'utf8'));
+    session.source.injectInput(Buffer.from(data, 'utf8'), user.username);
     const now = Date.now();
     if (now - (this.lastInput.get(viewerId) ?? 0) > INPUT_BURST_GAP_MS) {
       void this.record(user, 'viewer.input', session.info.sessionId, {});
@@ -241,9 +268,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     const viewer = session.detach(viewerId);
     this.relay?.forgetViewer(viewerId);
     if (!viewer) return false;
-    if (session.info.announceWatching && session.info.user !== viewer.username) {
-      session.source.notifyUser(`${viewer.username} stopped watching this session`);
-    }
+    this.announceWatching(session, viewer.username);
     this.broadcastViewers(session);
     this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
     void this.record(user, 'viewer.leave', sessionId, { mode: viewer.mode });
@@ -316,6 +341,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
   }
 
   sessionClosed(session: LiveSession, reason: string): void {
+    this.notices.get(session.info.sessionId)?.close();
+    this.notices.delete(session.info.sessionId);
     const target = this.server.to(room(session.info.sessionId));
     target.emit('ended', { sessionId: session.info.sessionId, reason });
     this.server.in(room(session.info.sessionId)).socketsLeave(room(session.info.sessionId));
@@ -323,6 +350,29 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
       this.attachments.get(viewer.viewerId)?.delete(session.info.sessionId);
       this.relay?.forgetViewer(viewer.viewerId);
     }
+  }
+
+  /** Rate limit first (cheap, and a flood never reaches the database), then the token again. */
+  private async admit(socket: LiveSocket, kind: LiveActionKind): Promise<{ ok: true; user: UserPrincipal } | { ok: false; error: string }> {
+    const limited = this.rateLimits.refusal(socket.id, kind);
+    if (limited) return limited;
+    const user = await this.socketAuth.recheck(socket);
+    return user ? { ok: true, user } : SOCKET_UNAUTHORIZED;
+  }
+
+  /**
+   * Tells the session's user who watches now (target policy `announceWatching`; never about
+   * themselves), through WatchNotices: at once when someone gains access, without a flood of
+   * lines when a viewer re-attaches or reconnects.
+   */
+  private announceWatching(session: LiveSession, username: string): void {
+    if (!session.info.announceWatching || session.info.user === username || session.isClosed) return;
+    const { sessionId } = session.info;
+    let notices = this.notices.get(sessionId);
+    if (!notices) this.notices.set(sessionId, (notices = new WatchNotices((line) => session.source.notifyUser(line), systemFlushScheduler)));
+    const modes = session.viewerList().filter((v) => v.username === username).map((v) => v.mode);
+    const level: WatchLevel = modes.includes('interact') ? 'interact' : modes.length > 0 ? 'view' : null;
+    notices.update(username, level);
   }
 
   private attachedTo(socketId: string): Set<string> {

@@ -1,4 +1,5 @@
 import { hasPrivilege, seesAllSessions, UserPrincipal } from '@vigil/auth';
+import { mayTerminate as terminateVerdict } from '@vigil/sessions';
 import type { ViewerMode } from '../control-lock';
 
 export type ShadowVerdict = { ok: true } | { ok: false; error: string };
@@ -20,10 +21,12 @@ export function shadowVerdict(user: UserPrincipal, sessionOwner: string, mode: V
   return { ok: true };
 }
 
+/**
+ * Terminating is the registry's rule (`mayTerminate` of @vigil/sessions, which HTTP uses too),
+ * in the shape of a /live ack.
+ */
 export function mayTerminate(user: UserPrincipal, sessionOwner: string): ShadowVerdict {
-  if (sessionOwner !== user.username && !seesAllSessions(user)) return { ok: false, error: SESSION_NOT_FOUND };
-  if (sessionOwner !== user.username && !hasPrivilege(user, 'terminate')) {
-    return { ok: false, error: 'forbidden: terminating this session requires the terminate privilege' };
-  }
-  return { ok: true };
+  const verdict = terminateVerdict(user, sessionOwner);
+  if (verdict.ok) return verdict;
+  return { ok: false, error: verdict.refusal === 'not-found' ? SESSION_NOT_FOUND : `forbidden: ${verdict.error}` };
 }

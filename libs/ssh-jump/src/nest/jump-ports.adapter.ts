@@ -1,11 +1,14 @@
 import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
+import { AuditService } from '@vigil/audit';
 import { AgentsService, AuthService, SshKeysService, UsersService, toPrincipal } from '@vigil/auth';
 import { SessionsService } from '@vigil/sessions';
 import { TargetsService } from '@vigil/targets';
-import type { JumpPorts, JumpPublicKey, JumpSessionEndInfo, JumpSessionStartInfo, JumpTarget, JumpUser } from '../jump-ports';
-import { JumpRecordings } from './jump-recordings';
+import { describeForwardEvent } from '../forward-event-text';
+import type { JumpForwardEvent, JumpPorts, JumpPublicKey, JumpSessionEndInfo, JumpSessionStartInfo, JumpTarget, JumpUser } from '../jump-ports';
+import { recordingOpenFailedMessage } from '../recording-failure';
+import { JumpRecordings, RecordingUnavailableError } from './jump-recordings';
 
 const JUMP_AGENT_NAME = 'embedded-jump';
 
@@ -28,22 +31,26 @@ export class JumpPortsAdapter implements JumpPorts {
     private readonly targets: TargetsService,
     private readonly sessions: SessionsService,
     private readonly recordings: JumpRecordings,
+    private readonly audit: AuditService,
   ) {}
 
   async authenticatePassword(username: string, password: string): Promise<JumpUser | null> {
     const user = await this.auth.verifyCredentials(username, password);
-    return user ? { id: user.id, username: user.username } : null;
+    return user ? { id: user.id, username: user.username, roles: user.roles } : null;
   }
 
+  /** Disabled accounts have no keys that work. */
   async authenticatePublicKey(username: string, key: JumpPublicKey): Promise<JumpUser | null> {
-    const user = await this.users.findByUsername(username);
+    const user = await this.users.findActiveByUsername(username);
     if (!user || !(await this.sshKeys.isRegistered(user.id, key.data))) return null;
-    const { id } = toPrincipal(user);
-    return { id, username: user.username };
+    const { id, roles } = toPrincipal(user);
+    return { id, username: user.username, roles };
   }
 
-  async resolveTarget(_user: JumpUser, targetName: string): Promise<JumpTarget | null> {
-    const target = await this.targets.findWithCredentials(targetName);
+  /** Only a target the user holds a grant for; an unknown and a forbidden target look the same. */
+  async resolveTarget(user: JumpUser, targetName: string): Promise<JumpTarget | null> {
+    const roles = Array.isArray(user.roles) ? (user.roles as string[]) : [];
+    const target = await this.targets.findForUser(targetName, { id: user.id, roles });
     if (!target) return null;
     return {
       name: target.name,
@@ -76,7 +83,12 @@ export class JumpPortsAdapter implements JumpPorts {
       serviceProvider: info.target.name,
       owner: target?.owner ?? info.user.username,
     });
-    await this.recordings.open(session.id, info);
+    await this.recordings.open(session.id, info).catch(async (error: unknown) => {
+      // Refused before any byte flowed: end it now rather than leave it Connected until it times out.
+      const message = recordingOpenFailedMessage(error instanceof RecordingUnavailableError ? error.reason : 'error');
+      await this.sessions.end(session.id, { reason: 'failed', agentId: await this.jumpAgentId(), message }).catch(() => undefined);
+      throw error;
+    });
     this.owners.set(session.id, session.owner);
     return { sessionId: session.id };
   }
@@ -96,7 +108,15 @@ export class JumpPortsAdapter implements JumpPorts {
     await this.recordings.seal(sessionId);
   }
 
-  private jumpAgentId(): Promise<string> {
+  /** A tunnel has no screen: each channel is a line in its recording, and an audit record. */
+  async forwardChannel(sessionId: string, event: JumpForwardEvent): Promise<void> {
+    this.recordings.writer(sessionId)?.output(`${describeForwardEvent(event)}\r\n`);
+    const { username, ...detail } = event;
+    await this.audit.record({ actor: `user:${username}`, action: 'jump.forward', sessionId, detail: { ...detail } });
+  }
+
+  /** The jump's own agent identity (its sessions' agent; the actor of what the jump itself audits). */
+  jumpAgentId(): Promise<string> {
     this.agentId ??= this.agents.ensureInternal(JUMP_AGENT_NAME, 'jump-server');
     return this.agentId;
   }

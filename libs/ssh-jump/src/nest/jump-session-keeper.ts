@@ -3,7 +3,7 @@ import { AccessLogService } from '@vigil/access-log';
 import { endNotice } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
 import { SessionDirectory } from '@vigil/sessions';
-import type { LiveSshSession } from '../live-ssh-session';
+import type { JumpSessionHandle } from '../jump-session-handle';
 import { JumpPortsAdapter } from './jump-ports.adapter';
 import { JumpService } from './jump.service';
 
@@ -44,7 +44,7 @@ export class JumpSessionKeeper implements OnApplicationBootstrap, OnModuleDestro
     this.timers.forEach(clearInterval);
   }
 
-  private running(): LiveSshSession[] {
+  private running(): JumpSessionHandle[] {
     return this.jump.liveSessions().filter((session) => !session.ended);
   }
 

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { AccessLogModule } from '@vigil/access-log';
+import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
 import { SessionsModule } from '@vigil/sessions';
 import { LiveModule } from '@vigil/shadowing';
 import { TargetsModule } from '@vigil/targets';
+import { JumpCrashRecovery } from './jump-crash-recovery';
 import { JumpPortsAdapter } from './jump-ports.adapter';
 import { JumpRecordings } from './jump-recordings';
 import { JumpService } from './jump.service';
@@ -12,9 +14,9 @@ import { RecordingsController } from './recordings.controller';
 
 /** The embedded SSH jump server, wired to auth, targets, the registry, recordings and live shadowing. */
 @Module({
-  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule],
+  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule, AuditModule],
   controllers: [RecordingsController],
-  providers: [JumpPortsAdapter, JumpRecordings, JumpService, JumpSessionKeeper],
+  providers: [JumpPortsAdapter, JumpRecordings, JumpCrashRecovery, JumpService, JumpSessionKeeper],
   exports: [JumpService, JumpRecordings],
 })
 export class JumpModule {}

@@ -1,8 +1,14 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AuditService } from '@vigil/audit';
+import { LoginThrottle } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
 import { LiveHub, LiveSource } from '@vigil/shadowing';
 import { JumpServer } from '../jump-server';
+import type { JumpSessionHandle } from '../jump-session-handle';
+import { terminalNotice } from '../terminal-text';
 import type { LiveSshSession } from '../live-ssh-session';
+import { strictRecordingNotice } from '../recording-failure';
+import { JumpCrashRecovery } from './jump-crash-recovery';
 import { loadJumpHostKey } from './jump-host-key';
 import { JumpPortsAdapter } from './jump-ports.adapter';
 import { JumpRecordings } from './jump-recordings';
@@ -22,6 +28,9 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly ports: JumpPortsAdapter,
     private readonly recordings: JumpRecordings,
     private readonly hub: LiveHub,
+    private readonly loginThrottle: LoginThrottle,
+    private readonly audit: AuditService,
+    private readonly recovery: JumpCrashRecovery,
   ) {}
 
   get port(): number {
@@ -29,12 +38,22 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
   }
 
   /** The SSH sessions running on this jump now. */
-  liveSessions(): LiveSshSession[] {
+  liveSessions(): JumpSessionHandle[] {
     return this.server?.listSessions() ?? [];
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    this.server = new JumpServer({ hostKeys: [loadJumpHostKey(this.config.dataDir)], ports: this.ports, logger: this.logger });
+    // Before accepting anyone: what a crashed predecessor left open is ended, its recordings sealed.
+    const recovered = await this.recovery.recoverOrphans();
+    if (recovered > 0) this.logger.warn(`ended ${recovered} session(s) left open by a crashed jump and sealed their recordings`);
+    this.server = new JumpServer({
+      hostKeys: [loadJumpHostKey(this.config.dataDir)],
+      ports: this.ports,
+      logger: this.logger,
+      // One password budget with HTTP login, across every gateway and jump (Redis).
+      rateLimit: this.loginThrottle,
+      preAuth: this.config.jumpPreAuth,
+    });
     this.server.on('session', (session: LiveSshSession) => this.tap(session));
     this.listeningPort = await this.server.listen(this.config.jumpSshPort, this.config.host);
   }
@@ -51,14 +70,15 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
     // recording and the mirror too, so both show exactly the screen the user saw.
     const echoNotice = (text: string) => {
       if (!session.info.pty) return;
-      const bytes = Buffer.from(`\r\n${text.replace(/[\x00-\x1f\x7f]/g, ' ')}\r\n`);
+      const bytes = Buffer.from(terminalNotice(text, true)); // byte for byte what the user was sent
       writer?.output(bytes);
       feed.output(bytes);
     };
     const source: LiveSource = {
       kind: 'ssh',
-      injectInput: (data) => {
-        if (session.injectInput(data)) writer?.input(data);
+      // A viewer's keystrokes are recorded under the viewer's name, never as the user's.
+      injectInput: (data, by) => {
+        if (session.injectInput(data)) writer?.viewerInput(by, data);
       },
       setUserInputPaused: (paused) => session.setUserInputPaused(paused),
       notifyUser: (line) => {
@@ -91,6 +111,34 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
       writer?.resize(cols, rows);
       feed.resize(cols, rows);
     });
-    session.onEnd(() => feed.close('ended'));
+    const stopWatchingFailures = this.recordings.onFailure(session.id, (cause) => void this.recordingFailed(session, cause, echoNotice));
+    session.onEnd(() => {
+      stopWatchingFailures();
+      feed.close('ended');
+    });
+  }
+
+  /**
+   * The recording can no longer be written. Strict targets (the default) end the session with the
+   * cause: nothing may run unrecorded there. Others continue; either way the failure is audited and
+   * the access-log entry will say the recording is incomplete.
+   */
+  private async recordingFailed(session: LiveSshSession, cause: string, echoNotice: (text: string) => void): Promise<void> {
+    const strict = session.target.policy.strictRecording ?? true;
+    if (strict && !session.ended) {
+      const notice = strictRecordingNotice(session.target.name, cause);
+      echoNotice(`[Vigil] ${notice}`); // viewers see it; the recording itself has stopped
+      session.fail(notice);
+    }
+    try {
+      await this.audit.record({
+        actor: `agent:${await this.ports.jumpAgentId()}`,
+        action: 'recording.failed',
+        sessionId: session.id,
+        detail: { cause, strict, user: session.userName, target: session.target.name, outcome: strict ? 'session ended' : 'session continues unrecorded' },
+      });
+    } catch (error) {
+      this.logger.error(`audit write failed: ${(error as Error).message}`);
+    }
   }
 }

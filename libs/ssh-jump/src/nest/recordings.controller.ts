@@ -1,36 +1,73 @@
 import * as fs from 'node:fs';
-import { Controller, Get, NotFoundException, Param, ParseUUIDPipe, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Res, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AccessLogService } from '@vigil/access-log';
+import { AuditService } from '@vigil/audit';
 import { CurrentUser, UserAuthGuard, UserPrincipal, seesAllSessions } from '@vigil/auth';
+import { Clock } from '@vigil/common';
 import { resolveRecordingPath, verifyRecording } from '@vigil/recording';
 import { SessionDirectory } from '@vigil/sessions';
+import { LiveHub, SESSION_NOT_FOUND, shadowVerdict } from '@vigil/shadowing';
+import { RecordingViewThrottle } from '../recording-view-throttle';
 import { JumpRecordings } from './jump-recordings';
 
 const scopeOf = (user: UserPrincipal) => (seesAllSessions(user) ? null : user.username);
 const ASCIICAST = 'application/x-asciicast';
 
-/** Playback: the sealed recording of an ended session, or the recording so far of a live one. */
+/**
+ * Playback: the sealed recording of an ended session, or the recording so far of a live one.
+ *
+ * Reading a recording is watching the session: the rule is /live attach's in view mode
+ * (`shadowVerdict`, one rule for both), for a live session and for an ended one alike: its owner,
+ * or an admin or auditor holding `shadow`; anyone else is told it does not exist. Each viewing is
+ * audited (`recording.view`), and the user of a live session is told, as when attached.
+ * Verifying a recording's hash reads no content: whoever sees the entry may.
+ */
 @ApiTags('recordings')
 @ApiBearerAuth()
 @Controller('api')
 @UseGuards(UserAuthGuard)
 export class RecordingsController {
+  private readonly views: RecordingViewThrottle;
+
   constructor(
     private readonly accessLog: AccessLogService,
     private readonly directory: SessionDirectory,
     private readonly recordings: JumpRecordings,
-  ) {}
-
-  @Get('access-logs/:id/recording')
-  async ended(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
-    const file = await this.sealedFile(user, id);
-    stream(res, file.path, `${id}.cast`, file.sha256);
+    private readonly hub: LiveHub,
+    private readonly audit: AuditService,
+    clock: Clock,
+  ) {
+    this.views = new RecordingViewThrottle(() => clock.now());
   }
 
-  /** Recomputes the SHA-256 stored when the recording was sealed: `{ok, sha256}`. */
+  @Get('access-logs/:id/recording')
+  @ApiOperation({ summary: "an ended session's sealed recording (owner, or admin/auditor with shadow); audited" })
+  @ApiProduces(ASCIICAST)
+  @ApiOkResponse({ description: 'asciicast v2; header `X-Vigil-Recording-SHA256`, `X-Vigil-Recording-Status`' })
+  @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
+  @ApiNotFoundResponse({ description: 'no such entry visible to the caller, or no recording' })
+  async ended(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
+    const entry = await this.accessLog.findVisible(id, scopeOf(user));
+    if (!entry) throw new NotFoundException(`no recording for access-log entry ${id}`);
+    this.allowWatching(user, entry.owner, id);
+    const file = await this.sealedFile(user, id);
+    await this.viewed(user, id, false);
+    stream(res, file.path, `${id}.cast`, file.sha256, entry.recordingStatus);
+  }
+
+  /** Recomputes the SHA-256 stored when the recording was sealed: `{ok, sha256, status}`. */
   @Get('access-logs/:id/recording/verify')
+  @ApiOperation({ summary: "checks a sealed recording's SHA-256 (whoever sees the entry; no content)" })
   async verify(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string) {
     const file = await this.sealedFile(user, id);
     return { ok: file.sha256 !== null && (await verifyRecording(file.path, file.sha256)), sha256: file.sha256 };
@@ -38,11 +75,45 @@ export class RecordingsController {
 
   /** DVR: what has been recorded so far of a live session (complete lines up to the last flush). */
   @Get('sessions/:id/recording')
+  @ApiOperation({ summary: "a live session's recording so far (owner, or admin/auditor with shadow); audited, told to the user" })
+  @ApiProduces(ASCIICAST)
+  @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
+  @ApiNotFoundResponse({ description: 'no such live session visible to the caller, or not recorded here' })
   async live(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
     const session = await this.directory.findVisible(id, scopeOf(user));
-    const file = session ? this.recordings.livePath(id) : null;
+    if (!session) throw new NotFoundException(`no live recording for session ${id}`);
+    this.allowWatching(user, session.owner, id);
+    const file = this.recordings.livePath(id);
     if (!file) throw new NotFoundException(`no live recording for session ${id}`);
-    stream(res, file, `${id}.cast`, null);
+    await this.viewed(user, id, true);
+    stream(res, file, `${id}.cast`, null, null);
+  }
+
+  /** /live attach's rule in view mode; sessions the caller may not see do not exist. */
+  private allowWatching(user: UserPrincipal, owner: string, id: string): void {
+    const verdict = shadowVerdict(user, owner, 'view');
+    if (verdict.ok) return;
+    if (verdict.error === SESSION_NOT_FOUND) throw new NotFoundException(`no recording for session ${id}`);
+    throw new ForbiddenException(verdict.error);
+  }
+
+  /**
+   * The audit record comes before the first byte: a read that cannot be audited is refused (the
+   * audit service throws, and the caller gets a 5xx). A live session's user is told, as when a
+   * viewer attaches. Repeated reads within a window are one viewing (RecordingViewThrottle).
+   */
+  private async viewed(user: UserPrincipal, sessionId: string, live: boolean): Promise<void> {
+    if (!this.views.firstInWindow(user.username, sessionId, live)) return;
+    try {
+      await this.audit.record({ actor: `user:${user.username}`, action: 'recording.view', sessionId, detail: { user: user.username, live } });
+    } catch (error) {
+      this.views.forget(user.username, sessionId, live);
+      throw error;
+    }
+    const session = live ? this.hub.get(sessionId) : undefined;
+    if (session && session.info.announceWatching && session.info.user !== user.username) {
+      session.source.notifyUser(`${user.username} is watching this session's recording (rewind)`);
+    }
   }
 
   private async sealedFile(user: UserPrincipal, id: string): Promise<{ path: string; sha256: string | null }> {
@@ -54,10 +125,11 @@ export class RecordingsController {
   }
 }
 
-function stream(res: Response, file: string, name: string, sha256: string | null): void {
+function stream(res: Response, file: string, name: string, sha256: string | null, status: string | null): void {
   res.setHeader('Content-Type', ASCIICAST);
   res.setHeader('Content-Disposition', `inline; filename="${name}"`);
   res.setHeader('Cache-Control', 'no-store');
   if (sha256) res.setHeader('X-Vigil-Recording-SHA256', sha256);
+  if (status) res.setHeader('X-Vigil-Recording-Status', status);
   fs.createReadStream(file).on('error', () => res.destroy()).pipe(res);
 }

@@ -1,4 +1,7 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { TargetGrantsDto } from './target-grants.dto';
+
+const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 import { Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
@@ -6,8 +9,19 @@ export class TargetPolicyDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() agentForwarding?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() portForwarding?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() x11?: boolean;
-  @ApiPropertyOptional() @IsOptional() @IsBoolean() sftp?: boolean;
+  @ApiPropertyOptional({ description: 'sftp subsystem and standard scp (default false); not a boundary while exec is true' })
+  @IsOptional()
+  @IsBoolean()
+  sftp?: boolean;
+  @ApiPropertyOptional({
+    description:
+      'commands and sessions without a terminal (default true). With sftp:false, exec:false is what closes file transfer: only interactive terminals remain',
+  })
+  @IsOptional()
+  @IsBoolean()
+  exec?: boolean;
   @ApiPropertyOptional() @IsOptional() @IsBoolean() announceWatching?: boolean;
+  @ApiPropertyOptional({ description: 'default true: a session whose recording fails is ended' }) @IsOptional() @IsBoolean() strictRecording?: boolean;
 }
 
 export class CreateTargetDto {
@@ -56,4 +70,28 @@ export class CreateTargetDto {
   @ValidateNested()
   @Type(() => TargetPolicyDto)
   policy?: TargetPolicyDto;
+
+  @ApiPropertyOptional({
+    example: 'SHA256:47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU',
+    description: "the target's host key fingerprint (ssh-keygen -lf), pinned before the first connection; default: trust on first use",
+  })
+  @IsOptional()
+  @Matches(HOST_KEY_FINGERPRINT, { message: 'hostKeySha256 must be "SHA256:" and 43 base64 characters, as ssh-keygen -l prints' })
+  hostKeySha256?: string;
+
+  @ApiPropertyOptional({ type: () => TargetGrantsDto, description: 'who may connect (same as PUT /api/targets/{name}/grants); default: nobody' })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => TargetGrantsDto)
+  grants?: TargetGrantsDto;
+}
+
+/** `PATCH /api/targets/{name}`: any field but the name (credentials are bound to it). */
+export class UpdateTargetDto extends PartialType(OmitType(CreateTargetDto, ['name', 'grants'] as const)) {}
+
+export class RepinTargetDto {
+  @ApiPropertyOptional({ description: 'the new fingerprint; absent: forget the pin, the next connection pins what it sees' })
+  @IsOptional()
+  @Matches(HOST_KEY_FINGERPRINT, { message: 'hostKeySha256 must be "SHA256:" and 43 base64 characters, as ssh-keygen -l prints' })
+  hostKeySha256?: string;
 }

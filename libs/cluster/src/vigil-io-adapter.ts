@@ -1,0 +1,33 @@
+import type { IncomingMessage } from 'node:http';
+import { INestApplicationContext, Logger } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { Server, ServerOptions } from 'socket.io';
+import { originAllowed } from './origin-policy';
+
+/**
+ * The socket.io server of every Vigil process, one place for what every namespace (/live,
+ * /sessions and any later one) must enforce before its own middleware runs: here, the `Origin`
+ * of each handshake (originAllowed). A refused handshake gets HTTP 403.
+ */
+export class VigilIoAdapter extends IoAdapter {
+  private readonly originLogger = new Logger('SocketOrigin');
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly allowedOrigins: readonly string[] | null,
+  ) {
+    super(app);
+  }
+
+  createIOServer(port: number, options?: ServerOptions): Server {
+    return super.createIOServer(port, {
+      ...options,
+      allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
+        const origin = request.headers.origin;
+        if (originAllowed(origin, request.headers.host, this.allowedOrigins)) return callback(null, true);
+        this.originLogger.warn(`socket.io handshake refused: Origin ${JSON.stringify(origin)} is not allowed (VIGIL_ALLOWED_ORIGINS)`);
+        callback('origin not allowed', false);
+      },
+    }) as Server;
+  }
+}

@@ -1,0 +1,81 @@
+import type { ViewerMode } from '../control-lock';
+import type { FlushScheduler } from '../flush-scheduler';
+
+/** What a user watches a session with: the most it allows over all their viewers (null: none). */
+export type WatchLevel = ViewerMode | null;
+
+/** A de-escalation is told at the earliest this long after the previous notice about the same viewer. */
+export const WATCH_NOTICE_QUIET_MS = 10_000;
+
+const rank = (level: WatchLevel): number => (level === 'interact' ? 2 : level === 'view' ? 1 : 0);
+
+interface Told {
+  /** what the user was last told */
+  announced: WatchLevel;
+  /** what is true now */
+  actual: WatchLevel;
+  at: number;
+  cancel?: () => void;
+}
+
+/**
+ * The "[Vigil] alice started watching" lines of one session, one viewer (person) at a time.
+ * The user is never told less than the truth, and never flooded:
+ * - an escalation (someone starts watching, or may now type) is told at once;
+ * - a de-escalation (stopped watching, back to view only) is told no sooner than
+ *   WATCH_NOTICE_QUIET_MS after the previous notice about that viewer, and not at all if it is
+ *   undone meanwhile (a re-attach, a reconnect, a second tab).
+ * So 1,000 re-attaches make one line, and any sequence makes at most two lines per quiet period
+ * per viewer. Pure: time and timers are injected.
+ */
+export class WatchNotices {
+  private readonly viewers = new Map<string, Told>();
+
+  constructor(
+    private readonly notify: (line: string) => void,
+    private readonly scheduler: FlushScheduler,
+    private readonly quietMs = WATCH_NOTICE_QUIET_MS,
+  ) {}
+
+  /** `username` now watches with `level` (null: not at all). */
+  update(username: string, level: WatchLevel): void {
+    let told = this.viewers.get(username);
+    if (!told) {
+      if (level === null) return;
+      this.viewers.set(username, (told = { announced: null, actual: null, at: -Infinity }));
+    }
+    told.actual = level;
+    if (rank(level) >= rank(told.announced)) {
+      told.cancel?.();
+      told.cancel = undefined;
+      if (rank(level) > rank(told.announced)) this.tell(username, told);
+      return;
+    }
+    if (told.cancel) return; // a de-escalation is already due; it will tell what is true then
+    const wait = told.at + this.quietMs - this.scheduler.now();
+    if (wait <= 0) return this.tell(username, told);
+    told.cancel = this.scheduler.schedule(() => {
+      told.cancel = undefined;
+      if (rank(told.actual) < rank(told.announced)) this.tell(username, told);
+    }, wait);
+  }
+
+  /** The session ended: nothing more is told. */
+  close(): void {
+    for (const told of this.viewers.values()) told.cancel?.();
+    this.viewers.clear();
+  }
+
+  private tell(username: string, told: Told): void {
+    const line =
+      told.actual === null
+        ? `${username} stopped watching this session`
+        : told.announced === null
+          ? `${username} started watching this session (${told.actual})`
+          : `${username} is now watching this session (${told.actual})`;
+    told.announced = told.actual;
+    told.at = this.scheduler.now();
+    if (told.announced === null) this.viewers.delete(username);
+    this.notify(line);
+  }
+}
