@@ -4,17 +4,6 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, s
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, createUser, login, startTestGateway } from './support/test-gateway';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(100);
-  }
-}
-
 /**
  * Grants and the account lifecycle (shared/API.md "lifecycle (v2)"), with real OpenSSH through the
  * jump to a real sshd: nobody reaches a target without a grant; disabling, deleting, password

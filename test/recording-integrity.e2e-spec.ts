@@ -10,6 +10,7 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, s
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, connectSocket, createUser, login, startTestGateway } from './support/test-gateway';
 import request from 'supertest';
+import { eventually, sleep } from './support/wait';
 
 interface Entry {
   id: string;
@@ -27,17 +28,6 @@ interface AuditItem {
   detail: Record<string, unknown>;
 }
 type Http = ReturnType<typeof request>;
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(100);
-  }
-}
 
 /** GET of an asciicast body (supertest does not buffer unknown content types by itself). */
 function getCast(http: Http, url: string, token: string) {

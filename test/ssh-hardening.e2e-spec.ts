@@ -7,6 +7,7 @@ import { DATABASE_KINDS } from './support/databases';
 import { KeyPair, SshdHandle, freePort, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd, stopChild } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, createUser, startTestGateway } from './support/test-gateway';
+import { eventually, sleep } from './support/wait';
 
 /**
  * The jump under attack, end to end with real OpenSSH (and ssh2 where OpenSSH cannot be made to
@@ -15,19 +16,9 @@ import { TestGateway, connectSocket, createUser, startTestGateway } from './supp
  * to a terminal (#19).
  */
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const GRACE_MS = 3_000;
 const MAX_STARTUPS = 8;
 const MAX_STARTUPS_PER_IP = 4;
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(50);
-  }
-}
 
 function connectClient(port: number, username: string, privateKey: string, debug?: (line: string) => void): Promise<Client> {
   const client = new Client();

@@ -9,6 +9,7 @@ import { JumpProcess } from './support/jump-process';
 import { STREAMED_BYTES, runStalledViewer } from './support/stalled-viewer';
 import { InteractiveProcess, screenOf } from './support/terminal';
 import { TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
+import { eventually, sleep } from './support/wait';
 
 interface Entry {
   id: string;
@@ -20,17 +21,6 @@ interface Entry {
   endedBy: string | null;
   endMessage: string | null;
   recordingUrl: string | null;
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await sleep(50);
-  }
 }
 
 /** Waits until a process has printed nothing new for `quietMs`. */
