@@ -4,7 +4,6 @@ import type { INestApplication } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GATEWAY_METADATA, GATEWAY_OPTIONS, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import type { Socket } from 'socket.io-client';
-import { utils } from 'ssh2';
 import { SessionsService } from '@vigil/sessions';
 import {
   Cells,
@@ -31,6 +30,7 @@ import { DATABASE_KINDS } from './support/databases';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, login, startTestGateway } from './support/test-gateway';
+import { generateParseableKeyPair } from './support/ssh-key-pair';
 
 const ACK_TIMEOUT_MS = 10_000;
 /** After the expected receivers of a /sessions event got it, how long the others must stay silent. */
@@ -258,7 +258,7 @@ describe.each(DATABASE_KINDS)('authorization matrix on %s', (kind) => {
       freshOwnerAccessKey: async () => created('fresh access key', await api('POST', '/api/access-keys', tokens.owner, {}), 'accessKeyId'),
       freshSsmImportSource: async () => created('fresh SSM import source', await api('POST', '/api/ssm-import/sources', admin(), { name: unique('src'), region: 'eu-west-1', enabled: false }), 'name'),
       freshToken: async (p) => (p in USER_PRINCIPALS && p !== 'disabled') || p === 'admin' ? login(gw.http, names[p], passwords[p]) : tokens[p],
-      newPublicKey: () => utils.generateKeyPairSync('ed25519').public,
+      newPublicKey: () => generateParseableKeyPair('ed25519').public,
       unique,
     };
   }, 120_000);

@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
-import { Client as SshClient, utils as sshUtils } from 'ssh2';
+import { Client as SshClient } from 'ssh2';
 import { DataSource } from 'typeorm';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, connectSocket, createAgent, createUser, startTestGateway } from './support/test-gateway';
+import { generateParseableKeyPair } from './support/ssh-key-pair';
 
 /**
  * Fuzzing every door of the gateway with fast-check: the agent API, the owner API, the socket.io
@@ -238,7 +239,7 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
   const ownAgentSessions: string[] = [];
   let before: Snapshot;
   /** the fuzzer's SSH key: `fuzzer+<anything>` gets past authentication to the target lookup */
-  const fuzzerKey = sshUtils.generateKeyPairSync('ed25519');
+  const fuzzerKey = generateParseableKeyPair('ed25519');
 
   const snapshot = async (): Promise<Snapshot> => {
     const tables: Record<string, string[]> = {};

@@ -1,8 +1,8 @@
-import { utils } from 'ssh2';
 import { AuditService } from '@vigil/audit';
 import { DataSource } from 'typeorm';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, createAgent, createUser, sessionPayload, startTestGateway } from './support/test-gateway';
+import { generateParseableKeyPair } from './support/ssh-key-pair';
 
 async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 3000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -59,7 +59,7 @@ describe.each(DATABASE_KINDS)('targets, SSH keys and audit on %s', (kind) => {
   });
 
   it('registers SSH public keys per user', async () => {
-    const { public: publicKey } = utils.generateKeyPairSync('ed25519', { comment: 'alice@laptop' });
+    const { public: publicKey } = generateParseableKeyPair('ed25519', { comment: 'alice@laptop' });
     const added = await gw.http.post('/api/me/ssh-keys').auth(owner, { type: 'bearer' }).send({ publicKey }).expect(201);
     expect(added.body).toMatchObject({ algorithm: 'ssh-ed25519', comment: 'alice@laptop' });
     expect(added.body.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);

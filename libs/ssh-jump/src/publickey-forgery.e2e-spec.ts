@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client, utils, type ParsedKey } from 'ssh2';
 import { JumpServer, type JumpPorts, type JumpPublicKey, type JumpTarget, type JumpUser } from './index';
+import { generateParseableKeyPair } from '../../../test/support/ssh-key-pair';
 
 /**
  * Public-key login must prove possession of the registered private key. A penetration test found
@@ -31,10 +32,10 @@ const ALGORITHM_NAMES = [
 function generate(kind: KeyKind): ParsedKey {
   const pair =
     kind === 'ed25519'
-      ? utils.generateKeyPairSync('ed25519')
+      ? generateParseableKeyPair('ed25519')
       : kind === 'rsa'
-        ? utils.generateKeyPairSync('rsa', { bits: 2048 })
-        : utils.generateKeyPairSync('ecdsa', { bits: Number(kind.slice(5)) as 256 | 384 | 521 });
+        ? generateParseableKeyPair('rsa', { bits: 2048 })
+        : generateParseableKeyPair('ecdsa', { bits: Number(kind.slice(5)) as 256 | 384 | 521 });
   const parsed = utils.parseKey(pair.private);
   if (parsed instanceof Error) throw parsed;
   return parsed as ParsedKey;
@@ -124,7 +125,7 @@ describe('JumpServer public-key proof', () => {
       attackers.set(kind, generate(kind));
       ports.keys.set(`victim-${kind}`, victims.get(kind)!.getPublicSSH());
     }
-    jump = new JumpServer({ hostKeys: [utils.generateKeyPairSync('ed25519').private], ports });
+    jump = new JumpServer({ hostKeys: [generateParseableKeyPair('ed25519').private], ports });
     port = await jump.listen(0, '127.0.0.1');
   });
 
