@@ -1,7 +1,8 @@
 import { DataSource } from 'typeorm';
-import { AuditService, chainHash } from '@vigil/audit';
+import { AuditCheckpointer, AuditService, chainHash } from '@vigil/audit';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, startTestGateway } from './support/test-gateway';
+import { eventually, sleep } from './support/wait';
 
 interface Row {
   seq: number;
@@ -18,10 +19,10 @@ interface Row {
  * Tampering with the audit chain the way someone with write access to the database would, with
  * plain SQL on each engine, and what `GET /api/audit/verify` says about it.
  */
-describe.each(DATABASE_KINDS)('audit chain verification against the stored head on %s', (kind) => {
+describe.each(DATABASE_KINDS)('audit chain verification against the stored head and signed checkpoints on %s', (kind) => {
   let gw: TestGateway;
   let db: DataSource;
-  let snapshot: { rows: Row[]; head: { seq: number; hash: string } };
+  let snapshot: { rows: Row[]; head: { seq: number; hash: string }; checkpoints: Record<string, unknown>[] };
   const ph = (n: number) => (kind === 'postgres' ? `$${n}` : '?');
 
   const verify = async () => (await gw.http.get('/api/audit/verify').auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
@@ -59,19 +60,41 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
   };
 
   beforeAll(async () => {
-    gw = await startTestGateway(kind);
+    // checkpoints only when the test signs one (no timer racing the scenarios)
+    gw = await startTestGateway(kind, { VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS: '86400000' });
     db = gw.app.get(DataSource);
     const audit = gw.app.get(AuditService);
-    for (let i = 0; i < 20; i++) await audit.record({ actor: `user:u${i}`, action: 'viewer.join', sessionId: null, detail: { i } });
-    snapshot = { rows: await rows(), head: await head() };
+    for (let i = 0; i < 20; i++) await audit.record({ actor: `user:u${i}`, action: 'viewer.join', sessionId: null, requestParameters: { i } });
+    const checkpoint = await gw.app.get(AuditCheckpointer).checkpoint();
+    snapshot = { rows: await rows(), head: await head(), checkpoints: await db.query('SELECT * FROM audit_checkpoints') };
     expect(snapshot.rows.length).toBeGreaterThanOrEqual(20);
+    expect(checkpoint).toMatchObject({ seq: snapshot.head.seq, hash: snapshot.head.hash });
   });
 
   afterEach(async () => {
-    // back to the untouched chain for the next scenario
+    // back to the untouched chain for the next scenario (filter columns included: restored by UPDATE below)
+    const derived: Record<string, unknown>[] = await db.query('SELECT seq, event_id, event_name, event_source, user_name, source_ip, error_code, read_only FROM audit_events');
+    const bySeq = new Map(derived.map((d) => [Number(d.seq), d]));
     await db.query('DELETE FROM audit_events');
     for (const r of snapshot.rows) await insert(r);
+    for (const r of snapshot.rows) {
+      const d = original.get(r.seq) ?? bySeq.get(r.seq);
+      if (!d) continue;
+      await db.query(
+        `UPDATE audit_events SET event_id = ${ph(1)}, event_name = ${ph(2)}, event_source = ${ph(3)}, user_name = ${ph(4)}, source_ip = ${ph(5)}, error_code = ${ph(6)}, read_only = ${ph(7)} WHERE seq = ${ph(8)}`,
+        [d.event_id, d.event_name, d.event_source, d.user_name, d.source_ip, d.error_code, d.read_only, r.seq],
+      );
+    }
     await setHead(snapshot.head);
+    await db.query('DELETE FROM audit_checkpoints');
+    for (const c of snapshot.checkpoints) {
+      await db.query(`INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES (${[1, 2, 3, 4, 5].map(ph).join(', ')})`, [c.seq, c.hash, c.at, c.key_id, c.signature]);
+    }
+  });
+  const original = new Map<number, Record<string, unknown>>();
+  beforeAll(async () => {
+    const derived: Record<string, unknown>[] = await db.query('SELECT seq, event_id, event_name, event_source, user_name, source_ip, error_code, read_only FROM audit_events');
+    for (const d of derived) original.set(Number(d.seq), d);
   });
 
   afterAll(async () => gw?.close());
@@ -79,13 +102,19 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
   it('an untouched chain verifies, and says which head it reached', async () => {
     const last = snapshot.rows[snapshot.rows.length - 1];
     expect(snapshot.head).toEqual({ seq: last.seq, hash: last.hash });
-    await expect(verify()).resolves.toEqual({ ok: true, checked: snapshot.rows.length, head: snapshot.head });
+    await expect(verify()).resolves.toMatchObject({
+      ok: true,
+      checked: snapshot.rows.length,
+      head: snapshot.head,
+      checkpoint: { seq: snapshot.head.seq, hash: snapshot.head.hash },
+      checkpoints: { total: 1, verified: 1, untrusted: 0 },
+    });
   });
 
   it('deleting the last record: not ok, truncation reported where the chain stops short', async () => {
     const n = snapshot.head.seq;
     await db.query(`DELETE FROM audit_events WHERE seq = ${ph(1)}`, [n]);
-    await expect(verify()).resolves.toEqual({ ok: false, checked: n - 1, brokenAt: n, reason: 'truncated', head: snapshot.head });
+    await expect(verify()).resolves.toMatchObject({ ok: false, checked: n - 1, brokenAt: n, reason: 'truncated', head: snapshot.head });
     await db.query(`DELETE FROM audit_events WHERE seq > ${ph(1)}`, [n - 5]);
     await expect(verify()).resolves.toMatchObject({ ok: false, checked: n - 5, brokenAt: n - 4, reason: 'truncated' });
   });
@@ -98,7 +127,7 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
     // the records link perfectly again...
     for (let i = 1; i < all.length; i++) expect(all[i].prevHash).toBe(all[i - 1].hash);
     // ...but do not reach the head
-    await expect(verify()).resolves.toEqual({
+    await expect(verify()).resolves.toMatchObject({
       ok: false,
       checked: all.length - 1,
       brokenAt: snapshot.head.seq,
@@ -122,12 +151,12 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
     const forged: Row = { seq: last.seq + 1, at: last.at + 1, actor: 'user:mallory', action: 'session.end', sessionId: null, detail: '{}', prevHash: last.hash, hash: '' };
     forged.hash = chainHash(forged.prevHash, forged);
     await insert(forged);
-    await expect(verify()).resolves.toEqual({ ok: false, checked: snapshot.rows.length, brokenAt: last.seq + 1, reason: 'beyond-head', head: snapshot.head });
+    await expect(verify()).resolves.toMatchObject({ ok: false, checked: snapshot.rows.length, brokenAt: last.seq + 1, reason: 'beyond-head', head: snapshot.head });
   });
 
   it('records appended while verification runs never make it fail', async () => {
     const audit = gw.app.get(AuditService);
-    const writes = Promise.all(Array.from({ length: 300 }, (_, i) => audit.record({ actor: `user:w${i}`, action: 'viewer.leave', sessionId: null, detail: { i } })));
+    const writes = Promise.all(Array.from({ length: 300 }, (_, i) => audit.record({ actor: `user:w${i}`, action: 'viewer.leave', sessionId: null, requestParameters: { i } })));
     const verdicts = [];
     for (let i = 0; i < 5; i++) verdicts.push(await verify());
     await writes;
@@ -136,11 +165,55 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
     expect(verdicts[verdicts.length - 1].checked).toBe(snapshot.rows.length + 300);
   });
 
-  it('the documented limit: rewriting every later record AND the head is not detectable without a signature', async () => {
+  it('rewriting every later record AND the head: the signed checkpoint no longer matches', async () => {
     const all = await rows();
     all[2].actor = 'user:mallory';
     await rechain(all, 3);
     await setHead({ seq: all[all.length - 1].seq, hash: all[all.length - 1].hash });
-    await expect(verify()).resolves.toMatchObject({ ok: true });
+    await expect(verify()).resolves.toMatchObject({ ok: false, brokenAt: snapshot.checkpoints.length ? Number(snapshot.checkpoints[0].seq) : -1, reason: 'checkpoint-mismatch' });
+  });
+
+  it('a checkpoint re-signed by someone without the key (its hash moved to a rewritten chain): not ok', async () => {
+    const all = await rows();
+    all[2].actor = 'user:mallory';
+    await rechain(all, 3);
+    const last = all[all.length - 1];
+    await setHead({ seq: last.seq, hash: last.hash });
+    await db.query(`UPDATE audit_checkpoints SET hash = ${ph(1)} WHERE seq = ${ph(2)}`, [last.hash, last.seq]);
+    await expect(verify()).resolves.toMatchObject({ ok: false, brokenAt: last.seq, reason: 'checkpoint-signature' });
+  });
+
+  it('editing a filter column (not the hashed body): not ok at that record', async () => {
+    await db.query(`UPDATE audit_events SET user_name = 'someone-else' WHERE seq = ${ph(1)}`, [5]);
+    await expect(verify()).resolves.toMatchObject({ ok: false, checked: 4, brokenAt: 5, reason: 'record-mismatch' });
+  });
+
+  it('the signing public key is served, and the checkpoints verify with it outside Vigil', async () => {
+    const pem = (await gw.http.get('/api/audit/signing-key').auth(gw.adminToken, { type: 'bearer' }).expect(200)).text;
+    const { items } = (await gw.http.get('/api/audit/checkpoints').auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
+    const { createPublicKey, verify: verifySignature } = await import('node:crypto');
+    const key = createPublicKey(pem);
+    const [c] = items;
+    const payload = Buffer.from(`vigil-audit-checkpoint/v1\n${c.seq}\n${c.hash}\n${c.at}\n`);
+    expect(verifySignature(null, payload, key, Buffer.from(c.signature, 'base64'))).toBe(true);
+    expect(verifySignature(null, Buffer.from(`vigil-audit-checkpoint/v1\n${c.seq}\n${'f'.repeat(64)}\n${c.at}\n`), key, Buffer.from(c.signature, 'base64'))).toBe(false);
+  });
+});
+
+describe.each(DATABASE_KINDS)('audit checkpoints deleted to hide a rewrite on %s', (kind) => {
+  let gw: TestGateway;
+  afterAll(async () => gw?.close());
+
+  it('records no checkpoint covers any more, long after they were written: not ok', async () => {
+    gw = await startTestGateway(kind, { VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS: '300' });
+    const db = gw.app.get(DataSource);
+    const audit = gw.app.get(AuditService);
+    for (let i = 0; i < 5; i++) await audit.record({ actor: `user:u${i}`, action: 'viewer.join', requestParameters: { i } });
+    await eventually(() => audit.verify(), (v) => (v.checkpoint?.seq ?? 0) >= 5);
+    // stop the gateway's own signing, then remove every checkpoint, as someone rewriting the chain would
+    await gw.app.get(AuditCheckpointer).onApplicationShutdown();
+    await db.query('DELETE FROM audit_checkpoints');
+    await sleep(2_000);
+    await expect(audit.verify()).resolves.toMatchObject({ ok: false, brokenAt: 1, reason: 'checkpoint-missing', checkpoint: null });
   });
 });

@@ -1,25 +1,36 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
-import { AuditRequest, AuditRequested } from '@vigil/common';
-import { AUDIT_ACTIONS, AuditAction, AuditService } from './audit.service';
+import { AuditRequest, AuditRequested, isAuditAction } from '@vigil/common';
+import { AuditOutbox } from '@vigil/database';
 
-const KNOWN = new Set<string>(AUDIT_ACTIONS);
-
-/** Writes the audit records that libs below libs/audit (auth, targets) ask for. */
+/**
+ * TRANSITIONAL: writes the audit records that libs still publish as events (after their commit).
+ * Being replaced by AuditOutbox.appendWithin in each change's transaction; removed once no lib
+ * publishes AuditRequested.
+ */
 @Injectable()
 export class AuditRequestListener {
   private readonly logger = new Logger(AuditRequestListener.name);
 
-  constructor(private readonly audit: AuditService) {}
+  constructor(private readonly outbox: AuditOutbox) {}
 
   @OnEvent(AuditRequested, { async: true, promisify: true })
   async onRequested(request: AuditRequest): Promise<void> {
-    if (!KNOWN.has(request.action)) {
+    if (!isAuditAction(request.action)) {
       this.logger.error(`audit request with unknown action ${request.action} dropped`);
       return;
     }
+    const { sourceIp, userAgent, requestId, accessKeyId, errorCode, errorMessage, ...rest } = (request.detail ?? {}) as Record<string, unknown>;
+    const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
     try {
-      await this.audit.record({ ...request, action: request.action as AuditAction });
+      await this.outbox.append({
+        action: request.action,
+        actor: request.actor,
+        sessionId: request.sessionId ?? null,
+        context: { sourceIp: str(sourceIp), userAgent: str(userAgent), requestId: str(requestId), accessKeyId: str(accessKeyId) },
+        requestParameters: rest,
+        ...(str(errorCode) ? { errorCode: str(errorCode), errorMessage: str(errorMessage) } : {}),
+      });
     } catch (error) {
       this.logger.error(`audit write failed: ${(error as Error).message}`);
     }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '@vigil/auth';
+import { AuditChainer } from './audit-chainer';
+import { AuditCheckpointer } from './audit-checkpointer';
 import { AuditController } from './audit.controller';
-import { AuditEventEntity, AuditHeadEntity } from './audit-event.entity';
+import { AuditCheckpointEntity, AuditEventEntity, AuditHeadEntity } from './audit-event.entity';
 import { AuditRequestListener } from './audit-request.listener';
+import { AuditSigningKey } from './audit-signing-key';
 import { AuditService } from './audit.service';
-import { SessionAuditListener } from './session-audit.listener';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditHeadEntity]), AuthModule],
+  imports: [TypeOrmModule.forFeature([AuditEventEntity, AuditHeadEntity, AuditCheckpointEntity]), AuthModule],
   controllers: [AuditController],
-  providers: [AuditService, SessionAuditListener, AuditRequestListener],
-  exports: [AuditService],
+  providers: [AuditService, AuditChainer, AuditCheckpointer, AuditSigningKey, AuditRequestListener],
+  exports: [AuditService, AuditChainer, AuditCheckpointer],
 })
 export class AuditModule {}

@@ -42,8 +42,19 @@ export interface ChainAnchor {
  *   anchor's hash: records up to `brokenAt` were rewritten and their hashes recomputed
  * - `truncated`: the chain ends before an anchor (the last records were deleted)
  * - `beyond-head`: records exist that no head ever covered (appended behind Vigil's back)
+ * - `checkpoint-signature`: a checkpoint claims this gateway's key but its signature is wrong
+ * - `checkpoint-missing`: records old enough to be covered by a signed checkpoint are not (the
+ *   checkpoints were deleted, e.g. to hide a rewrite of the whole chain and head)
  */
-export type ChainBreak = 'record-mismatch' | 'missing-record' | 'head-mismatch' | 'checkpoint-mismatch' | 'truncated' | 'beyond-head';
+export type ChainBreak =
+  | 'record-mismatch'
+  | 'missing-record'
+  | 'head-mismatch'
+  | 'checkpoint-mismatch'
+  | 'truncated'
+  | 'beyond-head'
+  | 'checkpoint-signature'
+  | 'checkpoint-missing';
 
 export interface ChainVerdict {
   ok: boolean;
@@ -85,9 +96,9 @@ export class ChainVerifier {
       this.broken = { brokenAt: record.seq, reason: 'record-mismatch' };
       return false;
     }
-    const anchor = this.anchors[0];
-    if (anchor?.seq === record.seq) {
-      this.anchors.shift();
+    // the head and a checkpoint may anchor the same record
+    while (this.anchors[0]?.seq === record.seq) {
+      const anchor = this.anchors.shift()!;
       if (anchor.hash !== record.hash) {
         this.broken = { brokenAt: record.seq, reason: mismatchOf(anchor) };
         return false;

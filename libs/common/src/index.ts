@@ -10,3 +10,7 @@ export * from './uuid7';
 export * from './token-bucket';
 export * from './audit-request';
 export * from './nul-characters';
+export * from './audit-vocabulary';
+export * from './audit-entry';
+export * from './hidden-values';
+export * from './audit-context';

@@ -13,3 +13,30 @@ export function uuidv7(now = Date.now()): string {
   const hex = bytes.toString('hex');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
+
+/**
+ * UUID v7s that sort in the order they were made within this process, even within one
+ * millisecond (RFC 9562 method 1: a 12-bit counter in `rand_a`, the clock nudged forward when it
+ * overflows or goes backwards): the audit outbox is drained in id order.
+ */
+export class MonotonicUuidv7 {
+  private lastMs = 0;
+  private counter = 0;
+
+  next(now = Date.now()): string {
+    if (now > this.lastMs) {
+      this.lastMs = now;
+      this.counter = 0;
+    } else if (++this.counter > 0xfff) {
+      this.lastMs++;
+      this.counter = 0;
+    }
+    const bytes = randomBytes(16);
+    bytes.writeUIntBE(this.lastMs, 0, 6);
+    bytes[6] = 0x70 | (this.counter >> 8);
+    bytes[7] = this.counter & 0xff;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = bytes.toString('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+  }
+}

@@ -105,6 +105,29 @@ export function loadConfig(env: Env = process.env): VigilConfig {
   const ssmImport = parseSsmImportEnv(env, integer);
   problems.push(...ssmImport.problems);
 
+  const audit = {
+    chainPollMs: integer('VIGIL_AUDIT_CHAIN_POLL_MS', 500, 10, 60_000),
+    checkpointIntervalMs: integer('VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS', 60_000, 100, 24 * 3600_000),
+    signingKeyFile: env.VIGIL_AUDIT_SIGNING_KEY_FILE ? path.resolve(env.VIGIL_AUDIT_SIGNING_KEY_FILE) : null,
+  };
+  const smtpUrl = env.VIGIL_SMTP_URL || null;
+  if (smtpUrl && !/^smtps?:\/\/.+/.test(smtpUrl)) problems.push('VIGIL_SMTP_URL must be an smtp:// or smtps:// URL');
+  const publicUrl = env.VIGIL_PUBLIC_URL || null;
+  if (publicUrl && !/^https?:\/\/[^/]+/.test(publicUrl)) problems.push('VIGIL_PUBLIC_URL must be an http(s):// URL (the console address used in notification links)');
+  const events = {
+    pollMs: integer('VIGIL_EVENTS_POLL_MS', 1_000, 10, 60_000),
+    leaseMs: integer('VIGIL_EVENTS_LEASE_MS', 30_000, 500, 3600_000),
+    retryBaseMs: integer('VIGIL_EVENTS_RETRY_BASE_MS', 1_000, 1, 3600_000),
+    retryMaxMs: integer('VIGIL_EVENTS_RETRY_MAX_MS', 15 * 60_000, 1, 24 * 3600_000),
+    // EventBridge's defaults: a 24-hour window and 185 attempts, then the dead-letter list
+    retryWindowMs: integer('VIGIL_EVENTS_RETRY_WINDOW_MS', 24 * 3600_000, 1, 7 * 24 * 3600_000),
+    maxAttempts: integer('VIGIL_EVENTS_MAX_ATTEMPTS', 185, 1, 10_000),
+    requestTimeoutMs: integer('VIGIL_EVENTS_REQUEST_TIMEOUT_MS', 5_000, 50, 120_000),
+    concurrency: integer('VIGIL_EVENTS_CONCURRENCY', 16, 1, 1_000),
+    smtp: { url: smtpUrl, from: text('VIGIL_SMTP_FROM', 'vigil@localhost') },
+    publicUrl: publicUrl ? publicUrl.replace(/\/+$/, '') : null,
+  };
+
   const config: VigilConfig = {
     port,
     host: text('HOST', '0.0.0.0'),
@@ -129,6 +152,8 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     allowedOrigins: allowedOrigins.value,
     tls: tls.value,
     ssmImport: ssmImport.value,
+    audit,
+    events,
   };
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return config;

@@ -33,6 +33,36 @@ export abstract class VigilConfig {
   abstract readonly tls: TlsConfig | null;
   /** one AWS source for the SSM importer from the environment (VIGIL_SSM_IMPORT_*); null = sources through the API only */
   abstract readonly ssmImport: SsmImportEnvConfig | null;
+  /** the audit chain's outbox drain and signed checkpoints (VIGIL_AUDIT_*) */
+  abstract readonly audit: AuditConfig;
+  /** event rules' delivery: polling, leases, retries, SMTP (VIGIL_EVENTS_*, VIGIL_SMTP_*, VIGIL_PUBLIC_URL) */
+  abstract readonly events: EventsConfig;
+}
+
+export interface AuditConfig {
+  /** how often the outbox is checked for records another process committed (in-process writes wake it at once) */
+  chainPollMs: number;
+  /** how often the chain head is signed, if it moved */
+  checkpointIntervalMs: number;
+  /** Ed25519 private key (PEM, PKCS#8); null = `audit-signing-key.pem` in dataDir, made on first start */
+  signingKeyFile: string | null;
+}
+
+export interface EventsConfig {
+  pollMs: number;
+  /** a delivery claimed by a gateway is retried by another one after this long */
+  leaseMs: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** a delivery not done this long after its first attempt goes to the dead-letter list */
+  retryWindowMs: number;
+  maxAttempts: number;
+  requestTimeoutMs: number;
+  /** deliveries in flight at once per gateway */
+  concurrency: number;
+  smtp: { url: string | null; from: string };
+  /** the console's address for links in notifications; null = the gateway's own */
+  publicUrl: string | null;
 }
 
 /** The SSM importer's environment source; its credentials come from the standard AWS provider chain. */

@@ -4,6 +4,7 @@ import { VigilConfig } from '@vigil/config';
 import { prepareSqliteFile, secureDataDir } from './data-dir';
 import { MIGRATIONS } from './migrations';
 import { UnitOfWork } from './unit-of-work';
+import { AuditOutbox } from './audit-outbox';
 
 export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
   const common = { autoLoadEntities: true, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
@@ -43,7 +44,7 @@ export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
 @Global()
 @Module({
   imports: [TypeOrmModule.forRootAsync({ inject: [VigilConfig], useFactory: typeOrmOptions })],
-  providers: [UnitOfWork],
-  exports: [UnitOfWork],
+  providers: [UnitOfWork, AuditOutbox],
+  exports: [UnitOfWork, AuditOutbox],
 })
 export class DatabaseModule {}

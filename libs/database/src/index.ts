@@ -3,3 +3,4 @@ export * from './unit-of-work';
 export * from './database.module';
 export * from './session-attribute-columns';
 export * from './raw-sql';
+export * from './audit-outbox';

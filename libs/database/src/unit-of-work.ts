@@ -23,6 +23,8 @@ import { RawSql } from './raw-sql';
 @Injectable()
 export class UnitOfWork {
   private tail: Promise<unknown> = Promise.resolve();
+  /** callbacks registered by work in progress, run once its transaction commits */
+  private readonly committed = new WeakMap<EntityManager, (() => void)[]>();
   private readonly sqlite: boolean;
   /** placeholders in this engine's dialect */
   readonly sql: RawSql;
@@ -37,10 +39,52 @@ export class UnitOfWork {
   }
 
   run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.sqlite) return this.dataSource.transaction(work);
-    const result = this.tail.then(() => this.immediate(work));
-    this.tail = result.catch(() => undefined);
-    return result;
+    let manager: EntityManager | undefined;
+    const tracked = (m: EntityManager): Promise<T> => {
+      manager = m;
+      return work(m);
+    };
+    let result: Promise<T>;
+    if (!this.sqlite) {
+      result = this.dataSource.transaction(tracked);
+    } else {
+      result = this.tail.then(() => this.immediate(tracked));
+      this.tail = result.catch(() => undefined);
+    }
+    return result.then(
+      (value) => {
+        this.runCommitted(manager);
+        return value;
+      },
+      (error: unknown) => {
+        if (manager) this.committed.delete(manager);
+        throw error;
+      },
+    );
+  }
+
+  /**
+   * Runs `callback` after the transaction `m` belongs to commits (never if it rolls back): for
+   * waking a worker that must not look before the rows it will read are visible.
+   */
+  afterCommit(m: EntityManager, callback: () => void): void {
+    const list = this.committed.get(m);
+    if (list) list.push(callback);
+    else this.committed.set(m, [callback]);
+  }
+
+  private runCommitted(manager: EntityManager | undefined): void {
+    if (!manager) return;
+    const callbacks = this.committed.get(manager);
+    if (!callbacks) return;
+    this.committed.delete(manager);
+    for (const callback of callbacks) {
+      try {
+        callback();
+      } catch {
+        // a waker's failure is not the transaction's
+      }
+    }
   }
 
   private async immediate<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {

@@ -1,0 +1,66 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
+import { AuditEntry, Clock, MonotonicUuidv7, isAuditAction, toCloudTrailBody } from '@vigil/common';
+import { UnitOfWork } from './unit-of-work';
+
+/** Rows inserted per statement (SQLite bounds the parameters of one statement). */
+const INSERT_CHUNK = 100;
+
+export interface OutboxAppended {
+  eventIds: string[];
+}
+
+/**
+ * The audit trail's transactional outbox. A change and the record that describes it are written
+ * in one transaction: `appendWithin(m, ...)` inserts the record into `audit_outbox` inside the
+ * caller's transaction, so both commit or neither does. libs/audit's chainer then moves committed
+ * rows into the hash chain (one sequence across gateways) without holding up the writer: the
+ * chain's head lock is taken by the chainer only, never in a registry transaction.
+ */
+@Injectable()
+export class AuditOutbox {
+  private readonly wakers = new Set<() => void>();
+  private readonly ids = new MonotonicUuidv7();
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Adds the entries to the caller's transaction; returns their event ids. */
+  async appendWithin(m: EntityManager, entries: AuditEntry | AuditEntry[]): Promise<string[]> {
+    const list = Array.isArray(entries) ? entries : [entries];
+    if (list.length === 0) return [];
+    const now = this.clock.now();
+    const rows = list.map((entry) => {
+      if (!isAuditAction(entry.action)) throw new Error(`unknown audit action ${String(entry.action)}`);
+      const id = this.ids.next(now);
+      return [id, now, entry.actor.slice(0, 128), entry.action, entry.sessionId ?? null, JSON.stringify(toCloudTrailBody(entry, id))];
+    });
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      await this.uow.sql.run(
+        m,
+        `INSERT INTO audit_outbox (id, at, actor, action, session_id, detail) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        chunk.flat(),
+      );
+    }
+    this.uow.afterCommit(m, () => this.wake());
+    return rows.map((r) => r[0] as string);
+  }
+
+  /** Writes the entries in a transaction of their own (reads and refusals: nothing else changes). */
+  append(entries: AuditEntry | AuditEntry[]): Promise<string[]> {
+    return this.uow.run((m) => this.appendWithin(m, entries));
+  }
+
+  /** The chainer subscribes here to run as soon as records commit. */
+  onAppended(waker: () => void): () => void {
+    this.wakers.add(waker);
+    return () => this.wakers.delete(waker);
+  }
+
+  private wake(): void {
+    for (const waker of this.wakers) waker();
+  }
+}
