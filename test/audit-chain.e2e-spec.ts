@@ -1,8 +1,13 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { AuditCheckpointer, AuditService, chainHash } from '@vigil/audit';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, startTestGateway } from './support/test-gateway';
 import { eventually, sleep } from './support/wait';
+import { repoRoot } from './support/repo-root';
 
 interface Row {
   seq: number;
@@ -197,6 +202,65 @@ describe.each(DATABASE_KINDS)('audit chain verification against the stored head 
     const payload = Buffer.from(`vigil-audit-checkpoint/v1\n${c.seq}\n${c.hash}\n${c.at}\n`);
     expect(verifySignature(null, payload, key, Buffer.from(c.signature, 'base64'))).toBe(true);
     expect(verifySignature(null, Buffer.from(`vigil-audit-checkpoint/v1\n${c.seq}\n${'f'.repeat(64)}\n${c.at}\n`), key, Buffer.from(c.signature, 'base64'))).toBe(false);
+  });
+});
+
+describe.each(DATABASE_KINDS)('offline verification of an audit export on %s', (kind) => {
+  let gw: TestGateway;
+  let dir: string;
+  afterAll(async () => {
+    await gw?.close();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  /** `npm run audit:verify -- <export> <key>` from the compiled tree, as an auditor would run it. */
+  const verifyOffline = (exportFile: string, keyFile: string) =>
+    spawnSync(process.execPath, [path.join(repoRoot(), 'scripts', 'run-dist.js'), 'libs/audit/src/verify-audit-cli.js', exportFile, keyFile], { encoding: 'utf8' });
+
+  it('the export verifies with the public key alone; one edited record or a re-signed checkpoint does not', async () => {
+    gw = await startTestGateway(kind, { VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS: '86400000' });
+    const audit = gw.app.get(AuditService);
+    for (let i = 0; i < 30; i++) await audit.record({ actor: `user:u${i}`, action: 'viewer.join', requestParameters: { i } });
+    await gw.app.get(AuditCheckpointer).checkpoint();
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-audit-export-'));
+    const exportFile = path.join(dir, 'export.ndjson');
+    const keyFile = path.join(dir, 'key.pem');
+    const exported = await gw.http.get('/api/audit/export').auth(gw.adminToken, { type: 'bearer' }).buffer(true).parse((res, cb) => {
+      let text = '';
+      res.on('data', (c: Buffer) => (text += c.toString()));
+      res.on('end', () => cb(null, text));
+    }).expect(200);
+    fs.writeFileSync(exportFile, exported.body as string);
+    fs.writeFileSync(keyFile, (await gw.http.get('/api/audit/signing-key').auth(gw.adminToken, { type: 'bearer' }).expect(200)).text);
+
+    const intact = verifyOffline(exportFile, keyFile);
+    expect(intact.stderr).toBe('');
+    expect(intact.status).toBe(0);
+    expect(JSON.parse(intact.stdout)).toMatchObject({ ok: true, checkpointsVerified: 1, checkpointsRejected: 0 });
+    expect(JSON.parse(intact.stdout).checked).toBeGreaterThanOrEqual(30);
+
+    // the whole chain rewritten consistently (every hash recomputed): the signed checkpoint gives it away
+    const lines = (exported.body as string).trim().split('\n').map((l) => JSON.parse(l));
+    const records = lines.filter((l) => l.type === 'record');
+    records[3].actor = 'user:mallory';
+    for (let i = 3; i < records.length; i++) {
+      records[i].prevHash = records[i - 1].hash;
+      records[i].hash = chainHash(records[i].prevHash, records[i]);
+    }
+    fs.writeFileSync(exportFile, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const rewritten = verifyOffline(exportFile, keyFile);
+    expect(rewritten.status).toBe(1);
+    expect(JSON.parse(rewritten.stdout)).toMatchObject({ ok: false, reason: 'checkpoint-mismatch' });
+
+    // ...and moving the checkpoint's hash along breaks its signature
+    const checkpoint = lines.find((l) => l.type === 'checkpoint');
+    checkpoint.hash = records[records.length - 1].hash;
+    fs.writeFileSync(exportFile, lines.map((l) => JSON.stringify(l)).join('\n'));
+    const resigned = verifyOffline(exportFile, keyFile);
+    expect(resigned.status).toBe(1);
+    expect(JSON.parse(resigned.stdout)).toMatchObject({ ok: false, reason: 'checkpoint-signature' });
+
+    expect(verifyOffline(path.join(dir, 'missing.ndjson'), keyFile).status).toBe(2);
   });
 });
 

@@ -404,6 +404,9 @@ export const HTTP_ROWS: HttpRow[] = [
   // ── audit ───────────────────────────────────────────────────────────────────────────────────
   { route: 'GET /api/audit', checks: 'only admins and auditors read the audit trail', expect: AUDIT(200) },
   { route: 'GET /api/audit/verify', checks: 'only admins and auditors verify the chain', expect: AUDIT(200) },
+  { route: 'GET /api/audit/export', checks: 'only admins and auditors export the chain for offline verification', expect: AUDIT(200) },
+  { route: 'GET /api/audit/checkpoints', checks: 'only admins and auditors read the signed checkpoints', expect: AUDIT(200) },
+  { route: 'GET /api/audit/signing-key', checks: "only admins and auditors fetch the checkpoints' public key", expect: AUDIT(200) },
 
   // ── agent API ───────────────────────────────────────────────────────────────────────────────
   {

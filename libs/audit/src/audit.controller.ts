@@ -90,6 +90,30 @@ export class AuditController {
     return this.audit.verify();
   }
 
+  @Get('export')
+  @ApiOperation({
+    summary:
+      'NDJSON: the signed checkpoints, then every chained record as stored. Verify it offline with the public key: ' +
+      '`npm run audit:verify -- export.ndjson key.pem`',
+  })
+  @ApiProduces('application/x-ndjson')
+  async export(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Res() res: Response): Promise<void> {
+    await this.outbox.append({ action: 'audit.export', actor: `user:${user.username}`, context: httpAuditContext(request), requestParameters: { format: 'ndjson' } });
+    await this.audit.settle();
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-ndjson');
+    res.setHeader('Content-Disposition', `attachment; filename="vigil-audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
+    const checkpoints = (await this.audit.checkpoints(100_000)).reverse();
+    res.write(checkpoints.map((c) => JSON.stringify({ type: 'checkpoint', ...c })).join('\n') + (checkpoints.length ? '\n' : ''));
+    for await (const page of this.audit.storedRecords()) {
+      const chunk = page
+        .map((r) => JSON.stringify({ type: 'record', seq: r.seq, at: r.at, actor: r.actor, action: r.action, sessionId: r.sessionId, detail: r.detail, prevHash: r.prevHash, hash: r.hash }))
+        .join('\n');
+      if (!res.write(chunk + '\n')) await new Promise((resolve) => res.once('drain', resolve));
+    }
+    res.end();
+  }
+
   @Get('checkpoints')
   @ApiOperation({ summary: 'The signed checkpoints, newest first: keep copies to verify the chain offline (scripts/verify-audit.js)' })
   async checkpoints() {

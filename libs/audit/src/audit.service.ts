@@ -115,6 +115,17 @@ export class AuditService {
     return (await this.checkpointRows.find({ order: { seq: 'DESC' }, take: limit })).map((c) => ({ ...c }));
   }
 
+  /** Every chained record in seq order, page by page, exactly as stored (for offline verification). */
+  async *storedRecords(): AsyncIterable<AuditEventEntity[]> {
+    const head = await this.readHead();
+    for (let after = 0; after < head.seq; ) {
+      const page = await this.events.find({ where: { seq: Between(after + 1, head.seq) }, order: { seq: 'ASC' }, take: VERIFY_PAGE });
+      if (page.length === 0) return;
+      yield page;
+      after = page[page.length - 1].seq;
+    }
+  }
+
   get signingKeyId(): string {
     return this.signingKey.keyId;
   }

@@ -7,3 +7,4 @@ export * from './audit-checkpointer';
 export * from './checkpoint-signature';
 export { AuditSigningKey } from './audit-signing-key';
 export { parseAuditQuery, auditNextToken } from './audit-query-params';
+export * from './offline-verification';
