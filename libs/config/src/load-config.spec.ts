@@ -41,3 +41,28 @@ describe('loadConfig master key', () => {
     expect(() => loadConfig({ VIGIL_MASTER_KEY: 'c2hvcnQ=' })).toThrow(/VIGIL_MASTER_KEY must be 32 bytes/);
   });
 });
+
+describe('loadConfig audit and event delivery', () => {
+  it('defaults to EventBridge-like retries and a minute between checkpoints', () => {
+    const config = loadConfig({});
+    expect(config.audit).toEqual({ chainPollMs: 500, checkpointIntervalMs: 60_000, signingKeyFile: null });
+    expect(config.events).toMatchObject({ retryWindowMs: 24 * 3600_000, maxAttempts: 185, smtp: { url: null, from: 'vigil@localhost' }, publicUrl: null });
+  });
+
+  it('takes a signing key file, an SMTP server and a public URL', () => {
+    const config = loadConfig({ VIGIL_AUDIT_SIGNING_KEY_FILE: '/etc/vigil/audit.pem', VIGIL_SMTP_URL: 'smtp://127.0.0.1:2525', VIGIL_PUBLIC_URL: 'https://vigil.example.com/' });
+    expect(config.audit.signingKeyFile).toBe('/etc/vigil/audit.pem');
+    expect(config.events.smtp.url).toBe('smtp://127.0.0.1:2525');
+    expect(config.events.publicUrl).toBe('https://vigil.example.com');
+  });
+
+  it('names every bad audit or events variable', () => {
+    let problems = '';
+    try {
+      loadConfig({ VIGIL_SMTP_URL: 'http://mail', VIGIL_PUBLIC_URL: 'javascript:alert(1)', VIGIL_EVENTS_MAX_ATTEMPTS: '0', VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS: '5' });
+    } catch (e) {
+      problems = (e as ConfigValidationError).problems.join('\n');
+    }
+    for (const name of ['VIGIL_SMTP_URL', 'VIGIL_PUBLIC_URL', 'VIGIL_EVENTS_MAX_ATTEMPTS', 'VIGIL_AUDIT_CHECKPOINT_INTERVAL_MS']) expect(problems).toContain(name);
+  });
+});
