@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import type { Socket } from 'socket.io-client';
 import { Client as SshClient } from 'ssh2';
 import { DataSource } from 'typeorm';
+import { AuditService } from '@vigil/audit';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, connectSocket, createAgent, createUser, startTestGateway } from './support/test-gateway';
 import { generateParseableKeyPair } from './support/ssh-key-pair';
@@ -26,6 +27,8 @@ const ACK_TIMEOUT_MS = 8_000;
 const SSH_TIMEOUT_MS = 20_000;
 /** Refusals the audit trail records by design (a refused login is evidence). */
 const REFUSAL_ACTIONS = new Set(['auth.login-failed', 'jump.login-refused']);
+/** Changes the fuzz makes on purpose (the column-settings user's): recorded like any change. */
+const ACCEPTED_CHANGES = new Set(['columns.update']);
 const FAKE_ID = '6f1c1d2e-8a5b-4c1e-9f3a-0a1b2c3d4e5f';
 
 // ── generators ─────────────────────────────────────────────────────────────────────────────────
@@ -242,9 +245,10 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
   const fuzzerKey = generateParseableKeyPair('ed25519');
 
   const snapshot = async (): Promise<Snapshot> => {
+    await gw.app.get(AuditService).settle(); // records committed so far are in the chain: the head covers them
     const tables: Record<string, string[]> = {};
     for (const table of [...new Set(dataSource.entityMetadatas.map((m) => m.tableName))].sort()) {
-      if (table === 'audit_events' || table === 'audit_head') continue;
+      if (table.startsWith('audit_')) continue; // the trail grows by design (records, head, checkpoints)
       const rows = (await dataSource.query(`SELECT * FROM ${table}`)) as Record<string, unknown>[];
       tables[table] = rows
         .filter((row) => !Object.values(row).some((v) => typeof v === 'string' && (accepted.has(v) || ignoredIds.has(v))))
@@ -598,11 +602,16 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
   it('left everything stored as it was, but for what it accepted; the audit chain holds', async () => {
     const after = await snapshot();
     expect(after.tables).toEqual(before.tables);
+    await gw.app.get(AuditService).settle();
     const added = (await dataSource.query(
-      kind === 'postgres' ? 'SELECT action, session_id FROM audit_events WHERE seq > $1 ORDER BY seq' : 'SELECT action, session_id FROM audit_events WHERE seq > ? ORDER BY seq',
+      `SELECT action, session_id, error_code, read_only FROM audit_events WHERE seq > ${kind === 'postgres' ? '$1' : '?'} ORDER BY seq`,
       [before.auditSeq],
-    )) as { action: string; session_id: string | null }[];
-    expect(added.filter((r) => !REFUSAL_ACTIONS.has(r.action) && !(r.session_id && accepted.has(r.session_id)))).toEqual([]);
+    )) as { action: string; session_id: string | null; error_code: string | null; read_only: boolean | number | null }[];
+    // Besides what was accepted, only refusals (with their errorCode) and reads (exports) are recorded.
+    const unexpected = added.filter(
+      (r) => !REFUSAL_ACTIONS.has(r.action) && !ACCEPTED_CHANGES.has(r.action) && r.error_code === null && !r.read_only && !(r.session_id && accepted.has(r.session_id)),
+    );
+    expect(unexpected).toEqual([]);
     const verify = await gw.http.get('/api/audit/verify').set('Authorization', bearer(gw.adminToken)).expect(200);
     expect(verify.body.ok).toBe(true);
     await healthy();

@@ -26,8 +26,12 @@ function attempt(gw: TestGateway, username: string, password: string, forwardedF
 }
 
 async function auditTrail(gw: TestGateway): Promise<AuditView[]> {
-  return (await gw.app.get(AuditService).recent(5000)).reverse();
+  const audit = gw.app.get(AuditService);
+  await audit.settle();
+  return (await audit.recent(5000)).reverse();
 }
+const lockoutsOf = (e: AuditView) => (e.responseElements as { lockouts?: unknown } | null)?.lockouts;
+const typedName = (e: AuditView) => (e.requestParameters as { username?: string } | null)?.username;
 
 /** 401s allowed in a burst that lasted `elapsedMs`: one budget per lock period it spanned. */
 const budgetsSpanned = (elapsedMs: number) => 1 + Math.floor(elapsedMs / (LOCK_SECONDS * 1000));
@@ -78,15 +82,25 @@ describe.each(DATABASE_KINDS)('login throttling on %s', (kind) => {
       await attempt(gw, 'alice', passwordOf('alice'), attacker).expect(200);
 
       const trail = await auditTrail(gw);
-      const failed = trail.filter((e) => e.action === 'auth.login-failed' && e.detail.sourceIp === attacker);
+      const failed = trail.filter((e) => e.action === 'auth.login-failed' && e.sourceIPAddress === attacker);
       expect(failed).toHaveLength(checked);
       for (const f of failed) {
-        expect(f).toMatchObject({ actor: `ip:${attacker}`, detail: { username: 'alice', sourceIp: attacker, reason: 'invalid-credentials' } });
+        expect(f).toMatchObject({
+          actor: `ip:${attacker}`,
+          eventName: 'ConsoleLogin',
+          eventType: 'AwsConsoleSignIn',
+          userIdentity: { type: 'Anonymous' },
+          sourceIPAddress: attacker,
+          requestParameters: { username: 'alice' },
+          responseElements: { ConsoleLogin: 'Failure' },
+          errorCode: 'InvalidCredentials',
+        });
       }
-      expect(failed.filter((f) => f.detail.lockouts !== undefined).map((f) => f.detail.lockouts)).toEqual(
+      expect(failed.filter((f) => lockoutsOf(f) !== undefined).map(lockoutsOf)).toEqual(
         Array(Math.floor(checked / 5)).fill([{ scope: 'account-ip', seconds: LOCK_SECONDS }]),
       );
-      const signedIn = trail.filter((e) => e.action === 'auth.login' && e.actor === 'user:alice').map((e) => e.detail.sourceIp);
+      const signedIn = trail.filter((e) => e.action === 'auth.login' && e.userIdentity.userName === 'alice').map((e) => e.sourceIPAddress);
+      expect(trail.filter((e) => e.action === 'auth.login').every((e) => e.responseElements?.ConsoleLogin === 'Success' && e.errorCode === undefined)).toBe(true);
       expect(signedIn).toEqual(expect.arrayContaining(['198.51.100.9', attacker]));
       // never a password, wrong or right, in the trail
       expect(JSON.stringify(trail)).not.toMatch(/guess-|alice-password/);
@@ -98,15 +112,15 @@ describe.each(DATABASE_KINDS)('login throttling on %s', (kind) => {
       const fromNewSource = await attempt(gw, 'carol', passwordOf('carol'), '192.0.2.200').expect(429);
       expect(Number(fromNewSource.headers['retry-after'])).toBeGreaterThanOrEqual(1);
       await attempt(gw, 'carol', passwordOf('carol')).expect(200);
-      const lockouts = (await auditTrail(gw)).filter((e) => e.action === 'auth.login-failed' && e.detail.username === 'carol' && e.detail.lockouts);
-      expect(lockouts.map((e) => e.detail.lockouts)).toEqual([[{ scope: 'account', seconds: LOCK_SECONDS }]]);
+      const lockouts = (await auditTrail(gw)).filter((e) => e.action === 'auth.login-failed' && typedName(e) === 'carol' && lockoutsOf(e));
+      expect(lockouts.map(lockoutsOf)).toEqual([[{ scope: 'account', seconds: LOCK_SECONDS }]]);
     });
 
     it('logout is audited with who and from where', async () => {
       const res = await attempt(gw, 'bob', passwordOf('bob'), '192.0.2.33').expect(200);
       await gw.http.post('/api/auth/logout').set('X-Forwarded-For', '192.0.2.33').auth(res.body.accessToken, { type: 'bearer' }).expect(204);
       const logout = (await auditTrail(gw)).filter((e) => e.action === 'auth.logout');
-      expect(logout.at(-1)).toMatchObject({ actor: 'user:bob', detail: { sourceIp: '192.0.2.33' } });
+      expect(logout.at(-1)).toMatchObject({ actor: 'user:bob', eventName: 'ConsoleLogout', userIdentity: { userName: 'bob' }, sourceIPAddress: '192.0.2.33' });
     });
   });
 
@@ -137,8 +151,8 @@ describe.each(DATABASE_KINDS)('login throttling on %s', (kind) => {
       const statuses: number[] = [];
       for (let i = 0; i < 7; i++) statuses.push((await attempt(gw, 'dave', 'nope', `10.9.8.${i}`)).status);
       expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
-      const failed = (await auditTrail(gw)).filter((e) => e.action === 'auth.login-failed' && e.detail.username === 'dave');
-      expect(new Set(failed.map((e) => e.detail.sourceIp))).toEqual(new Set(['127.0.0.1']));
+      const failed = (await auditTrail(gw)).filter((e) => e.action === 'auth.login-failed' && typedName(e) === 'dave');
+      expect(new Set(failed.map((e) => e.sourceIPAddress))).toEqual(new Set(['127.0.0.1']));
     });
 
     it('wrong passwords over HTTP lock SSH password login of that user too, and the other way round', async () => {

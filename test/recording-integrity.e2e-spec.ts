@@ -25,7 +25,12 @@ interface AuditItem {
   actor: string;
   action: string;
   sessionId: string | null;
-  detail: Record<string, unknown>;
+  eventName: string;
+  eventSource: string;
+  readOnly: boolean;
+  userIdentity: { userName?: string };
+  sourceIPAddress: string;
+  requestParameters: Record<string, unknown>;
 }
 type Http = ReturnType<typeof request>;
 
@@ -151,7 +156,16 @@ describe.each(DATABASE_KINDS)('recording access and integrity on %s', (kind) => 
     const audit = await eventually(() => auditOf(gw.http, sessionId), (items) => items.filter((i) => i.action === 'recording.view').length >= 3);
     const views = audit.filter((i) => i.action === 'recording.view');
     expect(views.map((v) => v.actor).sort()).toEqual(['user:admin', 'user:olga', 'user:sam']);
-    views.forEach((v) => expect(v.detail).toEqual({ user: v.actor.slice('user:'.length), live: true }));
+    views.forEach((v) =>
+      expect(v).toMatchObject({
+        eventName: 'ViewRecording',
+        eventSource: 'vigil.recordings',
+        readOnly: true,
+        userIdentity: { userName: v.actor.slice('user:'.length) },
+        sourceIPAddress: '127.0.0.1',
+        requestParameters: { sessionId, live: true },
+      }),
+    );
 
     // Ended: the sealed recording follows the same rule, and each viewing is audited.
     const entry = await closeShell(user, sessionId);
@@ -168,11 +182,21 @@ describe.each(DATABASE_KINDS)('recording access and integrity on %s', (kind) => 
     await expect(gw.http.get(`${entry.recordingUrl}/verify`).auth(tokens.audrey, { type: 'bearer' }).then((r) => r.body)).resolves.toMatchObject({ ok: true });
     const sealedViews = await eventually(
       () => auditOf(gw.http, sessionId),
-      (items) => items.filter((i) => i.action === 'recording.view' && i.detail.live === false).length >= 3,
+      (items) => items.filter((i) => i.action === 'recording.view' && i.requestParameters.live === false).length >= 3,
     );
-    expect(sealedViews.filter((i) => i.action === 'recording.view' && i.detail.live === false).map((v) => v.actor).sort()).toEqual(['user:admin', 'user:olga', 'user:sam']);
+    expect(sealedViews.filter((i) => i.action === 'recording.view' && i.requestParameters.live === false).map((v) => v.actor).sort()).toEqual(['user:admin', 'user:olga', 'user:sam']);
     // no refused read left a trace as a viewing
     expect(sealedViews.filter((i) => i.action === 'recording.view' && /audrey|bob|alice/.test(i.actor))).toEqual([]);
+
+    // A download is its own kind of read: an attachment, recorded as DownloadRecording (once per window), refused as a view is.
+    for (let i = 0; i < 3; i++) {
+      const res = await getCast(gw.http, `${entry.recordingUrl}?download=true`, tokens.sam).expect(200);
+      expect(res.headers['content-disposition']).toBe(`attachment; filename="${entry.id}.cast"`);
+      expect(String(res.body)).toContain('DVR-MARK-5');
+    }
+    await gw.http.get(`${entry.recordingUrl}?download=true`).auth(tokens.audrey, { type: 'bearer' }).expect(403);
+    const downloads = (await auditOf(gw.http, sessionId)).filter((i) => i.action === 'recording.download');
+    expect(downloads).toEqual([expect.objectContaining({ actor: 'user:sam', eventName: 'DownloadRecording', readOnly: true, requestParameters: { sessionId, live: false } })]);
   });
 
   it("records a viewer's keystrokes under the viewer's name, never as the user's", async () => {
@@ -297,7 +321,7 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     const failed = (await auditOf(http, entry!.id)).filter((i) => i.action === 'recording.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0].actor).toMatch(/^agent:/);
-    expect(failed[0].detail).toMatchObject({ cause: 'file too large (EFBIG)', strict: true, user: 'alice', target: 'strict-box', outcome: 'session ended' });
+    expect(failed[0].requestParameters).toMatchObject({ cause: 'file too large (EFBIG)', strict: true, user: 'alice', target: 'strict-box', outcome: 'session ended' });
   });
 
   it('on a non-strict target lets the session continue, audits the failure and marks the recording incomplete', async () => {
@@ -308,7 +332,7 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     const entry = await eventually(latestEntry, (e) => e?.recordingStatus != null && e.id !== undefined && e.endReason === 'ended');
     expect(entry).toMatchObject({ endReason: 'ended', recordingStatus: 'incomplete' });
     const failed = (await auditOf(http, entry!.id)).filter((i) => i.action === 'recording.failed');
-    expect(failed.map((f) => f.detail)).toEqual([
+    expect(failed.map((f) => f.requestParameters)).toEqual([
       { cause: 'file too large (EFBIG)', strict: false, user: 'alice', target: 'lax-box', outcome: 'session continues unrecorded' },
     ]);
   });

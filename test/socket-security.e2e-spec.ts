@@ -331,7 +331,10 @@ describe('live SSH sessions: sockets that lose their token, and floods (sqlite)'
       const dave = track(await connectSocket(gw.url, '/live', await login(gw.http, 'dave', 'dave-password')));
       await expect(dave.emitWithAck('attach', { sessionId, mode: 'interact' })).resolves.toMatchObject({ ok: true });
       const audit = gw.app.get(AuditService);
-      const controlRecords = async () => (await audit.forSession(sessionId)).filter((r) => r.action === 'control.take' || r.action === 'control.handback').length;
+      const controlRecords = async () => {
+        await audit.settle();
+        return (await audit.forSession(sessionId)).filter((r) => r.action === 'control.take' || r.action === 'control.handback').length;
+      };
       const recordsBefore = await controlRecords();
 
       const began = Date.now();

@@ -240,7 +240,7 @@ describe.each(DATABASE_KINDS)('SSH jump hardening on %s', (kind) => {
       .get(`/api/audit?sessionId=${sessionId}`)
       .auth(gw.adminToken, { type: 'bearer' })
       .expect(200)
-      .then((r) => r.body.items as Array<{ action: string; actor: string; detail: Record<string, unknown> }>);
+      .then((r) => r.body.items as Array<{ action: string; actor: string; requestParameters: Record<string, unknown> }>);
   const entryOf = (id: string) =>
     gw.http.get(`/api/access-logs/${id}`).auth(gw.adminToken, { type: 'bearer' }).then((r) => r.body as { endReason?: string; endMessage?: string; recordingUrl?: string | null });
   const recordingOf = (url: string) =>
@@ -495,14 +495,14 @@ describe.each(DATABASE_KINDS)('SSH jump hardening on %s', (kind) => {
         second.end();
         const forwards = await eventually(
           () => auditOf(sessionId),
-          (items) => items.filter((e) => e.action === 'jump.forward' && e.detail.phase === 'close').length >= 1,
+          (items) => items.filter((e) => e.action === 'jump.forward' && e.requestParameters.phase === 'close').length >= 1,
         );
-        const closeRecord = forwards.find((e) => e.action === 'jump.forward' && e.detail.phase === 'close');
+        const closeRecord = forwards.find((e) => e.action === 'jump.forward' && e.requestParameters.phase === 'close');
         expect(closeRecord).toMatchObject({
           actor: 'user:alice',
-          detail: { kind: 'direct-tcpip', destination: `127.0.0.1:${echo.port}`, bytesToTarget: 7, bytesFromTarget: 7, channel: 2 },
+          requestParameters: { kind: 'direct-tcpip', destination: `127.0.0.1:${echo.port}`, bytesToTarget: 7, bytesFromTarget: 7, channel: 2 },
         });
-        expect(forwards.filter((e) => e.action === 'jump.forward' && e.detail.phase === 'open')).toHaveLength(2);
+        expect(forwards.filter((e) => e.action === 'jump.forward' && e.requestParameters.phase === 'open')).toHaveLength(2);
         // Still one session for the connection, however many channels.
         expect(await openSessions('tunnel')).toHaveLength(1);
 
@@ -524,7 +524,7 @@ describe.each(DATABASE_KINDS)('SSH jump hardening on %s', (kind) => {
         const audit = await auditOf(sessionId);
         expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['session.start', 'jump.forward', 'session.terminate']));
         // The channel open when it was terminated is closed and audited too.
-        expect(audit.filter((e) => e.action === 'jump.forward' && e.detail.phase === 'close').map((e) => e.detail.channel).sort()).toEqual([1, 2]);
+        expect(audit.filter((e) => e.action === 'jump.forward' && e.requestParameters.phase === 'close').map((e) => e.requestParameters.channel).sort()).toEqual([1, 2]);
         // Its recording is the tunnel's log: no terminal, one line per channel event.
         const cast = await recordingOf(entry.recordingUrl!);
         expect(cast).toContain(`#1 open: local forward (-L/-W/-D) to 127.0.0.1:${echo.port}`);

@@ -201,10 +201,13 @@ describe.each(DATABASE_KINDS)('access keys and SSM errors on %s', (kind) => {
     const audit = gw.app.get(AuditService);
     const mine = await eventually(
       'the audit records',
-      async () => (await audit.recent(500)).filter((e) => JSON.stringify(e.detail).includes(key.accessKeyId)).reverse(),
+      async () => {
+        await audit.settle();
+        return (await audit.recent(500)).filter((e) => JSON.stringify(e).includes(key.accessKeyId)).reverse();
+      },
       (records) => records.length >= 6,
     );
-    expect(mine.map((e) => [e.actor, e.action, e.detail.errorCode ?? null])).toEqual([
+    expect(mine.map((e) => [e.actor, e.action, e.errorCode ?? null])).toEqual([
       ['user:bob', 'access-key.create', null],
       ['user:bob', 'access-key.update', null],
       ['user:bob', 'access-key.update', null],
@@ -212,7 +215,16 @@ describe.each(DATABASE_KINDS)('access keys and SSM errors on %s', (kind) => {
       ['user:bob', 'ssm.DescribeSessions', 'InvalidSignatureException'],
       ['user:bob', 'access-key.delete', null],
     ]);
-    expect(mine[3].detail).toMatchObject({ requestParameters: { state: 'Active', filters: [{ key: 'Colour', value: 'red' }] }, sourceIp: expect.any(String) });
+    expect(mine[3]).toMatchObject({
+      eventSource: 'ssm.amazonaws.com',
+      eventName: 'DescribeSessions',
+      readOnly: true,
+      userIdentity: { userName: 'bob', accessKeyId: key.accessKeyId },
+      requestParameters: { state: 'Active', filters: [{ key: 'Colour', value: 'red' }] },
+      sourceIPAddress: '127.0.0.1',
+      requestID: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
+    expect(mine[0]).toMatchObject({ eventSource: 'vigil.iam', eventName: 'CreateAccessKey', requestParameters: { accessKeyId: key.accessKeyId, user: 'bob' } });
     expect(JSON.stringify(mine)).not.toContain(key.secretAccessKey);
     client.destroy();
   });

@@ -166,10 +166,12 @@ describe.each(DATABASE_KINDS)('SSM DescribeSessions on %s', (kind) => {
     const expectedIds = Array.from({ length: 25 }, (_, i) => ids[`p${24 - i}`]);
     // what the CLI asked the server: carol's DescribeSessions calls with MaxResults 9, from the audit trail (boto3 above asked 10)
     const audit = gw.app.get(AuditService);
-    const pageCalls = async () =>
-      (await audit.recent(1000)).filter(
-        (e) => e.actor === 'user:carol' && e.action === 'ssm.DescribeSessions' && (e.detail.requestParameters as { maxResults?: number })?.maxResults === 9,
+    const pageCalls = async () => {
+      await audit.settle();
+      return (await audit.recent(1000)).filter(
+        (e) => e.actor === 'user:carol' && e.action === 'ssm.DescribeSessions' && (e.requestParameters as { maxResults?: number } | null)?.maxResults === 9,
       ).length;
+    };
     const before = await pageCalls();
     const whole = await awsCli(gw, keys.carol, ['describe-sessions', '--state', 'History', '--page-size', '9']);
     expect(whole.stderr).toBe('');

@@ -138,7 +138,7 @@ describe.each(DATABASE_KINDS)('SSM import from a second gateway on %s', (kind) =
     const everything = JSON.stringify([created.body, await adminGet(a, '/api/ssm-import/sources'), await adminGet(a, '/api/audit?limit=1000')]);
     expect(everything).not.toContain(importerKey.secretAccessKey);
     const audit = (await adminGet(a, '/api/audit?limit=1000')).items.filter((r: { action: string }) => r.action === 'ssm-import.create');
-    expect(audit).toEqual([expect.objectContaining({ actor: 'user:admin', detail: expect.objectContaining({ name: 'lab', credentials: `access key ${importerKey.accessKeyId}` }) })]);
+    expect(audit).toEqual([expect.objectContaining({ actor: 'user:admin', eventName: 'CreateImportSource', requestParameters: expect.objectContaining({ name: 'lab', credentials: `access key ${importerKey.accessKeyId}` }) })]);
   });
 
   it('sessions opened on B appear on A as type SSM with their AWS attributes, seen by admins only', async () => {

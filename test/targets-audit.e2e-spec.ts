@@ -80,9 +80,16 @@ describe.each(DATABASE_KINDS)('targets, SSH keys and audit on %s', (kind) => {
 
     const trailOf = (id: string) => gw.http.get(`/api/audit?sessionId=${id}`).auth(gw.adminToken, { type: 'bearer' }).then((r) => r.body.items);
     const trailA = await eventually(() => trailOf(a.body.id), (items) => items.length === 2);
-    expect(trailA.map((e: { action: string }) => e.action)).toEqual(['session.start', 'session.end']);
+    // newest first
+    expect(trailA.map((e: { action: string }) => e.action)).toEqual(['session.end', 'session.start']);
     const trailB = await eventually(() => trailOf(b.body.id), (items) => items.length === 2);
-    expect(trailB[1]).toMatchObject({ action: 'session.terminate', actor: 'user:admin', detail: { reason: 'terminated', message: 'policy' } });
+    expect(trailB[0]).toMatchObject({
+      action: 'session.terminate',
+      eventName: 'TerminateSession',
+      actor: 'user:admin',
+      userIdentity: { userName: 'admin' },
+      requestParameters: { sessionId: b.body.id, reason: 'terminated', message: 'policy' },
+    });
     await gw.http.get(`/api/audit?sessionId=${a.body.id}`).auth(owner, { type: 'bearer' }).expect(403);
 
     const verdict = await gw.http.get('/api/audit/verify').auth(gw.adminToken, { type: 'bearer' }).expect(200);
@@ -98,7 +105,7 @@ describe.each(DATABASE_KINDS)('targets, SSH keys and audit on %s', (kind) => {
     const audit = gw.app.get(AuditService);
     const before = (await audit.recent(1))[0]?.seq ?? 0;
     const views = await Promise.all(
-      Array.from({ length: 700 }, (_, i) => audit.record({ actor: `user:u${i}`, action: 'viewer.join', sessionId: null, detail: { i } })),
+      Array.from({ length: 700 }, (_, i) => audit.record({ actor: `user:u${i}`, action: 'viewer.join', sessionId: null, requestParameters: { i } })),
     );
     const seqs = views.map((v) => v.seq).sort((a, b) => a - b);
     expect(seqs[0]).toBe(before + 1);

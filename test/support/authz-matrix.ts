@@ -407,6 +407,19 @@ export const HTTP_ROWS: HttpRow[] = [
   { route: 'GET /api/audit/export', checks: 'only admins and auditors export the chain for offline verification', expect: AUDIT(200) },
   { route: 'GET /api/audit/checkpoints', checks: 'only admins and auditors read the signed checkpoints', expect: AUDIT(200) },
   { route: 'GET /api/audit/signing-key', checks: "only admins and auditors fetch the checkpoints' public key", expect: AUDIT(200) },
+  {
+    route: 'GET /api/sessions/{id}/watchers-report',
+    checks: 'who watched the owner’s ended session: its owner, auditors and admins; to anyone else it does not exist (404)',
+    call: (ctx) => ({ path: `/api/sessions/${ctx.endedEntry}/watchers-report` }),
+    expect: OWNED(200),
+  },
+  {
+    route: 'GET /api/audit/watched',
+    checks: 'what the owner watched: the owner asks for themself, admins and auditors for anyone; everyone else 403',
+    call: (ctx) => ({ path: `/api/audit/watched?user=${ctx.username('owner')}` }),
+    //     anon agent jump owner other aud  admin shadow inter term noRole disabled
+    expect: [401, 401, 401, 200, 403, 200, 200, 403, 403, 403, 403, 401],
+  },
 
   // ── agent API ───────────────────────────────────────────────────────────────────────────────
   {

@@ -31,7 +31,7 @@ export async function createAccessKey(gw: TestGateway, token: string): Promise<A
 }
 
 /** Empty config and credentials files: nothing from the machine's ~/.aws leaks into a test. */
-function isolatedAwsEnv(key: AccessKey): NodeJS.ProcessEnv {
+export function isolatedAwsEnv(key: AccessKey): NodeJS.ProcessEnv {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-aws-'));
   const config = path.join(dir, 'config');
   fs.writeFileSync(config, '');

@@ -5,9 +5,11 @@ import { AccessLogModule } from '@vigil/access-log';
 import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
 import { AwsProtocolModule } from '@vigil/aws-protocol';
+import { CloudTrailModule } from '@vigil/cloudtrail';
 import { ClockModule } from '@vigil/common';
 import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
+import { EventsModule } from '@vigil/events';
 import { ObservabilityModule } from '@vigil/observability';
 import { SessionsModule } from '@vigil/sessions';
 import { SsmModule } from '@vigil/ssm';
@@ -40,8 +42,11 @@ export class AppModule {
         // POST /: the AWS-shaped APIs, signed with access keys; SsmModule registers AmazonSSM on it
         AwsProtocolModule.forRoot({ imports: [AccessKeysModule], credentials: AccessKeyCredentials }),
         SsmModule,
+        CloudTrailModule,
         // AWS accounts' SSM sessions, polled into the registry as type SSM
         SsmImportModule,
+        // event rules over the audit trail: deliveries made in the chaining transaction, sent by a leased worker
+        EventsModule,
       ],
       providers: [DemoAgent],
     };

@@ -13,6 +13,7 @@ import { describeBinding } from './bind-address';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { jsonBody } from './json-body';
 import { refuseNulInUrl } from './nul-characters';
+import { requestId } from './request-id';
 import { securityHeaders } from './security-headers';
 import { findWebConsole, serveWebConsole } from './web-console';
 
@@ -43,6 +44,7 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
     httpsOptions: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
   });
   app.use(securityHeaders({ tls: config.tls !== null }));
+  app.use(requestId());
   app.use(refuseNulInUrl());
   app.use(jsonBody(BODY_LIMIT));
   app.disable('x-powered-by');

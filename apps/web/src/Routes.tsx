@@ -1,3 +1,7 @@
+import { AuditPage } from './audit/AuditPage';
+import { WatchedPage } from './audit/WatchedPage';
+import { EventRulePage } from './events/EventRulePage';
+import { EventRulesPage } from './events/EventRulesPage';
 import { AccessKeysPage } from './pages/AccessKeysPage';
 import { AccessLogDetailPage } from './pages/AccessLogDetailPage';
 import { AccessLogsPage } from './pages/AccessLogsPage';
@@ -19,5 +23,10 @@ export function Routes() {
   if (pathname === '/access-keys') return <AccessKeysPage />;
   const entry = matchPath('/access-logs/:id', pathname);
   if (entry) return <AccessLogDetailPage key={entry.id} entryId={entry.id} />;
+  if (pathname === '/audit') return <AuditPage />;
+  if (pathname === '/watched') return <WatchedPage />;
+  if (pathname === '/event-rules') return <EventRulesPage />;
+  const rule = matchPath('/event-rules/:id', pathname);
+  if (rule) return <EventRulePage key={rule.id} ruleId={rule.id} />;
   return <NotFoundPage />;
 }

@@ -1,9 +1,10 @@
 import { ConflictException, ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Actor, AuthEvents, PrincipalRevokedEvent, UserPrincipal, UsersService } from '@vigil/auth';
-import { AuditRequest, AuditRequested, Clock } from '@vigil/common';
+import { EntityManager, Repository } from 'typeorm';
+import { Actor, AuthEvents, PrincipalRevokedEvent, UserPrincipal, UsersService, auditedBy } from '@vigil/auth';
+import { AuditAction, Clock } from '@vigil/common';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
 import { CredentialCipher } from '@vigil/targets';
 import { ACCESS_KEY_ID, generateAccessKeyId, generateSecretAccessKey, secretBinding } from './access-key-format';
 import { CreateAccessKeyDto } from './dto/access-key.dto';
@@ -40,7 +41,8 @@ export class AccessKeysService {
     private readonly users: UsersService,
     private readonly cipher: CredentialCipher,
     private readonly clock: Clock,
-    private readonly events: EventEmitter2,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async create(user: UserPrincipal, input: CreateAccessKeyDto, actor: Actor): Promise<CreatedAccessKey> {
@@ -58,8 +60,11 @@ export class AccessKeysService {
       createdAt: this.clock.now(),
       lastUsedAt: null,
     });
-    await this.keys.insert(key);
-    this.audit(actor, 'access-key.create', { accessKeyId: id, user: user.username });
+    await this.uow.run(async (m) => {
+      await m.insert(AccessKeyEntity, key);
+      // the secret is in the answer only, never in the record
+      await this.audit(m, actor, 'access-key.create', { accessKeyId: id, user: user.username, description: key.description });
+    });
     return { ...toPublic(key, user.username), secretAccessKey };
   }
 
@@ -83,16 +88,20 @@ export class AccessKeysService {
 
   async setActive(caller: UserPrincipal, id: string, active: boolean, actor: Actor): Promise<PublicAccessKey> {
     const { key, username } = await this.manageable(caller, id);
-    if (key.active !== active) await this.keys.update({ id }, { active });
-    this.audit(actor, 'access-key.update', { accessKeyId: id, user: username, active });
+    await this.uow.run(async (m) => {
+      if (key.active !== active) await m.update(AccessKeyEntity, { id }, { active });
+      await this.audit(m, actor, 'access-key.update', { accessKeyId: id, user: username, active });
+    });
     return toPublic({ ...key, active }, username);
   }
 
   async remove(caller: UserPrincipal, id: string, actor: Actor): Promise<void> {
     const { username } = await this.manageable(caller, id);
-    const result = await this.keys.delete({ id });
-    if (!result.affected) throw new NotFoundException(`access key ${id} not found`);
-    this.audit(actor, 'access-key.delete', { accessKeyId: id, user: username });
+    await this.uow.run(async (m) => {
+      const result = await m.delete(AccessKeyEntity, { id });
+      if (!result.affected) throw new NotFoundException(`access key ${id} not found`);
+      await this.audit(m, actor, 'access-key.delete', { accessKeyId: id, user: username });
+    });
   }
 
   /** A deleted account's keys go with it (a disabled one's stay, refused until it is enabled again). */
@@ -108,12 +117,8 @@ export class AccessKeysService {
     return { key, username: (await this.users.findById(key.userId))?.username ?? '(deleted)' };
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
-    this.events.emit(AuditRequested, {
-      actor: `user:${actor.username}`,
-      action,
-      detail: { ...detail, ...(actor.sourceIp ? { sourceIp: actor.sourceIp } : {}) },
-    } satisfies AuditRequest);
+  private async audit(m: EntityManager, actor: Actor, action: AuditAction, requestParameters: Record<string, unknown> & { accessKeyId: string }): Promise<void> {
+    await this.outbox.appendWithin(m, { action, ...auditedBy(actor), requestParameters, resources: [{ type: 'AccessKey', name: requestParameters.accessKeyId }] });
   }
 }
 

@@ -7,11 +7,12 @@ import {
   Param,
   ParseUUIDPipe,
   Query,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import {
   ACCESS_LOG_COLUMNS,
   DEFAULT_ACCESS_LOG_COLUMNS,
@@ -20,7 +21,8 @@ import {
   streamCsv,
   wantsCsv,
 } from '@vigil/common';
-import { CurrentUser, UserAuthGuard, UserPrincipal, seesAllSessions } from '@vigil/auth';
+import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
+import { AuditOutbox } from '@vigil/database';
 import { AccessLogFilter } from './access-log-filter';
 import { AccessLogService } from './access-log.service';
 import { QueryAccessLogsDto } from './dto/query-access-logs.dto';
@@ -30,18 +32,29 @@ import { QueryAccessLogsDto } from './dto/query-access-logs.dto';
 @Controller('api/access-logs')
 @UseGuards(UserAuthGuard)
 export class AccessLogController {
-  constructor(private readonly accessLog: AccessLogService) {}
+  constructor(
+    private readonly accessLog: AccessLogService,
+    private readonly outbox: AuditOutbox,
+  ) {}
 
   @Get()
   async search(
     @CurrentUser() user: UserPrincipal,
     @Query() query: QueryAccessLogsDto,
     @Headers('accept') accept: string | undefined,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const filter = toFilter(query, user);
     if (wantsCsv(query.format, accept)) {
       const columns = pickColumns(ACCESS_LOG_COLUMNS, parseColumnsParam(query.columns) ?? DEFAULT_ACCESS_LOG_COLUMNS);
+      // An export reads many sessions at once: recorded before the first row, or refused.
+      const { ownerScope, ...criteria } = filter;
+      await this.outbox.append({
+        action: 'access-log.export',
+        ...auditedBy(actorOf(user, req)),
+        requestParameters: { ...criteria, from: isoOrUndefined(filter.from), to: isoOrUndefined(filter.to), columns: columns.map((c) => c.id), scope: ownerScope ?? 'all' },
+      });
       await streamCsv(res, 'access-logs.csv', columns, this.accessLog.iterate(filter));
       return;
     }
@@ -70,4 +83,8 @@ function toFilter(query: QueryAccessLogsDto, user: UserPrincipal): AccessLogFilt
     to,
     q: query.q,
   };
+}
+
+function isoOrUndefined(ms: number | undefined): string | undefined {
+  return ms === undefined ? undefined : new Date(ms).toISOString();
 }

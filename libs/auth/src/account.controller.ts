@@ -5,7 +5,7 @@ import { bearerToken } from './auth.service';
 import { ChangePasswordDto } from './dto/update-user.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
 import { UserPrincipal } from './principal';
-import { actorOf } from './users.controller';
+import { actorOf } from './audit-actor';
 import { UsersService } from './users.service';
 
 /** What users do with their own account. */

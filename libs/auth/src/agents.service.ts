@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Clock, requestAudit } from '@vigil/common';
+import { EntityManager, Repository } from 'typeorm';
+import { AuditAction, Clock } from '@vigil/common';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
+import { Actor, auditedBy } from './audit-actor';
 import { CreateAgentDto } from './dto/create-agent.dto';
 import { AgentEntity } from './entities/agent.entity';
 import { generateToken, hashToken } from './secret-token';
-import type { Actor } from './users.service';
 
 export const AgentEvents = {
   /** an agent's token no longer authenticates (revoked or rotated) */
@@ -35,6 +36,8 @@ export class AgentsService {
     @InjectRepository(AgentEntity) private readonly agents: Repository<AgentEntity>,
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   /** Registers an agent; its token is returned here once and only its hash is kept. */
@@ -42,9 +45,7 @@ export class AgentsService {
     if (RESERVED_AGENT_NAMES.includes(input.name.toLowerCase())) {
       throw new ConflictException(`name: "${input.name}" is reserved for Vigil's own components`);
     }
-    const created = await this.insert(input.name, input.kind, false);
-    if (actor) this.audit(actor, 'agent.create', { agentId: created.id, name: created.name, kind: created.kind });
-    return created;
+    return this.insert(input.name, input.kind, false, actor ?? null);
   }
 
   /** Agents, newest first; Vigil's internal identities are not listed. Tokens never are. */
@@ -55,9 +56,11 @@ export class AgentsService {
   /** Revokes the agent's token for good; it authenticates no more (this process at once). */
   async revoke(id: string, actor: Actor): Promise<void> {
     const agent = await this.requireManaged(id);
-    if (agent.revokedAt === null) await this.agents.update({ id }, { revokedAt: this.clock.now() });
+    await this.uow.run(async (m) => {
+      if (agent.revokedAt === null) await m.update(AgentEntity, { id }, { revokedAt: this.clock.now() });
+      await this.audit(m, actor, 'agent.revoke', agent);
+    });
     this.events.emit(AgentEvents.revoked, { agentId: id } satisfies AgentRevokedEvent);
-    this.audit(actor, 'agent.revoke', { agentId: id, name: agent.name });
   }
 
   /** A new token for the agent; the old one stops working at once. Revoked agents stay revoked. */
@@ -65,9 +68,12 @@ export class AgentsService {
     const agent = await this.requireManaged(id);
     if (agent.revokedAt !== null) throw new ConflictException(`agent ${id} is revoked; register a new one`);
     const token = generateToken('vga');
-    await this.agents.update({ id }, { tokenHash: hashToken(token) });
+    await this.uow.run(async (m) => {
+      await m.update(AgentEntity, { id }, { tokenHash: hashToken(token) });
+      // the new token is in the answer, never in the record
+      await this.audit(m, actor, 'agent.rotate', agent);
+    });
     this.events.emit(AgentEvents.revoked, { agentId: id } satisfies AgentRevokedEvent);
-    this.audit(actor, 'agent.rotate', { agentId: id, name: agent.name });
     return { id, token };
   }
 
@@ -79,7 +85,7 @@ export class AgentsService {
   async ensureInternal(name: string, kind: 'jump-server' | 'ssm-import'): Promise<string> {
     const existing = await this.agents.findOneBy({ name, kind, internal: true });
     if (existing) return existing.id;
-    return (await this.insert(name, kind, true)).id;
+    return (await this.insert(name, kind, true, null)).id;
   }
 
   /** The ids of every jump server, Vigil's own included: their sessions name the target as service provider. */
@@ -91,7 +97,8 @@ export class AgentsService {
     return this.agents.findOneBy({ tokenHash }).then((a) => (a && a.revokedAt === null ? a : null));
   }
 
-  private async insert(name: string, kind: string, internal: boolean): Promise<{ id: string; name: string; kind: string; token: string }> {
+  /** A new agent; made by an admin (`actor`), its record commits with it. Vigil's own identities are not audited. */
+  private async insert(name: string, kind: string, internal: boolean, actor: Actor | null): Promise<{ id: string; name: string; kind: string; token: string }> {
     const token = generateToken('vga');
     const agent = this.agents.create({
       id: randomUUID(),
@@ -102,7 +109,10 @@ export class AgentsService {
       revokedAt: null,
       internal,
     });
-    await this.agents.insert(agent);
+    await this.uow.run(async (m) => {
+      await m.insert(AgentEntity, agent);
+      if (actor) await this.audit(m, actor, 'agent.create', agent);
+    });
     return { id: agent.id, name: agent.name, kind: agent.kind, token };
   }
 
@@ -112,8 +122,13 @@ export class AgentsService {
     return agent;
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
-    requestAudit(this.events, actor, action, detail);
+  private async audit(m: EntityManager, actor: Actor, action: AuditAction, agent: AgentEntity): Promise<void> {
+    await this.outbox.appendWithin(m, {
+      action,
+      ...auditedBy(actor),
+      requestParameters: { agentId: agent.id, name: agent.name, kind: agent.kind },
+      resources: [{ type: 'Agent', name: agent.id }],
+    });
   }
 }
 

@@ -1,13 +1,12 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Logger, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { AuditRequest, AuditRequested } from '@vigil/common';
+import { AuditOutbox } from '@vigil/database';
+import { requestAuditContext } from './audit-actor';
 import { AuthService, bearerToken } from './auth.service';
 import { LoginDto } from './dto/login.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
 import { LoginThrottle } from './login-throttle';
-import { normalizeAddress } from './login-throttle-policy';
 import { UserPrincipal } from './principal';
 
 @ApiTags('auth')
@@ -18,7 +17,7 @@ export class AuthController {
   constructor(
     private readonly auth: AuthService,
     private readonly throttle: LoginThrottle,
-    private readonly events: EventEmitter2,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   /**
@@ -34,7 +33,8 @@ export class AuthController {
     headers: { 'Retry-After': { description: 'seconds until the lock ends', schema: { type: 'integer' } } },
   })
   async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
-    const sourceIp = normalizeAddress(request.ip ?? request.socket.remoteAddress);
+    const context = requestAuditContext(request);
+    const sourceIp = context.sourceIp!;
     const username = JSON.stringify(body.username); // quoted and escaped: the name is attacker-chosen
     const verdict = await this.throttle.check(body.username, sourceIp);
     if (!verdict.allowed) {
@@ -50,7 +50,8 @@ export class AuthController {
 
     let session: { accessToken: string; expiresIn: number };
     try {
-      session = await this.auth.login(body.username, body.password);
+      const { accessToken, expiresIn } = await this.auth.login(body.username, body.password, context);
+      session = { accessToken, expiresIn };
     } catch (error) {
       if (!(error instanceof UnauthorizedException)) {
         await verdict.abandon();
@@ -58,17 +59,19 @@ export class AuthController {
       }
       const lockouts = await verdict.failure();
       this.logger.warn(`failed login for ${username} from ${sourceIp}`);
-      await this.audit({
-        actor: `ip:${sourceIp}`,
+      // Written before the 401 leaves; if it cannot be, the caller gets a 5xx instead (still no token).
+      await this.outbox.append({
         action: 'auth.login-failed',
-        detail: { username: body.username, sourceIp, reason: 'invalid-credentials', ...(lockouts.length > 0 ? { lockouts } : {}) },
+        actor: `ip:${sourceIp}`,
+        context,
+        requestParameters: { username: body.username },
+        errorCode: 'InvalidCredentials',
+        errorMessage: 'invalid username or password',
+        ...(lockouts.length > 0 ? { responseElements: { lockouts } } : {}),
       });
       throw error;
     }
     await verdict.success();
-    // The canonical name (the login may have used other letter case).
-    const user = await this.auth.authenticateUser(session.accessToken);
-    await this.audit({ actor: `user:${user?.username ?? body.username}`, action: 'auth.login', detail: { sourceIp } });
     return session;
   }
 
@@ -77,8 +80,7 @@ export class AuthController {
   @ApiBearerAuth()
   @UseGuards(UserAuthGuard)
   async logout(@Req() request: Request, @CurrentUser() user: UserPrincipal): Promise<void> {
-    await this.auth.logout(bearerToken(request.headers.authorization)!);
-    await this.audit({ actor: `user:${user.username}`, action: 'auth.logout', detail: { sourceIp: normalizeAddress(request.ip) } });
+    await this.auth.logout(bearerToken(request.headers.authorization)!, user.username, requestAuditContext(request));
   }
 
   @Get('me')
@@ -87,10 +89,5 @@ export class AuthController {
   me(@CurrentUser() user: UserPrincipal) {
     const { id, username, roles, privileges } = user;
     return { id, username, roles, privileges };
-  }
-
-  /** Awaited: the record is committed before the answer leaves (AuditRequestListener catches its own errors). */
-  private async audit(request: AuditRequest): Promise<void> {
-    await this.events.emitAsync(AuditRequested, request);
   }
 }

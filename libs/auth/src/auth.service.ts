@@ -2,8 +2,9 @@ import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
 import { LessThan, Repository } from 'typeorm';
-import { Clock } from '@vigil/common';
+import { AuditContext, Clock } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
 import { AgentsService, AgentRevokedEvent, AgentEvents } from './agents.service';
 import { AuthEvents, PrincipalRevokedEvent } from './auth-events';
 import { AuthTokenEntity } from './entities/auth-token.entity';
@@ -30,20 +31,36 @@ export class AuthService {
     private readonly clock: Clock,
     private readonly config: VigilConfig,
     private readonly events: EventEmitter2,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
-  async login(username: string, password: string): Promise<{ accessToken: string; expiresIn: number }> {
+  /**
+   * A token for the right password. The token and the `auth.login` record commit together: a
+   * login that cannot be audited gives no token. Failures are the caller's to record (it knows
+   * the throttle's verdict).
+   */
+  async login(username: string, password: string, context: AuditContext = {}): Promise<{ accessToken: string; expiresIn: number; username: string }> {
     const user = await this.verifyCredentials(username, password);
     if (!user) throw new UnauthorizedException('invalid username or password');
     const accessToken = generateToken('vgu');
     const now = this.clock.now();
-    await this.tokens.insert({
-      tokenHash: hashToken(accessToken),
-      userId: user.id,
-      expiresAt: now + this.config.tokenTtlSeconds * 1000,
+    await this.uow.run(async (m) => {
+      await m.insert(AuthTokenEntity, {
+        tokenHash: hashToken(accessToken),
+        userId: user.id,
+        expiresAt: now + this.config.tokenTtlSeconds * 1000,
+      });
+      await m.delete(AuthTokenEntity, { expiresAt: LessThan(now) });
+      await this.outbox.appendWithin(m, {
+        action: 'auth.login',
+        actor: `user:${user.username}`,
+        context,
+        // the name as typed (it may differ in case from the account's); never the password
+        requestParameters: { username },
+      });
     });
-    await this.tokens.delete({ expiresAt: LessThan(now) });
-    return { accessToken, expiresIn: this.config.tokenTtlSeconds };
+    return { accessToken, expiresIn: this.config.tokenTtlSeconds, username: user.username };
   }
 
   /** Password check without a token, for the SSH jump server; null when wrong. */
@@ -54,11 +71,16 @@ export class AuthService {
     return user && valid ? toPrincipal(user) : null;
   }
 
-  async logout(token: string): Promise<void> {
+  /** Ends the token; the `auth.logout` record of `username` commits with its deletion. */
+  async logout(token: string, username: string, context: AuditContext = {}): Promise<void> {
     const tokenHash = hashToken(token);
     this.userCache.delete(tokenHash);
-    const row = await this.tokens.findOneBy({ tokenHash });
-    await this.tokens.delete({ tokenHash });
+    const row = await this.uow.run(async (m) => {
+      const found = await m.findOneBy(AuthTokenEntity, { tokenHash });
+      await m.delete(AuthTokenEntity, { tokenHash });
+      await this.outbox.appendWithin(m, { action: 'auth.logout', actor: `user:${username}`, context });
+      return found;
+    });
     const user = row ? await this.users.findById(row.userId) : null;
     if (row && user) {
       this.events.emit(AuthEvents.principalRevoked, {

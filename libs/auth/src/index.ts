@@ -11,4 +11,4 @@ export { LoginThrottle, type LoginVerdict, type Lockout } from './login-throttle
 export { normalizeAddress } from './login-throttle-policy';
 export * from './auth-events';
 export { UsernamePipe } from './username.pipe';
-export { actorOf } from './users.controller';
+export * from './audit-actor';

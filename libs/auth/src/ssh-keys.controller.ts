@@ -5,7 +5,7 @@ import { AddSshKeyDto } from './dto/add-ssh-key.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
 import { UserPrincipal } from './principal';
 import { SshKeysService } from './ssh-keys.service';
-import { actorOf } from './users.controller';
+import { actorOf } from './audit-actor';
 
 @ApiTags('auth')
 @ApiBearerAuth()

@@ -1,12 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { utils } from 'ssh2';
-import { Clock, requestAudit } from '@vigil/common';
+import { AuditAction, Clock } from '@vigil/common';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
+import { Actor, auditedBy } from './audit-actor';
 import { UserSshKeyEntity } from './entities/user-ssh-key.entity';
-import type { Actor } from './users.service';
 
 /** Who removes a key: the user, or an admin on behalf of `onBehalfOf`. */
 export type KeyActor = Actor & { onBehalfOf?: string };
@@ -29,7 +29,8 @@ export class SshKeysService {
   constructor(
     @InjectRepository(UserSshKeyEntity) private readonly keys: Repository<UserSshKeyEntity>,
     private readonly clock: Clock,
-    private readonly events: EventEmitter2,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async add(userId: string, line: string, actor?: KeyActor): Promise<PublicSshKey> {
@@ -49,8 +50,10 @@ export class SshKeysService {
       comment: parsed.comment || null,
       createdAt: this.clock.now(),
     });
-    await this.keys.insert(key);
-    if (actor) this.audit(actor, 'ssh-key.add', { fingerprint, algorithm: parsed.type });
+    await this.uow.run(async (m) => {
+      await m.insert(UserSshKeyEntity, key);
+      if (actor) await this.audit(m, actor, 'ssh-key.add', { fingerprint, algorithm: parsed.type });
+    });
     return toPublic(key);
   }
 
@@ -59,14 +62,20 @@ export class SshKeysService {
   }
 
   async remove(userId: string, id: string, actor?: KeyActor): Promise<void> {
-    const key = await this.keys.findOneBy({ userId, id });
-    const result = await this.keys.delete({ userId, id });
-    if (!key || !result.affected) throw new NotFoundException(`ssh key ${id} not found`);
-    if (actor) this.audit(actor, 'ssh-key.remove', { fingerprint: key.fingerprint });
+    await this.uow.run(async (m) => {
+      const key = await m.findOneBy(UserSshKeyEntity, { userId, id });
+      const result = await m.delete(UserSshKeyEntity, { userId, id });
+      if (!key || !result.affected) throw new NotFoundException(`ssh key ${id} not found`);
+      if (actor) await this.audit(m, actor, 'ssh-key.remove', { fingerprint: key.fingerprint });
+    });
   }
 
-  private audit(actor: KeyActor, action: string, detail: Record<string, unknown>): void {
-    requestAudit(this.events, actor, action, { ...detail, ...(actor.onBehalfOf ? { user: actor.onBehalfOf } : {}) });
+  private async audit(m: EntityManager, actor: KeyActor, action: AuditAction, detail: Record<string, unknown>): Promise<void> {
+    await this.outbox.appendWithin(m, {
+      action,
+      ...auditedBy(actor),
+      requestParameters: { ...detail, ...(actor.onBehalfOf ? { user: actor.onBehalfOf } : {}) },
+    });
   }
 
   /** Whether this wire-format public key is registered for the user. */

@@ -9,11 +9,8 @@ import { CurrentUser, RequireRoles, UserAuthGuard } from './guards';
 import { UserPrincipal } from './principal';
 import { SshKeysService } from './ssh-keys.service';
 import { UsernamePipe } from './username.pipe';
-import { Actor, UsersService } from './users.service';
-
-export function actorOf(user: UserPrincipal, request: Request): Actor {
-  return { username: user.username, sourceIp: request.ip };
-}
+import { actorOf } from './audit-actor';
+import { UsersService } from './users.service';
 
 @ApiTags('administration')
 @ApiBearerAuth()

@@ -2,9 +2,11 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, ForbiddenException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Not, Repository } from 'typeorm';
-import { AuditActor, Clock, requestAudit } from '@vigil/common';
+import { EntityManager, Not, Repository } from 'typeorm';
+import { AuditAction, AuditEntry, Clock } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
+import { Actor, auditedBy } from './audit-actor';
 import { AuthEvents, PrincipalRevokedEvent, PrincipalRevokedReason } from './auth-events';
 import { CreateUserDto } from './dto/create-user.dto';
 import { UpdateUserDto } from './dto/update-user.dto';
@@ -22,9 +24,6 @@ export interface PublicUser {
   privileges: Privilege[];
   disabled: boolean;
 }
-
-/** Who asked for a change, for the audit record. */
-export type Actor = AuditActor;
 
 export function splitList<T extends string>(value: string): T[] {
   return value ? (value.split(',') as T[]) : [];
@@ -46,11 +45,11 @@ export class UsersService {
 
   constructor(
     @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
-    @InjectRepository(AuthTokenEntity) private readonly tokens: Repository<AuthTokenEntity>,
-    @InjectRepository(UserSshKeyEntity) private readonly sshKeys: Repository<UserSshKeyEntity>,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
     private readonly config: VigilConfig,
+    private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async create(input: CreateUserDto, actor?: Actor): Promise<PublicUser> {
@@ -69,13 +68,21 @@ export class UsersService {
       disabledAt: null,
     });
     try {
-      await this.users.insert(user);
+      await this.uow.run(async (m) => {
+        await m.insert(UserEntity, user);
+        // The bootstrap admin has no actor: nobody asked, the gateway made it.
+        await this.audit(m, actor ?? null, 'user.create', {
+          username: user.username,
+          password: input.password,
+          roles: input.roles,
+          privileges: input.privileges,
+        });
+      });
     } catch (error) {
       // Two admins creating `Alice` and `alice` at once: the case-insensitive index says no.
       if (await this.findByUsername(input.username)) throw new ConflictException(`username: "${input.username}" is already taken`);
       throw error;
     }
-    if (actor) this.audit(actor, 'user.create', { username: user.username, roles: input.roles, privileges: input.privileges });
     return this.toPublic(user);
   }
 
@@ -107,22 +114,26 @@ export class UsersService {
     if (patch.password) changes.passwordHash = await hashPassword(patch.password);
     if (patch.disabled !== undefined) changes.disabledAt = patch.disabled ? (user.disabledAt ?? this.clock.now()) : null;
     if (Object.keys(changes).length === 0) throw new BadRequestException('nothing to change: give roles, privileges, disabled or password');
-    await this.users.update({ id: user.id }, changes);
     const updated = { ...user, ...changes };
-
     const disabledNow = patch.disabled === true && user.disabledAt === null;
     const rightsChanged = (patch.roles && changes.roles !== user.roles) || (patch.privileges && changes.privileges !== user.privileges);
-    if (disabledNow) await this.revokeAll(updated, 'disabled');
-    else if (patch.password) await this.revokeAll(updated, 'password-changed');
-    else if (rightsChanged) this.revoked(updated, 'roles-changed');
+    const endsTokens = disabledNow || patch.password !== undefined;
 
     const detail: Record<string, unknown> = { username: user.username };
     if (patch.roles) detail.roles = patch.roles;
     if (patch.privileges) detail.privileges = patch.privileges;
     if (patch.disabled !== undefined) detail.disabled = patch.disabled;
-    if (patch.password) detail.password = 'Value hidden due to security reasons.';
+    if (patch.password) detail.password = patch.password; // hidden by the audit trail, kept as "was given"
     const action = patch.password && Object.keys(changes).length === 1 ? 'user.password-reset' : disabledNow ? 'user.disable' : 'user.update';
-    this.audit(actor, action, detail);
+    await this.uow.run(async (m) => {
+      await m.update(UserEntity, { id: user.id }, changes);
+      if (endsTokens) await m.delete(AuthTokenEntity, { userId: user.id });
+      await this.audit(m, actor, action, detail);
+    });
+
+    if (disabledNow) this.revoked(updated, 'disabled');
+    else if (patch.password) this.revoked(updated, 'password-changed');
+    else if (rightsChanged) this.revoked(updated, 'roles-changed');
     return this.toPublic(updated);
   }
 
@@ -130,11 +141,13 @@ export class UsersService {
   async remove(username: string, actor: Actor): Promise<void> {
     const user = await this.requireUser(username);
     if (user.username === actor.username) throw new ForbiddenException('an administrator cannot delete themselves');
-    await this.tokens.delete({ userId: user.id });
-    await this.sshKeys.delete({ userId: user.id });
-    await this.users.delete({ id: user.id });
+    await this.uow.run(async (m) => {
+      await m.delete(AuthTokenEntity, { userId: user.id });
+      await m.delete(UserSshKeyEntity, { userId: user.id });
+      await m.delete(UserEntity, { id: user.id });
+      await this.audit(m, actor, 'user.delete', { username: user.username });
+    });
     this.revoked(user, 'deleted');
-    this.audit(actor, 'user.delete', { username: user.username });
   }
 
   /** The user's own change: proves the current password, ends every other token of theirs. */
@@ -142,16 +155,21 @@ export class UsersService {
     const user = await this.findById(userId);
     if (!user || user.disabledAt !== null) throw new NotFoundException('account not found');
     if (!(await verifyPassword(currentPassword, user.passwordHash))) {
-      this.audit(actor, 'user.password-change', { username: user.username }, 'WrongPassword');
+      // A refusal changes nothing: its record in a transaction of its own, written before the answer.
+      await this.outbox.append(this.entry(actor, 'user.password-change', { username: user.username }, 'WrongPassword', 'currentPassword is wrong'));
       throw new ForbiddenException('currentPassword is wrong');
     }
     if (currentPassword === newPassword) throw new BadRequestException('newPassword must differ from currentPassword');
-    await this.users.update({ id: user.id }, { passwordHash: await hashPassword(newPassword) });
+    const passwordHash = await hashPassword(newPassword);
     const keep = hashToken(currentToken);
-    const others = await this.tokens.find({ where: { userId: user.id, tokenHash: Not(keep) }, select: { tokenHash: true } });
-    await this.tokens.delete({ userId: user.id, tokenHash: Not(keep) });
+    const others = await this.uow.run(async (m) => {
+      await m.update(UserEntity, { id: user.id }, { passwordHash });
+      const ended = await m.find(AuthTokenEntity, { where: { userId: user.id, tokenHash: Not(keep) }, select: { tokenHash: true } });
+      await m.delete(AuthTokenEntity, { userId: user.id, tokenHash: Not(keep) });
+      await this.audit(m, actor, 'user.password-change', { username: user.username, tokensEnded: ended.length });
+      return ended;
+    });
     for (const { tokenHash } of others) this.revoked(user, 'password-changed', tokenHash);
-    this.audit(actor, 'user.password-change', { username: user.username, tokensEnded: others.length });
   }
 
   /** The id of an existing account, for admin routes named by username. */
@@ -165,11 +183,6 @@ export class UsersService {
     return user;
   }
 
-  private async revokeAll(user: UserEntity, reason: PrincipalRevokedReason): Promise<void> {
-    await this.tokens.delete({ userId: user.id });
-    this.revoked(user, reason);
-  }
-
   private revoked(user: UserEntity, reason: PrincipalRevokedReason, tokenHash?: string): void {
     this.events.emit(AuthEvents.principalRevoked, {
       userId: user.id,
@@ -179,8 +192,19 @@ export class UsersService {
     } satisfies PrincipalRevokedEvent);
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>, errorCode?: string): void {
-    requestAudit(this.events, actor, action, detail, errorCode);
+  /** The change's record, in the change's transaction `m` (secrets are hidden by the audit trail). */
+  private async audit(m: EntityManager, actor: Actor | null, action: AuditAction, requestParameters: Record<string, unknown>): Promise<void> {
+    await this.outbox.appendWithin(m, this.entry(actor, action, requestParameters));
+  }
+
+  private entry(actor: Actor | null, action: AuditAction, requestParameters: Record<string, unknown>, errorCode?: string, errorMessage?: string): AuditEntry {
+    return {
+      action,
+      ...(actor ? auditedBy(actor) : { actor: 'system' }),
+      requestParameters,
+      resources: [{ type: 'User', name: String(requestParameters.username) }],
+      ...(errorCode ? { errorCode, errorMessage } : {}),
+    };
   }
 
   findById(id: string): Promise<UserEntity | null> {
@@ -196,8 +220,12 @@ export class UsersService {
     return user?.sessionColumns ? (JSON.parse(user.sessionColumns) as string[]) : null;
   }
 
-  async setSessionColumns(userId: string, columns: string[]): Promise<void> {
-    await this.users.update({ id: userId }, { sessionColumns: JSON.stringify(columns) });
+  /** The sessions page's columns of a user, changed by that user (`columns.update`). */
+  async setSessionColumns(userId: string, columns: string[], actor: Actor): Promise<void> {
+    await this.uow.run(async (m) => {
+      await m.update(UserEntity, { id: userId }, { sessionColumns: JSON.stringify(columns) });
+      await this.outbox.appendWithin(m, { action: 'columns.update', ...auditedBy(actor), requestParameters: { columns } });
+    });
   }
 
   /**

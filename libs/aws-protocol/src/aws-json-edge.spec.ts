@@ -1,5 +1,5 @@
 import type { UserPrincipal } from '@vigil/auth';
-import type { AuditRequest } from '@vigil/common';
+import type { AuditEntry } from '@vigil/common';
 import { AwsCredential, AwsCredentialSource } from './aws-credential-source';
 import { AwsError } from './aws-error';
 import { AwsJsonEdge } from './aws-json-edge';
@@ -20,8 +20,8 @@ class OneKey extends AwsCredentialSource {
   recordUse(): void {}
 }
 
-function setup() {
-  const audits: AuditRequest[] = [];
+function setup(options: { auditFails?: boolean } = {}) {
+  const audits: AuditEntry[] = [];
   const calls: { input: Record<string, unknown>; call: AwsCall }[] = [];
   const registry = new AwsJsonRegistry();
   registry.register({
@@ -37,7 +37,13 @@ function setup() {
         describe: (input) => ({ parameters: { state: input.State } }),
       },
       TerminateSession: {
-        handle: async () => {
+        handle: async (input, call) => {
+          if (input.SessionId === 'recorded-by-the-change') {
+            // the operation wrote the call's record in its change's transaction
+            calls.push({ input, call });
+            call.recorded = true;
+            return { SessionId: input.SessionId };
+          }
           throw new AwsError('DoesNotExistException', 400, 'no such session');
         },
       },
@@ -49,7 +55,11 @@ function setup() {
     },
   });
   let n = 0;
-  const edge = new AwsJsonEdge(registry, new SigV4Verifier(new OneKey(), { now: () => NOW }), (a) => audits.push(a), () => `req-${++n}`);
+  const write = async (entry: AuditEntry) => {
+    if (options.auditFails) throw new Error('database is locked');
+    audits.push(entry);
+  };
+  const edge = new AwsJsonEdge(registry, new SigV4Verifier(new OneKey(), { now: () => NOW }), write, () => `req-${++n}`);
   return { edge, audits, calls };
 }
 
@@ -68,14 +78,31 @@ describe('AwsJsonEdge', () => {
     });
     expect(calls).toHaveLength(1);
     expect(calls[0].call).toMatchObject({ requestId: 'req-1', accessKeyId: KEY_ID, user: ALICE, region: 'us-east-1', sourceIp: '10.1.2.3', origin: META.origin });
-    expect(audits).toEqual([
-      {
-        actor: 'user:alice',
-        action: 'ssm.DescribeSessions',
-        sessionId: null,
-        detail: { accessKeyId: KEY_ID, requestId: 'req-1', sourceIp: '10.1.2.3', userAgent: 'aws-cli/2.9.19', requestParameters: { state: 'Active' } },
-      },
-    ]);
+    const context = { sourceIp: '10.1.2.3', userAgent: 'aws-cli/2.9.19', requestId: 'req-1', accessKeyId: KEY_ID, eventSource: 'ssm.amazonaws.com' };
+    expect(calls[0].call.auditContext).toEqual(context);
+    expect(audits).toEqual([{ actor: 'user:alice', action: 'ssm.DescribeSessions', sessionId: null, context, requestParameters: { state: 'Active' } }]);
+  });
+
+  it('writes no record of its own for a call whose operation recorded it in its change, and keeps recording refusals', async () => {
+    const { edge, audits, calls } = setup();
+    const answer = await edge.handle(await sign({ target: 'AmazonSSM.TerminateSession', body: '{"SessionId":"recorded-by-the-change"}' }), META);
+    expect(answer.status).toBe(200);
+    expect(calls).toHaveLength(1);
+    expect(calls[0].call.auditContext).toMatchObject({ requestId: 'req-1', eventSource: 'ssm.amazonaws.com', accessKeyId: KEY_ID });
+    expect(audits).toEqual([]);
+    await edge.handle(await sign({ target: 'AmazonSSM.TerminateSession', body: '{"SessionId":"other"}' }), META);
+    expect(audits.map((a) => [a.action, a.errorCode, a.context?.requestId])).toEqual([['ssm.TerminateSession', 'DoesNotExistException', 'req-2']]);
+  });
+
+  it('answers InternalServerError, not the result, when the call cannot be recorded', async () => {
+    const { edge, calls } = setup({ auditFails: true });
+    const answer = await edge.handle(await sign(), META);
+    expect(calls).toHaveLength(1); // the read ran ...
+    expect(answer.status).toBe(500); // ... but nothing of it leaves unrecorded
+    expect(bodyOf(answer)).toEqual({ __type: 'InternalServerError', message: 'An internal error occurred (request req-1)' });
+    expect(answer.body).not.toContain('Sessions');
+    const refused = await edge.handle(await sign({ target: 'AmazonSSM.TerminateSession', body: '{"SessionId":"x"}' }), META);
+    expect(bodyOf(refused).__type).toBe('InternalServerError');
   });
 
   it('answers every refusal in AWS shape: status, {__type, message}, x-amzn-ErrorType, x-amzn-RequestId; none a 5xx', async () => {
@@ -108,7 +135,7 @@ describe('AwsJsonEdge', () => {
     expect(answer.status).toBe(500);
     expect(bodyOf(answer)).toEqual({ __type: 'InternalServerError', message: 'An internal error occurred (request req-1)' });
     expect(answer.body).not.toContain('secret-path');
-    expect(audits[0]).toMatchObject({ action: 'ssm.ResumeSession', detail: { errorCode: 'InternalServerError' } });
+    expect(audits[0]).toMatchObject({ action: 'ssm.ResumeSession', errorCode: 'InternalServerError' });
   });
 
   it('audits refusals of a real key (with errorCode), never those of an unknown key', async () => {
@@ -116,7 +143,7 @@ describe('AwsJsonEdge', () => {
     await edge.handle(await sign({ secretAccessKey: 'nope' }), META);
     await edge.handle(await sign({ target: 'AmazonSSM.TerminateSession', body: '{"SessionId":"x"}' }), META);
     await edge.handle(await sign({ accessKeyId: 'AKIAZZZZZZZZZZZZZZZZ' }), META);
-    expect(audits.map((a) => [a.action, a.detail?.errorCode])).toEqual([
+    expect(audits.map((a) => [a.action, a.errorCode])).toEqual([
       ['ssm.DescribeSessions', 'InvalidSignatureException'],
       ['ssm.TerminateSession', 'DoesNotExistException'],
     ]);

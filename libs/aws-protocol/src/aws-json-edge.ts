@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { NUL_REFUSED, holdsNul, type AuditRequest } from '@vigil/common';
+import { AUDIT_VOCABULARY, AuditContext, AuditEntry, NUL_REFUSED, holdsNul, isAuditAction } from '@vigil/common';
 import { AwsCredential } from './aws-credential-source';
 import { AwsError, AwsErrors } from './aws-error';
 import { AwsCall, AwsJsonOperation, AwsJsonRegistry, AwsJsonService } from './aws-json-service';
@@ -24,12 +24,21 @@ export interface AwsRequestMeta {
   userAgent?: string;
 }
 
+/** Writes one audit record and resolves once it is committed (AuditOutbox.append in the app). */
+export type AwsAuditWriter = (entry: AuditEntry) => Promise<unknown>;
+
 /**
  * The awsJson1_1 protocol edge, without sockets: protocol checks, the SigV4 check, dispatch by
  * `X-Amz-Target`, and every answer in AWS's shape (`{__type, message}` bodies and
  * `x-amzn-ErrorType` on errors, `x-amzn-RequestId` always). Order: duplicated headers, content
  * type, target service, signature, operation, JSON body, the operation itself; each step's
- * refusal is a 4xx, never a 5xx. Calls that reach a known operation are audited, refused or not.
+ * refusal is a 4xx, never a 5xx.
+ *
+ * Calls that reach a known operation are audited, refused or not, and the record is committed
+ * before the answer leaves: a call whose record cannot be written is answered
+ * InternalServerError (a read gives nothing away unrecorded). An operation that changes
+ * something writes its own record in the change's transaction (with `call.auditContext`) and
+ * sets `call.recorded`: the edge then writes none, so the change has exactly one record.
  */
 export class AwsJsonEdge {
   private readonly logger = new Logger('AwsJsonEdge');
@@ -37,7 +46,7 @@ export class AwsJsonEdge {
   constructor(
     private readonly registry: AwsJsonRegistry,
     private readonly verifier: SigV4Verifier,
-    private readonly audit: (request: AuditRequest) => void,
+    private readonly audit: AwsAuditWriter,
     private readonly newRequestId: () => string = randomUUID,
   ) {}
 
@@ -67,10 +76,14 @@ export class AwsJsonEdge {
     const verdict = await this.verifier.verify(request, service.signingName);
     if (!verdict.ok) {
       // A real key with a wrong signature is someone holding the key id: worth a record.
-      if (verdict.credential && operation) this.record(service, operationName, operation, {}, verdict.credential, meta, requestId, verdict.error);
+      if (verdict.credential && operation) {
+        const context = auditContextOf(service, operationName, verdict.credential, meta, requestId);
+        await this.record(service, operationName, operation, {}, verdict.credential, context, verdict.error);
+      }
       throw verdict.error;
     }
     if (!operation) throw AwsErrors.unknownOperation(target);
+    const auditContext = auditContextOf(service, operationName, verdict.credential, meta, requestId);
     const call: AwsCall = {
       requestId,
       accessKeyId: verdict.credential.accessKeyId,
@@ -78,49 +91,73 @@ export class AwsJsonEdge {
       region: verdict.region,
       sourceIp: meta.sourceIp,
       origin: meta.origin,
+      auditContext,
+      recorded: false,
     };
     let input: Record<string, unknown> = {};
+    let output: object;
     try {
       input = parseBody(request.body);
-      const output = await operation.handle(input, call);
-      this.record(service, operationName, operation, input, verdict.credential, meta, requestId);
-      return output;
+      output = await operation.handle(input, call);
     } catch (error) {
-      this.record(service, operationName, operation, input, verdict.credential, meta, requestId, error instanceof AwsError ? error : AwsErrors.internal(requestId));
+      if (!call.recorded) {
+        await this.record(service, operationName, operation, input, verdict.credential, auditContext, error instanceof AwsError ? error : AwsErrors.internal(requestId));
+      }
       throw error;
     }
+    if (!call.recorded) await this.record(service, operationName, operation, input, verdict.credential, auditContext);
+    return output;
   }
 
-  private record(
+  /** Writes the call's record; if it cannot be written, the call is answered InternalServerError. */
+  private async record(
     service: AwsJsonService,
     operationName: string,
     operation: AwsJsonOperation,
     input: Record<string, unknown>,
     credential: AwsCredential,
-    meta: AwsRequestMeta,
-    requestId: string,
+    context: AuditContext,
     error?: AwsError,
-  ): void {
+  ): Promise<void> {
+    const action = `${service.auditPrefix}.${operationName}`;
+    if (!isAuditAction(action)) {
+      // a registration mistake, not the caller's: refuse rather than answer unrecorded
+      this.logger.error(`no audit action ${action}: add it to AUDIT_VOCABULARY`);
+      throw AwsErrors.internal(context.requestId ?? '');
+    }
     let described: ReturnType<NonNullable<AwsJsonOperation['describe']>> = {};
     try {
       described = operation.describe?.(input) ?? {};
     } catch {
       // an input too broken to describe is still a call worth recording
     }
-    this.audit({
-      actor: `user:${credential.user.username}`,
-      action: `${service.auditPrefix}.${operationName}`,
-      sessionId: described.sessionId ?? null,
-      detail: {
-        accessKeyId: credential.accessKeyId,
-        requestId,
-        sourceIp: meta.sourceIp,
-        ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 256) } : {}),
-        ...(described.parameters ? { requestParameters: described.parameters } : {}),
+    try {
+      await this.audit({
+        action,
+        actor: `user:${credential.user.username}`,
+        sessionId: described.sessionId ?? null,
+        context,
+        requestParameters: described.parameters ?? null,
         ...(error ? { errorCode: error.type, errorMessage: error.message.slice(0, 256) } : {}),
-      },
-    });
+      });
+    } catch (writeError) {
+      this.logger.error(`audit record of ${action} (request ${context.requestId}) could not be written: ${(writeError as Error).message}`);
+      throw AwsErrors.internal(context.requestId ?? '');
+    }
   }
+}
+
+/** Where a verified (or wrongly signed) call came from, as its audit record says it. */
+function auditContextOf(service: AwsJsonService, operationName: string, credential: AwsCredential, meta: AwsRequestMeta, requestId: string): AuditContext {
+  const action = `${service.auditPrefix}.${operationName}`;
+  return {
+    sourceIp: meta.sourceIp,
+    ...(meta.userAgent ? { userAgent: meta.userAgent.slice(0, 256) } : {}),
+    requestId,
+    accessKeyId: credential.accessKeyId,
+    // the service's own source (ssm.amazonaws.com), also on records its operations write themselves
+    ...(isAuditAction(action) ? { eventSource: AUDIT_VOCABULARY[action].eventSource } : {}),
+  };
 }
 
 function parseBody(body: Buffer): Record<string, unknown> {

@@ -1,4 +1,5 @@
 import type { UserPrincipal } from '@vigil/auth';
+import type { AuditContext } from '@vigil/common';
 
 /** Who made a verified call, and from where. */
 export interface AwsCall {
@@ -10,6 +11,13 @@ export interface AwsCall {
   sourceIp: string;
   /** `http(s)://host[:port]` as the client addressed the gateway (the signed Host): for absolute URLs in answers */
   origin: string;
+  /** the call as its audit record describes it (source, user agent, request id, key, eventSource) */
+  auditContext: AuditContext;
+  /**
+   * Set by an operation that wrote the call's record itself, in the transaction of the change it
+   * made (TerminateSession): the edge then writes none. Left false, the edge records the call.
+   */
+  recorded: boolean;
 }
 
 /** One operation: a JSON object in, a JSON object out, or an AwsError thrown. */

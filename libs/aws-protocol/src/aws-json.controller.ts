@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
+import { normalizeAddress } from '@vigil/auth';
 import { AwsErrors } from './aws-error';
 import { AwsAnswer, AwsJsonEdge, errorAnswer } from './aws-json-edge';
 import { BodyTooLargeError, readRawBody } from './raw-body';
@@ -39,7 +40,7 @@ export class AwsJsonController {
     const { path, query } = splitUrl(req.originalUrl);
     const answer = await this.edge.handle(
       { method: req.method, path, query, headers: headersFromRaw(req.rawHeaders), body },
-      { sourceIp: req.ip ?? req.socket.remoteAddress ?? 'unknown', origin: `${req.protocol}://${req.headers.host ?? 'localhost'}`, userAgent: req.headers['user-agent'] },
+      { sourceIp: normalizeAddress(req.ip ?? req.socket.remoteAddress), origin: `${req.protocol}://${req.headers.host ?? 'localhost'}`, userAgent: req.headers['user-agent'] },
     );
     send(res, answer);
   }

@@ -1,6 +1,6 @@
 import { DynamicModule, Module, ModuleMetadata, Type } from '@nestjs/common';
-import { EventEmitter2 } from '@nestjs/event-emitter';
-import { AuditRequest, AuditRequested, Clock } from '@vigil/common';
+import { Clock } from '@vigil/common';
+import { AuditOutbox } from '@vigil/database';
 import { AwsCredentialSource } from './aws-credential-source';
 import { AwsJsonEdge } from './aws-json-edge';
 import { AwsJsonRegistry } from './aws-json-service';
@@ -32,9 +32,9 @@ export class AwsProtocolModule {
         { provide: SigV4Verifier, inject: [AwsCredentialSource, Clock], useFactory: (source: AwsCredentialSource, clock: Clock) => new SigV4Verifier(source, clock) },
         {
           provide: AwsJsonEdge,
-          inject: [AwsJsonRegistry, SigV4Verifier, EventEmitter2],
-          useFactory: (registry: AwsJsonRegistry, verifier: SigV4Verifier, events: EventEmitter2) =>
-            new AwsJsonEdge(registry, verifier, (request: AuditRequest) => events.emit(AuditRequested, request)),
+          inject: [AwsJsonRegistry, SigV4Verifier, AuditOutbox],
+          useFactory: (registry: AwsJsonRegistry, verifier: SigV4Verifier, outbox: AuditOutbox) =>
+            new AwsJsonEdge(registry, verifier, (entry) => outbox.append(entry)),
         },
       ],
       exports: [AwsJsonRegistry],

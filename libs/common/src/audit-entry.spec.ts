@@ -12,6 +12,8 @@ describe('hideSecrets', () => {
       Authorization: 'Bearer abc',
       newPassword: 'x',
       clientSecret: 'y',
+      secretAccessKey: 'wJalr',
+      hasSecret: true,
       empty: { password: '' },
     });
     expect(out).toEqual({
@@ -21,6 +23,8 @@ describe('hideSecrets', () => {
       Authorization: HIDDEN_VALUE,
       newPassword: HIDDEN_VALUE,
       clientSecret: HIDDEN_VALUE,
+      secretAccessKey: HIDDEN_VALUE,
+      hasSecret: true,
       empty: { password: '' },
     });
   });

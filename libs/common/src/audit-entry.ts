@@ -112,7 +112,8 @@ export function toCloudTrailBody(entry: AuditEntry, eventId: string): CloudTrail
     userAgent: (ctx.userAgent ?? 'vigil').slice(0, 256),
     requestParameters: (hideSecrets(entry.requestParameters ?? null) as Record<string, unknown> | null) ?? null,
     responseElements: signIn
-      ? { ConsoleLogin: failed ? 'Failure' : 'Success' }
+      ? // CloudTrail's sign-in outcome, after what Vigil adds (a failure's lock-outs)
+        { ...((hideSecrets(entry.responseElements ?? null) as Record<string, unknown> | null) ?? {}), ConsoleLogin: failed ? 'Failure' : 'Success' }
       : ((hideSecrets(entry.responseElements ?? null) as Record<string, unknown> | null) ?? null),
     ...(failed ? { errorCode: entry.errorCode!.slice(0, 128), errorMessage: (entry.errorMessage ?? entry.errorCode!).slice(0, 512) } : {}),
     readOnly: kind.readOnly,

@@ -2,7 +2,7 @@
 export const HIDDEN_VALUE = 'Value hidden due to security reasons.';
 
 /** Field names whose values are secrets wherever they appear in request parameters or responses. */
-const SECRET_NAME = /(password|passphrase|secret|token|authorization|private.?key|credential|signature|cookie|otp)$/i;
+const SECRET_NAME = /(password|passphrase|secret|private.?key|authorization|cookie)|(token|signature|otp|credential)$/i;
 
 const MAX_DEPTH = 6;
 const MAX_STRING = 1024;
@@ -24,7 +24,8 @@ export function hideSecrets(value: unknown, depth = 0): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value as Record<string, unknown>).slice(0, MAX_KEYS)) {
     if (item === undefined || typeof item === 'function') continue;
-    out[key] = SECRET_NAME.test(key) && item !== null && item !== '' ? HIDDEN_VALUE : hideSecrets(item, depth + 1);
+    // booleans stay (`hasSecret: true` says nothing secret); any other value of a secret's name is hidden
+    out[key] = SECRET_NAME.test(key) && item !== null && item !== '' && typeof item !== 'boolean' ? HIDDEN_VALUE : hideSecrets(item, depth + 1);
   }
   return out;
 }

@@ -8,7 +8,6 @@ export * from './csv-response';
 export * from './clock.module';
 export * from './uuid7';
 export * from './token-bucket';
-export * from './audit-request';
 export * from './nul-characters';
 export * from './audit-vocabulary';
 export * from './audit-entry';

@@ -1,7 +1,7 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Res, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { AgentAuthGuard, AgentPrincipal, CurrentAgent } from '@vigil/auth';
+import type { Request, Response } from 'express';
+import { AgentAuthGuard, AgentPrincipal, CurrentAgent, requestAuditContext } from '@vigil/auth';
 import { EndSessionDto } from './dto/end-session.dto';
 import { OpenSessionDto } from './dto/open-session.dto';
 import { SessionsService } from './sessions.service';
@@ -16,8 +16,8 @@ export class AgentSessionsController {
 
   /** 201 when the session is new; 200 with the same session when this externalId was seen before. */
   @Post()
-  async open(@CurrentAgent() agent: AgentPrincipal, @Body() body: OpenSessionDto, @Res({ passthrough: true }) res: Response) {
-    const { session, created } = await this.sessions.open(agent.id, body);
+  async open(@CurrentAgent() agent: AgentPrincipal, @Body() body: OpenSessionDto, @Req() req: Request, @Res({ passthrough: true }) res: Response) {
+    const { session, created } = await this.sessions.open(agent.id, body, { context: requestAuditContext(req) });
     res.status(created ? 201 : 200);
     return session;
   }
@@ -31,11 +31,12 @@ export class AgentSessionsController {
   /** Returns the access-log entry; ending twice returns the same entry. */
   @Post(':id/end')
   @HttpCode(200)
-  async end(@CurrentAgent() agent: AgentPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: EndSessionDto) {
+  async end(@CurrentAgent() agent: AgentPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: EndSessionDto, @Req() req: Request) {
     const { entry } = await this.sessions.end(id, {
       reason: body.reason ?? 'ended',
       endDate: body.endDate ? Date.parse(body.endDate) : undefined,
       agentId: agent.id,
+      audit: { context: requestAuditContext(req) },
     });
     return entry;
   }

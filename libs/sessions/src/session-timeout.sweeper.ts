@@ -61,7 +61,7 @@ export class SessionTimeoutSweeper implements OnApplicationBootstrap, OnModuleDe
   private async endSilent(sessionId: string, lastHeartbeat: number): Promise<boolean> {
     try {
       // The last heartbeat is the last moment the session was known to be alive.
-      const request = { reason: 'timeout', endDate: lastHeartbeat, onlyIfLastHeartbeat: lastHeartbeat } as const;
+      const request = { reason: 'timeout', endDate: lastHeartbeat, onlyIfLastHeartbeat: lastHeartbeat, audit: { actor: 'system' } } as const;
       return !(await this.sessions.end(sessionId, request)).alreadyEnded;
     } catch (error) {
       if (error instanceof SessionRevivedError) return false;

@@ -11,13 +11,15 @@ import {
   Post,
   Put,
   Query,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { DEFAULT_SESSION_COLUMNS, SESSION_COLUMNS, parseColumnsParam, pickColumns, streamCsv, wantsCsv } from '@vigil/common';
-import { CurrentUser, UserAuthGuard, UserPrincipal, UsersService, seesAllSessions } from '@vigil/auth';
+import { CurrentUser, UserAuthGuard, UserPrincipal, UsersService, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
+import { AuditOutbox } from '@vigil/database';
 import { ListSessionsDto } from './dto/list-sessions.dto';
 import { SessionColumnsDto } from './dto/session-columns.dto';
 import { TerminateSessionDto } from './dto/terminate-session.dto';
@@ -37,6 +39,7 @@ export class SessionsController {
     private readonly directory: SessionDirectory,
     private readonly sessions: SessionsService,
     private readonly users: UsersService,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   @Get('sessions')
@@ -44,12 +47,19 @@ export class SessionsController {
     @CurrentUser() user: UserPrincipal,
     @Query() query: ListSessionsDto,
     @Headers('accept') accept: string | undefined,
+    @Req() req: Request,
     @Res({ passthrough: true }) res: Response,
   ) {
     const filter: SessionListFilter = { ownerScope: scopeOf(user), type: query.type, user: query.user };
     if (wantsCsv(query.format, accept)) {
-      const ids = parseColumnsParam(query.columns) ?? (await this.columnsOf(user));
-      await streamCsv(res, 'sessions.csv', pickColumns(SESSION_COLUMNS, ids), this.directory.iterate(filter));
+      const columns = pickColumns(SESSION_COLUMNS, parseColumnsParam(query.columns) ?? (await this.columnsOf(user)));
+      // An export is a read of many sessions at once: recorded before the first row, or refused.
+      await this.outbox.append({
+        action: 'sessions.export',
+        ...auditedBy(actorOf(user, req)),
+        requestParameters: { type: query.type, user: query.user, columns: columns.map((c) => c.id), scope: scopeOf(user) ?? 'all' },
+      });
+      await streamCsv(res, 'sessions.csv', columns, this.directory.iterate(filter));
       return;
     }
     return this.directory.list(filter, query.limit ?? 500, query.nextToken);
@@ -76,6 +86,7 @@ export class SessionsController {
     @CurrentUser() user: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: TerminateSessionDto,
+    @Req() req: Request,
   ) {
     const session = await this.directory.findVisible(id, null);
     const verdict = session ? mayTerminate(user, session.owner) : null;
@@ -85,6 +96,7 @@ export class SessionsController {
       reason: 'terminated',
       endedBy: user.username,
       message: body.reason,
+      audit: auditedBy(actorOf(user, req)),
     });
     return entry;
   }
@@ -99,8 +111,8 @@ export class SessionsController {
   }
 
   @Put('me/session-columns')
-  async putColumns(@CurrentUser() user: UserPrincipal, @Body() body: SessionColumnsDto) {
-    await this.users.setSessionColumns(user.id, body.columns);
+  async putColumns(@CurrentUser() user: UserPrincipal, @Body() body: SessionColumnsDto, @Req() req: Request) {
+    await this.users.setSessionColumns(user.id, body.columns, actorOf(user, req));
     return { columns: body.columns };
   }
 

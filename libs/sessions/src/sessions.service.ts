@@ -3,6 +3,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import {
   AccessLogView,
+  AuditContext,
+  AuditEntry,
   Clock,
   EndReason,
   SessionEndedEvent,
@@ -13,7 +15,7 @@ import {
   uuidv7,
 } from '@vigil/common';
 import { AccessLogEntryEntity, AccessLogService, toAccessLogView } from '@vigil/access-log';
-import { UnitOfWork } from '@vigil/database';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
 import { OpenSessionDto } from './dto/open-session.dto';
 import { OpenSessionEntity } from './entities/open-session.entity';
 import { INSERT_OPEN_SESSION, SELECT_OPEN_SESSION, openSessionParams, toOpenSession } from './open-session-sql';
@@ -22,6 +24,17 @@ import { toSessionView } from './session-view';
 
 /** Agents' clocks drift; a start or end date this far in the future is a bug, not a clock skew. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * Who asked for an open or an end and through which door, for the audit record written in the
+ * change's transaction. Without it the record names the session's agent (or, for a terminate,
+ * the user in `endedBy`) and no source.
+ */
+export interface SessionAuditOrigin {
+  /** `agent:<id>`, `user:<name>`, `system` */
+  actor?: string;
+  context?: AuditContext;
+}
 
 export interface OpenResult {
   /** the open session, or its access-log entry if it has already ended */
@@ -38,6 +51,7 @@ export interface EndRequest {
   message?: string;
   /** timeout sweeps only: end only if no heartbeat arrived since this one was observed */
   onlyIfLastHeartbeat?: number;
+  audit?: SessionAuditOrigin;
 }
 
 /** A heartbeat arrived after the sweep decided to end the session: it is alive after all. */
@@ -50,7 +64,9 @@ export interface EndResult {
 
 /**
  * The registry of open sessions. Every write runs in one transaction; domain events are published
- * only after the commit, so listeners never announce what could still roll back.
+ * only after the commit, so listeners never announce what could still roll back. A session's
+ * start, end and termination are audited in the transaction that makes them (AuditOutbox): the
+ * record exists exactly when the change does, whichever door it came through.
  */
 @Injectable()
 export class SessionsService {
@@ -59,9 +75,10 @@ export class SessionsService {
     private readonly accessLog: AccessLogService,
     private readonly events: EventEmitter2,
     private readonly clock: Clock,
+    private readonly outbox: AuditOutbox,
   ) {}
 
-  async open(agentId: string, input: OpenSessionDto): Promise<OpenResult> {
+  async open(agentId: string, input: OpenSessionDto, origin: SessionAuditOrigin = {}): Promise<OpenResult> {
     const now = this.clock.now();
     const startDate = input.startDate ? Date.parse(input.startDate) : now;
     if (startDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('startDate must not be in the future');
@@ -99,6 +116,7 @@ export class SessionsService {
         disconnectedAt: null,
       });
       await this.uow.sql.run(m, INSERT_OPEN_SESSION, openSessionParams(session));
+      await this.outbox.appendWithin(m, startRecord(session, origin));
       return { session: toSessionView(session), created: true };
     });
     if (result.created) {
@@ -171,6 +189,7 @@ export class SessionsService {
       });
       await this.accessLog.appendWithin(m, this.uow.sql, entry);
       await this.uow.sql.run(m, 'DELETE FROM open_sessions WHERE id = ?', [sessionId]);
+      await this.outbox.appendWithin(m, endRecord(entry, request));
       return { entry: toAccessLogView(entry), alreadyEnded: false };
     });
     if (!result.alreadyEnded) {
@@ -229,4 +248,60 @@ export class SessionsService {
   private publishUpdated(session: OpenSessionEntity): void {
     this.events.emit(SessionEvents.updated, { session: toSessionView(session) } satisfies SessionUpdatedEvent);
   }
+}
+
+/** `session.start`: by the agent that reported it, unless the origin names someone else. */
+function startRecord(session: OpenSessionEntity, origin: SessionAuditOrigin): AuditEntry {
+  return {
+    action: 'session.start',
+    actor: origin.actor ?? `agent:${session.agentId}`,
+    sessionId: session.id,
+    ...(origin.context ? { context: origin.context } : {}),
+    requestParameters: {
+      externalId: session.externalId,
+      type: session.type,
+      user: session.user,
+      device: session.device,
+      client: session.client,
+      owner: session.owner,
+      ...(session.serviceProvider ? { target: session.serviceProvider } : {}),
+    },
+    responseElements: { sessionId: session.id, status: session.status, startDate: new Date(session.startDate).toISOString() },
+  };
+}
+
+/**
+ * `session.terminate` when someone ended it (`endedBy`: a user, or `vigil` itself), otherwise
+ * `session.end` by its agent (or the origin's actor: the timeout sweep is `system`).
+ */
+function endRecord(entry: AccessLogEntryEntity, request: EndRequest): AuditEntry {
+  const terminated = entry.endReason === 'terminated' && entry.endedBy !== null;
+  const byVigil = entry.endedBy === 'vigil';
+  const actor = request.audit?.actor ?? (terminated ? (byVigil ? 'system' : `user:${entry.endedBy}`) : `agent:${entry.agentId}`);
+  return {
+    action: terminated ? 'session.terminate' : 'session.end',
+    actor,
+    sessionId: entry.id,
+    ...(request.audit?.context ? { context: request.audit.context } : {}),
+    requestParameters: {
+      sessionId: entry.id,
+      reason: entry.endReason,
+      ...(entry.endMessage ? { message: entry.endMessage } : {}),
+      ...(request.endDate !== undefined ? { endDate: new Date(request.endDate).toISOString() } : {}),
+    },
+    responseElements: {
+      sessionId: entry.id,
+      status: entry.status,
+      endDate: new Date(entry.endDate).toISOString(),
+      durationSeconds: entry.durationSeconds,
+      ...(entry.endedBy ? { endedBy: entry.endedBy } : {}),
+      // what the session was, so a reader (or an event rule) needs no second lookup
+      type: entry.type,
+      user: entry.user,
+      device: entry.device,
+      client: entry.client,
+      owner: entry.owner,
+      ...(entry.serviceProvider ? { target: entry.serviceProvider } : {}),
+    },
+  };
 }

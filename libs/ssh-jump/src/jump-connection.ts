@@ -4,7 +4,7 @@ import type { PasswordThrottle } from './auth-rate-limiter';
 import { ForwardSession } from './forward-session';
 import { attachForwarding } from './forwarding-relay';
 import type { JumpClock } from './jump-clock';
-import type { JumpLogger, JumpPorts, JumpTarget, JumpUser } from './jump-ports';
+import type { JumpLoginEvent, JumpLoginRefusal, JumpLogger, JumpPorts, JumpTarget, JumpUser } from './jump-ports';
 import type { LiveSshSession } from './live-ssh-session';
 import { parseLoginName } from './login-name';
 import { checkKeyAlgorithm, verifyPublicKeyProof } from './publickey-proof';
@@ -159,8 +159,11 @@ export class JumpConnection {
     const login = parseLoginName(ctx.username);
     if (!login.ok) {
       logger?.log(`refused login from ${ip}: ${login.reason}`);
-      return this.refuse(ctx, refusal.badLoginName(login.reason), false);
+      const message = refusal.badLoginName(login.reason);
+      await this.loginRefused({ username: ctx.username.slice(0, 128), target: '', method: 'login-name' }, 'InvalidLoginName', message);
+      return this.refuse(ctx, message, false);
     }
+    const attempted = { username: login.user, target: login.target, method: ctx.method === 'publickey' ? 'publickey' : 'password' } as const;
 
     let user: JumpUser | null = null;
     switch (ctx.method) {
@@ -180,6 +183,7 @@ export class JumpConnection {
         if (!user) {
           await attempt.failure();
           logger?.log(`wrong password for ${login.user} from ${ip}`);
+          await this.loginRefused(attempted, 'InvalidCredentials');
           return ctx.reject(RETRY_METHODS);
         }
         await attempt.success();
@@ -198,33 +202,72 @@ export class JumpConnection {
         const proof = verifyPublicKeyProof(attempt, ctx.blob, ctx.signature);
         if (!proof.ok) {
           logger?.warn(`refused public key for ${login.user} from ${ip}: ${proof.reason}`);
+          await this.loginRefused(attempted, 'InvalidSignature', proof.reason);
           return ctx.reject(RETRY_METHODS);
         }
         user = await ports.authenticatePublicKey(login.user, key, ip);
-        if (!user) return ctx.reject(RETRY_METHODS);
+        if (!user) {
+          await this.loginRefused(attempted, 'InvalidCredentials');
+          return ctx.reject(RETRY_METHODS);
+        }
         break;
       }
       default:
         return ctx.reject(RETRY_METHODS);
     }
 
+    const known = { ...attempted, username: user.username };
     const target = await ports.resolveTarget(user, login.target);
     if (!target) {
       logger?.log(`user ${user.username} from ${ip}: unknown or forbidden target ${login.target}`);
-      return this.refuse(ctx, refusal.unknownTarget(login.target), false);
+      const message = refusal.unknownTarget(login.target);
+      await this.loginRefused(known, 'TargetNotAllowed', message);
+      return this.refuse(ctx, message, false);
     }
     const upstream = await connectUpstream(target, ports, this.deps.upstreamOptions, logger);
-    if (!upstream.ok) return this.refuse(ctx, upstream.message, false);
+    if (!upstream.ok) {
+      await this.loginRefused(known, 'TargetUnreachable', upstream.message);
+      return this.refuse(ctx, upstream.message, false);
+    }
     if (this.closed) {
       // The user hung up while we were dialling the target.
       upstream.client.end();
       return;
+    }
+    // No way in without its record: a login that cannot be audited is refused.
+    try {
+      await ports.loginAttempt?.(this.loginEvent({ ...known, target: target.name }, true));
+    } catch (err) {
+      upstream.client.end();
+      logger?.error(`login of ${user.username} from ${ip} refused: its audit record could not be written: ${errorMessage(err)}`);
+      return this.refuse(ctx, refusal.auditUnavailable(), false);
     }
     this.user = user;
     this.target = target;
     this.upstream = upstream.client;
     logger?.log(`user ${user.username} from ${ip} connected to target ${target.name}`);
     ctx.accept();
+  }
+
+  private loginEvent(attempt: Pick<JumpLoginEvent, 'username' | 'target' | 'method'>, accepted: boolean, why?: JumpLoginRefusal, message?: string): JumpLoginEvent {
+    return {
+      ...attempt,
+      clientIp: this.client.ip,
+      clientPort: this.client.port,
+      ...(this.client.header?.identRaw ? { clientSoftware: this.client.header.identRaw.slice(0, 256) } : {}),
+      accepted,
+      ...(why ? { refusal: why } : {}),
+      ...(message ? { message } : {}),
+    };
+  }
+
+  /** A refusal stands whether or not its record can be written; a failed write is logged. */
+  private async loginRefused(attempt: Pick<JumpLoginEvent, 'username' | 'target' | 'method'>, why: JumpLoginRefusal, message?: string): Promise<void> {
+    try {
+      await this.deps.ports.loginAttempt?.(this.loginEvent(attempt, false, why, message));
+    } catch (err) {
+      this.deps.logger?.error(`audit record of a refused login from ${this.client.ip} could not be written: ${errorMessage(err)}`);
+    }
   }
 
   private onReady(): void {

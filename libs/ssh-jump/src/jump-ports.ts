@@ -112,6 +112,29 @@ export interface JumpForwardEvent {
   durationMs?: number;
 }
 
+/** Why a login was refused, as its audit record's errorCode says it. */
+export type JumpLoginRefusal = 'InvalidLoginName' | 'InvalidCredentials' | 'InvalidSignature' | 'TargetNotAllowed' | 'TargetUnreachable' | 'AuditUnavailable';
+
+/**
+ * A login to the jump, accepted or refused. Refusals while the password throttle holds the
+ * account are not reported one by one (a flood would flood the audit trail), nor are the
+ * client's probes (`none`, "would this key do?").
+ */
+export interface JumpLoginEvent {
+  /** the Vigil username as typed (refusals) or the account's (accepted) */
+  username: string;
+  target: string;
+  method: 'password' | 'publickey' | 'login-name';
+  clientIp: string;
+  clientPort: number;
+  /** the client's SSH identification string, e.g. `SSH-2.0-OpenSSH_9.6p1` */
+  clientSoftware?: string;
+  accepted: boolean;
+  refusal?: JumpLoginRefusal;
+  /** what the user was told, for a refusal */
+  message?: string;
+}
+
 export interface JumpPorts {
   /** Checks a Vigil password. Return null for a wrong password or unknown user. */
   authenticatePassword(username: string, password: string, clientIp: string): Promise<JumpUser | null>;
@@ -136,6 +159,11 @@ export interface JumpPorts {
    * gateway's adapter implements it; optional only so protocol-level test doubles may skip it.
    */
   forwardChannel?(sessionId: string, event: JumpForwardEvent): Promise<void>;
+  /**
+   * A login accepted or refused: audit it. An accepted login waits for this and is refused if it
+   * rejects (no access without its record). Optional so protocol-level test doubles may skip it.
+   */
+  loginAttempt?(event: JumpLoginEvent): Promise<void>;
 }
 
 /** Optional logger; never receives secrets. Matches Nest's LoggerService shape loosely. */

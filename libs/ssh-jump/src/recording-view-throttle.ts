@@ -1,3 +1,6 @@
+/** A read of a live session's recording, of a sealed one in the player, or a sealed one downloaded. */
+export type RecordingRead = 'live' | 'sealed' | 'download';
+
 /** One audit record and one notice per viewer, session and kind of read, per this window. */
 export const RECORDING_VIEW_WINDOW_MS = 60_000;
 /** Bounds memory under a flood of distinct (viewer, session) pairs. */
@@ -6,7 +9,7 @@ const MAX_TRACKED = 10_000;
 /**
  * Reading a recording is audited and, for a live session, told to its user. But the rewind panel
  * fetches the recording again on every "load newer output", and a script can fetch it a thousand
- * times: the first read of a (viewer, session, live?) in each window is recorded and announced,
+ * times: the first read of a (viewer, session, kind of read) in each window is recorded and announced,
  * the rest of that window's reads are the same viewing. Pure: time is injected.
  */
 export class RecordingViewThrottle {
@@ -19,8 +22,8 @@ export class RecordingViewThrottle {
   ) {}
 
   /** True when this read starts a new viewing: audit it (and tell the user when live). */
-  firstInWindow(viewer: string, sessionId: string, live: boolean): boolean {
-    const key = keyOf(viewer, sessionId, live);
+  firstInWindow(viewer: string, sessionId: string, read: RecordingRead): boolean {
+    const key = keyOf(viewer, sessionId, read);
     const now = this.now();
     const last = this.lastAnnounced.get(key);
     if (last !== undefined && now - last < this.windowMs) return false;
@@ -31,8 +34,8 @@ export class RecordingViewThrottle {
   }
 
   /** The viewing could not be recorded after all: the next read must try again. */
-  forget(viewer: string, sessionId: string, live: boolean): void {
-    this.lastAnnounced.delete(keyOf(viewer, sessionId, live));
+  forget(viewer: string, sessionId: string, read: RecordingRead): void {
+    this.lastAnnounced.delete(keyOf(viewer, sessionId, read));
   }
 
   get tracked(): number {
@@ -49,6 +52,6 @@ export class RecordingViewThrottle {
   }
 }
 
-function keyOf(viewer: string, sessionId: string, live: boolean): string {
-  return `${viewer}\u0000${sessionId}\u0000${live ? 'live' : 'sealed'}`;
+function keyOf(viewer: string, sessionId: string, read: RecordingRead): string {
+  return `${viewer}\u0000${sessionId}\u0000${read}`;
 }

@@ -19,6 +19,7 @@ export const refusal = {
   x11Disabled: (target: string) => `Vigil: X11 forwarding is disabled for target "${target}" by policy.`,
   x11Unsupported: () => 'Vigil: X11 forwarding through the jump server is not supported.',
   sessionRefused: () => 'Vigil: the session could not be registered; refusing to start it.',
+  auditUnavailable: () => 'Vigil: your login could not be recorded in the audit trail; refusing it. Try again later.',
   nonInteractiveDisabled: (target: string) =>
     `Vigil: commands and sessions without a terminal are disabled for target "${target}" by policy; ` +
     'only interactive terminal sessions (ssh -t) are allowed.',

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
-import { Actor, AgentsService } from '@vigil/auth';
-import { Clock, requestAudit } from '@vigil/common';
+import { EntityManager, Repository } from 'typeorm';
+import { Actor, AgentsService, auditedBy } from '@vigil/auth';
+import { AuditAction, Clock } from '@vigil/common';
 import { ssmEndpointProblem } from '@vigil/config';
-import { UnitOfWork } from '@vigil/database';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
 import { CredentialCipher } from '@vigil/targets';
 import { CreateSsmImportSourceDto, UpdateSsmImportSourceDto } from './dto/ssm-import-source.dto';
 import { SsmImportSourceEntity } from './entities/ssm-import-source.entity';
@@ -50,6 +50,7 @@ export class SsmImportSourcesService {
     private readonly clock: Clock,
     private readonly events: EventEmitter2,
     private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async create(input: CreateSsmImportSourceDto, actor: Actor | null, origin: 'api' | 'environment' = 'api'): Promise<PublicSsmImportSource> {
@@ -77,8 +78,8 @@ export class SsmImportSourcesService {
     await this.uow.run(async (m) => {
       await m.insert(SsmImportSourceEntity, source);
       await m.insert(SsmImportStateEntity, state);
+      if (actor) await this.audit(m, actor, 'ssm-import.create', source.name, { name: source.name, ...auditedConfig(source) });
     });
-    if (actor) this.audit(actor, 'ssm-import.create', { name: source.name, ...auditedConfig(source) });
     this.changed();
     return toPublicSource(source, state, now);
   }
@@ -113,10 +114,16 @@ export class SsmImportSourcesService {
     }
     if (Object.keys(changes).length === 0) throw new BadRequestException('nothing to change');
     changes.updatedAt = Math.max(this.clock.now(), source.updatedAt + 1);
-    await this.sources.update({ id: source.id }, changes);
-    const updated = { ...source, ...changes };
     const { secretAccessKey: _secret, ...visible } = patch;
-    this.audit(actor, 'ssm-import.update', { name, ...visible, ...(patch.secretAccessKey !== undefined ? { secretAccessKey: patch.secretAccessKey ? 'changed' : 'removed' } : {}) });
+    await this.uow.run(async (m) => {
+      await m.update(SsmImportSourceEntity, { id: source.id }, changes);
+      await this.audit(m, actor, 'ssm-import.update', source.name, {
+        name: source.name,
+        ...visible,
+        ...(patch.secretAccessKey !== undefined ? { secretAccessKey: patch.secretAccessKey ? 'changed' : 'removed' } : {}),
+      });
+    });
+    const updated = { ...source, ...changes };
     this.changed();
     return toPublicSource(updated, await this.states.findOneBy({ sourceId: source.id }), this.clock.now());
   }
@@ -131,8 +138,8 @@ export class SsmImportSourcesService {
       await m.delete(SsmImportedSessionEntity, { sourceId: source.id });
       await m.delete(SsmImportStateEntity, { sourceId: source.id });
       await m.delete(SsmImportSourceEntity, { id: source.id });
+      if (actor) await this.audit(m, actor, 'ssm-import.delete', source.name, { name: source.name });
     });
-    if (actor) this.audit(actor, 'ssm-import.delete', { name });
     this.changed();
   }
 
@@ -207,8 +214,8 @@ export class SsmImportSourcesService {
     this.events.emit(SOURCES_CHANGED);
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
-    requestAudit(this.events, actor, action, detail);
+  private async audit(m: EntityManager, actor: Actor, action: AuditAction, name: string, requestParameters: Record<string, unknown>): Promise<void> {
+    await this.outbox.appendWithin(m, { action, ...auditedBy(actor), requestParameters, resources: [{ type: 'ImportSource', name }] });
   }
 }
 

@@ -12,6 +12,10 @@ export const SSM_TERMINATE_MESSAGE = 'terminated through the SSM API (TerminateS
  * TerminateSession: the HTTP terminate's path (SessionsService.end with reason `terminated`, which
  * the jump hears and closes the SSH connection on, in well under a second) under the same rule
  * (mayTerminate). A session that is not open, or that the caller may not see, does not exist.
+ *
+ * The end's transaction writes the one TerminateSession record (eventSource ssm.amazonaws.com,
+ * the AWS request id, the access key): the edge writes none for a call that ended a session, and
+ * records refusals itself.
  */
 @Injectable()
 export class TerminateSessionOperation implements AwsJsonOperation {
@@ -31,7 +35,14 @@ export class TerminateSessionOperation implements AwsJsonOperation {
       throw AwsErrors.accessDenied(`User: ${ownerArn(call.user.username)} is not authorized to perform: ssm:TerminateSession on resource: ${id} (${verdict.error})`);
     }
     try {
-      await this.sessions.end(id, { reason: 'terminated', endedBy: call.user.username, message: SSM_TERMINATE_MESSAGE });
+      const { alreadyEnded } = await this.sessions.end(id, {
+        reason: 'terminated',
+        endedBy: call.user.username,
+        message: SSM_TERMINATE_MESSAGE,
+        audit: { actor: `user:${call.user.username}`, context: call.auditContext },
+      });
+      // ended meanwhile by someone else: nothing was terminated here, the edge records the call
+      call.recorded = !alreadyEnded;
     } catch (error) {
       // ended and gone between the lookup and the end: nothing left to terminate
       if (error instanceof NotFoundException) throw notFound();

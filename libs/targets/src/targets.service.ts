@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
+import { OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
-import { Actor, AuthEvents, PrincipalRevokedEvent, UserPrincipal, UsersService } from '@vigil/auth';
-import { Clock, requestAudit } from '@vigil/common';
-import { UnitOfWork } from '@vigil/database';
+import { EntityManager, IsNull, Repository } from 'typeorm';
+import { Actor, AuthEvents, PrincipalRevokedEvent, UserPrincipal, UsersService, auditedBy } from '@vigil/auth';
+import { AuditAction, Clock } from '@vigil/common';
+import { AuditOutbox, UnitOfWork } from '@vigil/database';
 import { CredentialCipher } from './credential-cipher';
 import { CreateTargetDto, UpdateTargetDto } from './dto/create-target.dto';
 import { TargetGrantsDto } from './dto/target-grants.dto';
@@ -47,8 +47,6 @@ export interface PublicGrants {
   roles: string[];
 }
 
-const HIDDEN = 'Value hidden due to security reasons.';
-
 @Injectable()
 export class TargetsService {
   constructor(
@@ -57,8 +55,8 @@ export class TargetsService {
     private readonly users: UsersService,
     private readonly cipher: CredentialCipher,
     private readonly clock: Clock,
-    private readonly events: EventEmitter2,
     private readonly uow: UnitOfWork,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async create(input: CreateTargetDto, actor?: Actor): Promise<PublicTarget> {
@@ -85,8 +83,9 @@ export class TargetsService {
     await this.uow.run(async (m) => {
       await m.insert(TargetEntity, target);
       if (grantRows.length > 0) await m.insert(TargetGrantEntity, grantRows.map((g) => ({ ...g, targetId: target.id })));
+      // The request as given; the audit trail hides the password and the private key.
+      if (actor) await this.audit(m, actor, 'target.create', target.name, { ...input });
     });
-    if (actor) this.audit(actor, 'target.create', { name: target.name, host: target.host, port: target.port, ...secretsOf(input), ...(input.grants ? { grants: input.grants } : {}) });
     return toPublic(target);
   }
 
@@ -116,9 +115,10 @@ export class TargetsService {
     if ((changes.host !== undefined && changes.host !== target.host) || (changes.port !== undefined && changes.port !== target.port)) {
       if (patch.hostKeySha256 === undefined) changes.hostKeySha256 = null;
     }
-    await this.targets.update({ id: target.id }, changes);
-    const { password: _p, privateKey: _k, ...visible } = patch;
-    this.audit(actor, 'target.update', { name, ...visible, ...secretsOf(patch) });
+    await this.uow.run(async (m) => {
+      await m.update(TargetEntity, { id: target.id }, changes);
+      await this.audit(m, actor, 'target.update', target.name, { name: target.name, ...patch });
+    });
     return toPublic({ ...target, ...changes });
   }
 
@@ -128,16 +128,18 @@ export class TargetsService {
     await this.uow.run(async (m) => {
       await m.delete(TargetGrantEntity, { targetId: target.id });
       await m.delete(TargetEntity, { id: target.id });
+      await this.audit(m, actor, 'target.delete', target.name, { name: target.name });
     });
-    this.audit(actor, 'target.delete', { name });
   }
 
   /** After a legitimate host key change: pin the given fingerprint, or none (next use pins). */
   async repin(name: string, hostKeySha256: string | undefined, actor: Actor): Promise<PublicTarget> {
     const target = await this.require(name);
     const pin = hostKeySha256 ?? null;
-    await this.targets.update({ id: target.id }, { hostKeySha256: pin });
-    this.audit(actor, 'target.repin', { name, previous: target.hostKeySha256, hostKeySha256: pin });
+    await this.uow.run(async (m) => {
+      await m.update(TargetEntity, { id: target.id }, { hostKeySha256: pin });
+      await this.audit(m, actor, 'target.repin', target.name, { name: target.name, previous: target.hostKeySha256, hostKeySha256: pin });
+    });
     return toPublic({ ...target, hostKeySha256: pin });
   }
 
@@ -150,12 +152,12 @@ export class TargetsService {
   async setGrants(name: string, input: TargetGrantsDto, actor: Actor): Promise<PublicGrants> {
     const target = await this.require(name);
     const rows = await this.grantRows(target.id, input);
+    const result = await this.publicGrants(rows);
     await this.uow.run(async (m) => {
       await m.delete(TargetGrantEntity, { targetId: target.id });
       if (rows.length > 0) await m.insert(TargetGrantEntity, rows);
+      await this.audit(m, actor, 'target.grants', target.name, { name: target.name, ...result });
     });
-    const result = await this.publicGrants(rows);
-    this.audit(actor, 'target.grants', { name, ...result });
     return result;
   }
 
@@ -234,8 +236,9 @@ export class TargetsService {
     return { users: users.sort(), roles: rows.filter((r) => r.granteeKind === 'role').map((r) => r.grantee).sort() };
   }
 
-  private audit(actor: Actor, action: string, detail: Record<string, unknown>): void {
-    requestAudit(this.events, actor, action, detail);
+  /** The change's record, in its transaction `m`; credentials in the parameters are hidden by the audit trail. */
+  private async audit(m: EntityManager, actor: Actor, action: AuditAction, name: string, requestParameters: Record<string, unknown>): Promise<void> {
+    await this.outbox.appendWithin(m, { action, ...auditedBy(actor), requestParameters, resources: [{ type: 'Target', name }] });
   }
 }
 
@@ -243,14 +246,6 @@ function toGrants(rows: TargetGrantEntity[]): TargetGrants {
   return {
     userIds: rows.filter((r) => r.granteeKind === 'user').map((r) => r.grantee),
     roles: rows.filter((r) => r.granteeKind === 'role').map((r) => r.grantee),
-  };
-}
-
-/** Which secrets a request carried, never their values. */
-function secretsOf(input: { password?: string; privateKey?: string }): Record<string, string> {
-  return {
-    ...(input.password ? { password: HIDDEN } : {}),
-    ...(input.privateKey ? { privateKey: HIDDEN } : {}),
   };
 }
 

@@ -5,11 +5,13 @@ interface Props {
   busy: boolean;
   onPrevious: () => void;
   onNext: () => void;
+  /** the navigation landmark's name (several lists use this pager) */
+  label?: string;
 }
 
-export function Pager({ page, hasPrevious, hasNext, busy, onPrevious, onNext }: Props) {
+export function Pager({ page, hasPrevious, hasNext, busy, onPrevious, onNext, label = 'Access log pages' }: Props) {
   return (
-    <nav className="pager" aria-label="Access log pages">
+    <nav className="pager" aria-label={label}>
       <button type="button" className="button" onClick={onPrevious} disabled={!hasPrevious || busy}>
         ← Previous
       </button>

@@ -7,6 +7,7 @@ import { ErrorBanner } from '../common/ErrorBanner';
 import { useDocumentTitle } from '../common/use-document-title';
 import { AccessLogDetails } from '../access-logs/AccessLogDetails';
 import { accessLogsHref } from '../access-logs/last-search';
+import { WhoWatchedSection } from '../audit/WhoWatchedSection';
 import { RecordingSection } from '../recording/RecordingSection';
 import { Link } from '../router/Link';
 
@@ -35,6 +36,7 @@ export function AccessLogDetailPage({ entryId }: { entryId: string }) {
       )}
       {entry && <AccessLogDetails entry={entry} />}
       {entry?.recordingUrl && <RecordingSection entry={{ ...entry, recordingUrl: entry.recordingUrl }} />}
+      {entry && <WhoWatchedSection sessionId={entry.id} token={token} />}
     </section>
   );
 }

@@ -16,6 +16,7 @@ export interface WatchRecord {
   requestParameters?: Record<string, unknown> | null;
   responseElements?: Record<string, unknown> | null;
   errorCode?: string;
+  errorMessage?: string;
 }
 
 export type WatchMode = 'view' | 'interact';

@@ -21,8 +21,8 @@ const REMOTE_PRESENCE_CHECK_MS = 5_000;
 /** The rules the holder of a session applies to a viewer, whichever gateway its socket is on. */
 export interface HolderRules {
   attachViewer(session: LiveSession, viewerId: string, user: UserPrincipal, mode: ViewerMode, join: () => void): Promise<AttachAck>;
-  inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): ActionAck;
-  controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): ActionAck;
+  inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): Promise<ActionAck>;
+  controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): Promise<ActionAck>;
   leaveSession(session: LiveSession, viewerId: string, user: UserPrincipal, leaveRoom: () => void): boolean;
 }
 
@@ -114,11 +114,11 @@ export class LiveClusterRelay {
     });
     this.server.on('live:input', (request, answer) => {
       const session = holding<'live:input'>(request, answer);
-      if (session) answer(rules.inputFrom(session, request.viewerId, request.user, request.data));
+      if (session) void rules.inputFrom(session, request.viewerId, request.user, request.data).then(answer);
     });
     this.server.on('live:control', (request, answer) => {
       const session = holding<'live:control'>(request, answer);
-      if (session) answer(rules.controlFrom(session, request.viewerId, request.user, request.action, request.force));
+      if (session) void rules.controlFrom(session, request.viewerId, request.user, request.action, request.force).then(answer);
     });
     this.server.on('live:detach', (request, answer) => {
       const session = holding<'live:detach'>(request, answer);

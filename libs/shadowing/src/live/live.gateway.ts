@@ -9,10 +9,10 @@ import {
   WebSocketGateway,
   WebSocketServer,
 } from '@nestjs/websockets';
-import { AuditAction, AuditService } from '@vigil/audit';
-import { SessionEvents, SessionViewersEvent } from '@vigil/common';
-import { AuthEvents, AuthService, PrincipalRevokedEvent, SOCKET_UNAUTHORIZED, SocketAuth, UserPrincipal } from '@vigil/auth';
+import { AuditAction, AuditContext, SessionEvents, SessionViewersEvent } from '@vigil/common';
+import { AuthEvents, AuthService, PrincipalRevokedEvent, SOCKET_UNAUTHORIZED, SocketAuth, UserPrincipal, socketAuditContext } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
+import { AuditOutbox } from '@vigil/database';
 import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import type { ViewerMode } from '../control-lock';
 import { systemFlushScheduler } from '../flush-scheduler';
@@ -31,6 +31,8 @@ import { WatchLevel, WatchNotices } from './watch-notices';
 /** A burst of typing is one audit record: a new record only after this much quiet. */
 const INPUT_BURST_GAP_MS = 5_000;
 const VIEWERS_DEBOUNCE_MS = 100;
+/** An access or a change whose audit record could not be written does not happen. */
+const AUDIT_UNAVAILABLE = { ok: false, error: 'refused: the audit record could not be written' } as const;
 
 /**
  * socket.io `/live`: viewers attach to live sessions, watch, type, take control and terminate.
@@ -48,6 +50,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
   private readonly logger = new Logger(LiveGateway.name);
   @WebSocketServer() private readonly server: LiveNamespace;
   private readonly lastInput = new Map<string, number>();
+  /** viewer id → whether its current input burst's record was written (pending while it is) */
+  private readonly inputRecords = new Map<string, Promise<boolean>>();
   private readonly viewersPending = new Set<string>();
   /** viewer (socket) id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
   private readonly attachments = new Map<string, Set<string>>();
@@ -64,7 +68,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     private readonly hub: LiveHub,
     private readonly sessions: SessionsService,
     private readonly directory: SessionDirectory,
-    private readonly audit: AuditService,
+    private readonly outbox: AuditOutbox,
     private readonly events: EventEmitter2,
     config: VigilConfig,
   ) {
@@ -150,7 +154,12 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     if (!verdict.ok) return verdict;
     // Ending in the registry closes the origin (LiveHub listens; another process's jump notices
     // within a second) and tells every viewer.
-    await this.sessions.end(sessionId, { reason: 'terminated', endedBy: user.username, message: reason });
+    await this.sessions.end(sessionId, {
+      reason: 'terminated',
+      endedBy: user.username,
+      message: reason,
+      audit: { actor: `user:${user.username}`, context: socketAuditContext(socket) },
+    });
     return { ok: true };
   }
 
@@ -168,6 +177,7 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     for (const sessionId of this.attachedTo(socket.id)) void this.leave(socket, sessionId);
     this.attachments.delete(socket.id);
     this.lastInput.delete(socket.id);
+    this.inputRecords.delete(socket.id);
     this.rateLimits.forget(socket.id);
   }
 
@@ -177,6 +187,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     const { sessionId } = session.info;
     const verdict = shadowVerdict(user, session.info.owner, mode);
     if (!verdict.ok) return verdict;
+    // Watching is a read access: its record is written before the first byte is shown, or it is refused.
+    if (!(await this.record(user, 'viewer.join', sessionId, { mode }, viewerId))) return AUDIT_UNAVAILABLE;
     if (session.viewer(viewerId)) session.detach(viewerId);
 
     const viewer = { viewerId, username: user.username, mode, since: new Date().toISOString() };
@@ -193,7 +205,6 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     }
     this.announceWatching(session, user.username);
     this.broadcastViewers(session);
-    void this.record(user, 'viewer.join', sessionId, { mode });
     return {
       ok: true,
       kind: 'ssh',
@@ -207,31 +218,46 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     };
   }
 
-  inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): ActionAck {
-    const viewer = session.viewer(viewerId);
-    if (!viewer) return NOT_ATTACHED;
-    if (viewer.mode !== 'interact') return { ok: false, error: 'input refused: attached in view mode' };
-    if (!session.lock.canType(viewerId)) return { ok: false, error: 'input refused: take control first' };
-    session.source.injectInput(Buffer.from(data, 'utf8'), user.username);
+  /**
+   * A burst's first keystroke waits for the burst's record: typing that cannot be audited never
+   * reaches the target. The burst's next keystrokes wait behind that record, so they stay in order.
+   */
+  async inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): Promise<ActionAck> {
+    const refused = inputRefusal(session, viewerId);
+    if (refused) return refused;
     const now = Date.now();
     if (now - (this.lastInput.get(viewerId) ?? 0) > INPUT_BURST_GAP_MS) {
-      void this.record(user, 'viewer.input', session.info.sessionId, {});
+      this.inputRecords.set(viewerId, this.record(user, 'viewer.input', session.info.sessionId, {}, viewerId));
     }
     this.lastInput.set(viewerId, now);
+    if (!(await (this.inputRecords.get(viewerId) ?? true))) {
+      this.lastInput.delete(viewerId); // the next keystroke starts a burst and tries again
+      return AUDIT_UNAVAILABLE;
+    }
+    const stillAllowed = inputRefusal(session, viewerId); // control may have moved while the record was written
+    if (stillAllowed) return stillAllowed;
+    session.source.injectInput(Buffer.from(data, 'utf8'), user.username);
     return { ok: true };
   }
 
-  controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): ActionAck {
+  /**
+   * Applies the action, then writes its record. A take or a pause whose record cannot be written
+   * is undone (a forced take-over leaves control free, not back with its earlier holder); a
+   * hand-back or a resume only gives power up and stays, answered with the error.
+   */
+  async controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): Promise<ActionAck> {
     if (!session.viewer(viewerId)) return NOT_ATTACHED;
     const { sessionId } = session.info;
     const isAdmin = user.roles.includes('admin');
     let audit: AuditAction;
+    let undo: (() => void) | undefined;
     switch (action) {
       case 'take': {
         if (force && !isAdmin) return { ok: false, error: 'forbidden: only admins may force a take-over' };
         const result = session.lock.take(viewerId, { force });
         if (!result.ok) return { ok: false, error: result.reason === 'held-by' ? 'control is held by another viewer' : `cannot take control: ${result.reason}` };
         audit = 'control.take';
+        undo = () => session.lock.handBack(viewerId);
         break;
       }
       case 'handback': {
@@ -246,6 +272,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
         if (!result.ok) return { ok: false, error: `cannot pause: ${result.reason}` };
         session.source.setUserInputPaused(true);
         audit = 'user.pause';
+        undo = () => {
+          session.lock.resumeUser();
+          session.source.setUserInputPaused(false);
+        };
         break;
       }
       case 'resume-user': {
@@ -256,9 +286,10 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
         break;
       }
     }
+    const recorded = await this.record(user, audit, sessionId, { action, ...(force !== undefined ? { force } : {}) }, viewerId);
+    if (!recorded) undo?.();
     this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
-    void this.record(user, audit, sessionId, { force });
-    return { ok: true };
+    return recorded ? { ok: true } : AUDIT_UNAVAILABLE;
   }
 
   leaveSession(session: LiveSession, viewerId: string, user: UserPrincipal, leaveRoom: () => void): boolean {
@@ -271,7 +302,8 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     this.announceWatching(session, viewer.username);
     this.broadcastViewers(session);
     this.server.to(room(sessionId)).emit('control', { sessionId, control: session.lock.state() });
-    void this.record(user, 'viewer.leave', sessionId, { mode: viewer.mode });
+    // Leaving gives access up: it happens whether or not its record can be written (record() logs a failure).
+    void this.record(user, 'viewer.leave', sessionId, { mode: viewer.mode }, viewerId);
     return true;
   }
 
@@ -405,12 +437,30 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     } satisfies SessionViewersEvent);
   }
 
-  private async record(user: UserPrincipal, action: AuditAction, sessionId: string, detail: Record<string, unknown>): Promise<void> {
+  /**
+   * Writes the record (committed when this resolves true); false when it could not be written.
+   * The viewer's source address and user agent are its socket's when the socket is on this
+   * gateway (a viewer on another gateway is recorded without them).
+   */
+  private async record(user: UserPrincipal, action: AuditAction, sessionId: string, requestParameters: Record<string, unknown>, viewerId: string): Promise<boolean> {
+    const socket = this.server.sockets.get(viewerId);
+    const context: AuditContext | undefined = socket ? socketAuditContext(socket) : undefined;
     try {
-      await this.audit.record({ actor: `user:${user.username}`, action, sessionId, detail });
+      await this.outbox.append({ action, actor: `user:${user.username}`, sessionId, requestParameters, ...(context ? { context } : {}) });
+      return true;
     } catch (error) {
-      this.logger.error(`audit write failed: ${(error as Error).message}`);
+      this.logger.error(`audit write failed (${action} by ${user.username} on ${sessionId}): ${(error as Error).message}`);
+      return false;
     }
   }
 }
 
+
+/** Why `viewerId` may not type into the session now, or null if it may. */
+function inputRefusal(session: LiveSession, viewerId: string): ActionAck | null {
+  const viewer = session.viewer(viewerId);
+  if (!viewer) return NOT_ATTACHED;
+  if (viewer.mode !== 'interact') return { ok: false, error: 'input refused: attached in view mode' };
+  if (!session.lock.canType(viewerId)) return { ok: false, error: 'input refused: take control first' };
+  return null;
+}

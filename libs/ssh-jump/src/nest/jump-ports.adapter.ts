@@ -1,12 +1,21 @@
 import * as os from 'node:os';
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { AuditService } from '@vigil/audit';
-import { AgentsService, AuthService, SshKeysService, UsersService, toPrincipal } from '@vigil/auth';
+import { AgentsService, AuthService, SshKeysService, UsersService, normalizeAddress, toPrincipal } from '@vigil/auth';
+import { AuditOutbox } from '@vigil/database';
 import { SessionsService } from '@vigil/sessions';
 import { TargetsService } from '@vigil/targets';
 import { describeForwardEvent } from '../forward-event-text';
-import type { JumpForwardEvent, JumpPorts, JumpPublicKey, JumpSessionEndInfo, JumpSessionStartInfo, JumpTarget, JumpUser } from '../jump-ports';
+import type {
+  JumpForwardEvent,
+  JumpLoginEvent,
+  JumpPorts,
+  JumpPublicKey,
+  JumpSessionEndInfo,
+  JumpSessionStartInfo,
+  JumpTarget,
+  JumpUser,
+} from '../jump-ports';
 import { recordingOpenFailedMessage } from '../recording-failure';
 import { JumpRecordings, RecordingUnavailableError } from './jump-recordings';
 
@@ -31,7 +40,7 @@ export class JumpPortsAdapter implements JumpPorts {
     private readonly targets: TargetsService,
     private readonly sessions: SessionsService,
     private readonly recordings: JumpRecordings,
-    private readonly audit: AuditService,
+    private readonly outbox: AuditOutbox,
   ) {}
 
   async authenticatePassword(username: string, password: string): Promise<JumpUser | null> {
@@ -68,9 +77,26 @@ export class JumpPortsAdapter implements JumpPorts {
     return this.targets.pinHostKey(targetName, sha256Fingerprint);
   }
 
+  /**
+   * `jump.login` / `jump.login-refused`, committed before the jump answers: the record names the
+   * user (accepted) or the source address (refused: the name is only what was typed).
+   */
+  async loginAttempt(event: JumpLoginEvent): Promise<void> {
+    await this.outbox.append({
+      action: event.accepted ? 'jump.login' : 'jump.login-refused',
+      actor: event.accepted ? `user:${event.username}` : `ip:${normalizeAddress(event.clientIp)}`,
+      context: { sourceIp: normalizeAddress(event.clientIp), ...(event.clientSoftware ? { userAgent: event.clientSoftware } : {}) },
+      requestParameters: { username: event.username, target: event.target, method: event.method, clientPort: event.clientPort },
+      ...(event.refusal ? { errorCode: event.refusal, errorMessage: event.message ?? event.refusal } : {}),
+      ...(event.target ? { resources: [{ type: 'Target', name: event.target }] } : {}),
+    });
+  }
+
   /** Registers a PAM_SSH session and opens its recording before any byte flows. */
   async sessionStarted(info: JumpSessionStartInfo): Promise<{ sessionId: string }> {
     const target = await this.targets.findWithCredentials(info.target.name);
+    // The user started it, through the jump (its agent): the record names the user and their address.
+    const origin = { actor: `user:${info.user.username}`, context: { sourceIp: normalizeAddress(info.clientIp) } };
     const { session } = await this.sessions.open(await this.jumpAgentId(), {
       externalId: randomUUID(),
       type: 'PAM_SSH',
@@ -82,7 +108,7 @@ export class JumpPortsAdapter implements JumpPorts {
       accountName: info.target.username,
       serviceProvider: info.target.name,
       owner: target?.owner ?? info.user.username,
-    });
+    }, origin);
     await this.recordings.open(session.id, info).catch(async (error: unknown) => {
       // Refused before any byte flowed: end it now rather than leave it Connected until it times out.
       const message = recordingOpenFailedMessage(error instanceof RecordingUnavailableError ? error.reason : 'error');
@@ -112,7 +138,7 @@ export class JumpPortsAdapter implements JumpPorts {
   async forwardChannel(sessionId: string, event: JumpForwardEvent): Promise<void> {
     this.recordings.writer(sessionId)?.output(`${describeForwardEvent(event)}\r\n`);
     const { username, ...detail } = event;
-    await this.audit.record({ actor: `user:${username}`, action: 'jump.forward', sessionId, detail: { ...detail } });
+    await this.outbox.append({ action: 'jump.forward', actor: `user:${username}`, sessionId, requestParameters: { ...detail } });
   }
 
   /** The jump's own agent identity (its sessions' agent; the actor of what the jump itself audits). */

@@ -1,7 +1,7 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { AuditService } from '@vigil/audit';
 import { LoginThrottle } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
+import { AuditOutbox } from '@vigil/database';
 import { LiveHub, LiveSource } from '@vigil/shadowing';
 import { JumpServer } from '../jump-server';
 import type { JumpSessionHandle } from '../jump-session-handle';
@@ -29,7 +29,7 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
     private readonly recordings: JumpRecordings,
     private readonly hub: LiveHub,
     private readonly loginThrottle: LoginThrottle,
-    private readonly audit: AuditService,
+    private readonly outbox: AuditOutbox,
     private readonly recovery: JumpCrashRecovery,
   ) {}
 
@@ -131,11 +131,11 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
       session.fail(notice);
     }
     try {
-      await this.audit.record({
+      await this.outbox.append({
         actor: `agent:${await this.ports.jumpAgentId()}`,
         action: 'recording.failed',
         sessionId: session.id,
-        detail: { cause, strict, user: session.userName, target: session.target.name, outcome: strict ? 'session ended' : 'session continues unrecorded' },
+        requestParameters: { cause, strict, user: session.userName, target: session.target.name, outcome: strict ? 'session ended' : 'session continues unrecorded' },
       });
     } catch (error) {
       this.logger.error(`audit write failed: ${(error as Error).message}`);

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Res, UseGuards } from '@nestjs/common';
+import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiForbiddenResponse,
@@ -7,17 +7,18 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { AccessLogService } from '@vigil/access-log';
-import { AuditService } from '@vigil/audit';
-import { CurrentUser, UserAuthGuard, UserPrincipal, seesAllSessions } from '@vigil/auth';
+import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
 import { Clock } from '@vigil/common';
+import { AuditOutbox } from '@vigil/database';
 import { resolveRecordingPath, verifyRecording } from '@vigil/recording';
 import { SessionDirectory } from '@vigil/sessions';
 import { LiveHub, SESSION_NOT_FOUND, shadowVerdict } from '@vigil/shadowing';
-import { RecordingViewThrottle } from '../recording-view-throttle';
+import { RecordingRead, RecordingViewThrottle } from '../recording-view-throttle';
 import { JumpRecordings } from './jump-recordings';
 
 const scopeOf = (user: UserPrincipal) => (seesAllSessions(user) ? null : user.username);
@@ -29,7 +30,8 @@ const ASCIICAST = 'application/x-asciicast';
  * Reading a recording is watching the session: the rule is /live attach's in view mode
  * (`shadowVerdict`, one rule for both), for a live session and for an ended one alike: its owner,
  * or an admin or auditor holding `shadow`; anyone else is told it does not exist. Each viewing is
- * audited (`recording.view`), and the user of a live session is told, as when attached.
+ * audited (`recording.view`; a sealed recording fetched with `?download=true`: `recording.download`)
+ * before the first byte, and the user of a live session is told, as when attached.
  * Verifying a recording's hash reads no content: whoever sees the entry may.
  */
 @ApiTags('recordings')
@@ -44,25 +46,33 @@ export class RecordingsController {
     private readonly directory: SessionDirectory,
     private readonly recordings: JumpRecordings,
     private readonly hub: LiveHub,
-    private readonly audit: AuditService,
+    private readonly outbox: AuditOutbox,
     clock: Clock,
   ) {
     this.views = new RecordingViewThrottle(() => clock.now());
   }
 
   @Get('access-logs/:id/recording')
-  @ApiOperation({ summary: "an ended session's sealed recording (owner, or admin/auditor with shadow); audited" })
+  @ApiOperation({ summary: "an ended session's sealed recording (owner, or admin/auditor with shadow); audited (recording.view, or recording.download)" })
   @ApiProduces(ASCIICAST)
+  @ApiQuery({ name: 'download', required: false, enum: ['true', 'false'], description: 'true: served as an attachment (a file to keep), audited as `recording.download`' })
   @ApiOkResponse({ description: 'asciicast v2; header `X-Vigil-Recording-SHA256`, `X-Vigil-Recording-Status`' })
   @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
   @ApiNotFoundResponse({ description: 'no such entry visible to the caller, or no recording' })
-  async ended(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
+  async ended(
+    @CurrentUser() user: UserPrincipal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Query('download') download: string | undefined,
+    @Req() req: Request,
+    @Res() res: Response,
+  ): Promise<void> {
     const entry = await this.accessLog.findVisible(id, scopeOf(user));
     if (!entry) throw new NotFoundException(`no recording for access-log entry ${id}`);
     this.allowWatching(user, entry.owner, id);
     const file = await this.sealedFile(user, id);
-    await this.viewed(user, id, false);
-    stream(res, file.path, `${id}.cast`, file.sha256, entry.recordingStatus);
+    const read: RecordingRead = download === 'true' || download === '1' ? 'download' : 'sealed';
+    await this.viewed(user, id, read, req);
+    stream(res, file.path, `${id}.cast`, file.sha256, entry.recordingStatus, read === 'download' ? 'attachment' : 'inline');
   }
 
   /** Recomputes the SHA-256 stored when the recording was sealed: `{ok, sha256, status}`. */
@@ -79,14 +89,14 @@ export class RecordingsController {
   @ApiProduces(ASCIICAST)
   @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
   @ApiNotFoundResponse({ description: 'no such live session visible to the caller, or not recorded here' })
-  async live(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Res() res: Response): Promise<void> {
+  async live(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.directory.findVisible(id, scopeOf(user));
     if (!session) throw new NotFoundException(`no live recording for session ${id}`);
     this.allowWatching(user, session.owner, id);
     const file = this.recordings.livePath(id);
     if (!file) throw new NotFoundException(`no live recording for session ${id}`);
-    await this.viewed(user, id, true);
-    stream(res, file, `${id}.cast`, null, null);
+    await this.viewed(user, id, 'live', req);
+    stream(res, file, `${id}.cast`, null, null, 'inline');
   }
 
   /** /live attach's rule in view mode; sessions the caller may not see do not exist. */
@@ -98,16 +108,22 @@ export class RecordingsController {
   }
 
   /**
-   * The audit record comes before the first byte: a read that cannot be audited is refused (the
-   * audit service throws, and the caller gets a 5xx). A live session's user is told, as when a
+   * The audit record is committed before the first byte: a read that cannot be audited is refused
+   * (the outbox throws, and the caller gets a 5xx). A live session's user is told, as when a
    * viewer attaches. Repeated reads within a window are one viewing (RecordingViewThrottle).
    */
-  private async viewed(user: UserPrincipal, sessionId: string, live: boolean): Promise<void> {
-    if (!this.views.firstInWindow(user.username, sessionId, live)) return;
+  private async viewed(user: UserPrincipal, sessionId: string, read: RecordingRead, req: Request): Promise<void> {
+    if (!this.views.firstInWindow(user.username, sessionId, read)) return;
+    const live = read === 'live';
     try {
-      await this.audit.record({ actor: `user:${user.username}`, action: 'recording.view', sessionId, detail: { user: user.username, live } });
+      await this.outbox.append({
+        action: read === 'download' ? 'recording.download' : 'recording.view',
+        ...auditedBy(actorOf(user, req)),
+        sessionId,
+        requestParameters: { sessionId, live },
+      });
     } catch (error) {
-      this.views.forget(user.username, sessionId, live);
+      this.views.forget(user.username, sessionId, read);
       throw error;
     }
     const session = live ? this.hub.get(sessionId) : undefined;
@@ -125,9 +141,9 @@ export class RecordingsController {
   }
 }
 
-function stream(res: Response, file: string, name: string, sha256: string | null, status: string | null): void {
+function stream(res: Response, file: string, name: string, sha256: string | null, status: string | null, disposition: 'inline' | 'attachment'): void {
   res.setHeader('Content-Type', ASCIICAST);
-  res.setHeader('Content-Disposition', `inline; filename="${name}"`);
+  res.setHeader('Content-Disposition', `${disposition}; filename="${name}"`);
   res.setHeader('Cache-Control', 'no-store');
   if (sha256) res.setHeader('X-Vigil-Recording-SHA256', sha256);
   if (status) res.setHeader('X-Vigil-Recording-Status', status);

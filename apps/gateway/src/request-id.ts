@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+
+/** What a client may send as its own request id: short, no spaces or control characters. */
+const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/**
+ * Every HTTP request gets an id, echoed in `X-Request-Id` and kept as the `requestID` of the
+ * audit records it causes (httpAuditContext reads the header): the client's own id when it sent
+ * a well-formed one (a proxy's, to correlate), else a fresh one. A malformed id is replaced,
+ * never stored.
+ */
+export function requestId(newId: () => string = randomUUID): RequestHandler {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const given = req.headers['x-request-id'];
+    const id = typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : newId();
+    req.headers['x-request-id'] = id;
+    res.setHeader('X-Request-Id', id);
+    next();
+  };
+}
