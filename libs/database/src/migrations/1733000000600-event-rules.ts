@@ -7,7 +7,7 @@ import { MigrationInterface, QueryRunner, Table, TableIndex } from 'typeorm';
  *   AES-256-GCM encrypted with the credential key). `name_key` is the lower-cased name, unique.
  * - `event_deliveries`: one row per (event envelope, rule, target), inserted in the transaction
  *   that chains the audit record, so no chained event is ever without its deliveries. Claimed
- *   with a lease; `audit_seq` + `position` order a target's rows of one `order_key` (the session
+ *   with a lease; `audit_seq` + `sub_seq` order a target's rows of one `order_key` (the session
  *   id, or '' for events about no session): only the oldest pending one is eligible.
  * - `event_delivery_attempts`: every attempt's status code, latency and error.
  */
@@ -42,7 +42,7 @@ export class EventRules1733000000600 implements MigrationInterface {
           { name: 'event_id', type: 'varchar', length: '36' },
           { name: 'detail_type', type: 'varchar', length: '64' },
           { name: 'audit_seq', type: 'bigint' },
-          { name: 'position', type: 'integer' },
+          { name: 'sub_seq', type: 'integer' },
           { name: 'order_key', type: 'varchar', length: '64' },
           // pending | delivered | dead
           { name: 'status', type: 'varchar', length: '16' },
@@ -62,17 +62,22 @@ export class EventRules1733000000600 implements MigrationInterface {
     );
     await q.createIndices('event_deliveries', [
       new TableIndex({ name: 'ux_event_deliveries_event', columnNames: ['event_id', 'rule_id', 'target_id'], isUnique: true }),
-      // the claim: due pending rows, and "is there an older pending row of this target and key"
-      new TableIndex({ name: 'ix_event_deliveries_due', columnNames: ['status', 'next_attempt_at'] }),
-      new TableIndex({ name: 'ix_event_deliveries_order', columnNames: ['target_id', 'order_key', 'status', 'audit_seq', 'position'] }),
+      // The claim: due pending rows in claim order, and "is there an older pending row of this
+      // target and key". Partial (pending only): a delivered row leaves them, so they stay as small
+      // as the queue, and the ordered scan (not a bitmap scan) lets PostgreSQL skip the dead entries
+      // a busy queue leaves behind until vacuum.
+      new TableIndex({ name: 'ix_event_deliveries_due', columnNames: ['next_attempt_at', 'audit_seq', 'sub_seq'], where: "status = 'pending'" }),
+      new TableIndex({ name: 'ix_event_deliveries_order', columnNames: ['target_id', 'order_key', 'audit_seq', 'sub_seq'], where: "status = 'pending'" }),
       new TableIndex({ name: 'ix_event_deliveries_rule', columnNames: ['rule_id', 'id'] }),
     ]);
     await q.createTable(
       new Table({
         name: 'event_delivery_attempts',
         columns: [
-          { name: 'delivery_id', type: 'varchar', length: '36', isPrimary: true },
-          { name: 'attempt', type: 'integer', isPrimary: true },
+          { name: 'id', type: 'varchar', length: '36', isPrimary: true },
+          { name: 'delivery_id', type: 'varchar', length: '36' },
+          // the delivery's attempt number (counting again from 1 after a redrive)
+          { name: 'attempt', type: 'integer' },
           { name: 'at', type: 'bigint' },
           { name: 'status_code', type: 'integer', isNullable: true },
           { name: 'latency_ms', type: 'integer', isNullable: true },
@@ -81,6 +86,7 @@ export class EventRules1733000000600 implements MigrationInterface {
         ],
       }),
     );
+    await q.createIndex('event_delivery_attempts', new TableIndex({ name: 'ix_event_delivery_attempts_delivery', columnNames: ['delivery_id', 'id'] }));
   }
 
   async down(q: QueryRunner): Promise<void> {
