@@ -257,6 +257,17 @@ describe.each(DATABASE_KINDS)('authorization matrix on %s', (kind) => {
       freshOwnerKey: async () => created('fresh key', await api('POST', '/api/me/ssh-keys', tokens.owner, { publicKey: ctx.newPublicKey() }), 'id'),
       freshOwnerAccessKey: async () => created('fresh access key', await api('POST', '/api/access-keys', tokens.owner, {}), 'accessKeyId'),
       freshSsmImportSource: async () => created('fresh SSM import source', await api('POST', '/api/ssm-import/sources', admin(), { name: unique('src'), region: 'eu-west-1', enabled: false }), 'name'),
+      freshEventRule: async () =>
+        created(
+          'fresh event rule',
+          await api('POST', '/api/event-rules', admin(), {
+            name: unique('rule'),
+            eventPattern: { source: ['vigil'] },
+            enabled: false,
+            targets: [{ type: 'webhook', url: 'http://127.0.0.1:9/unused' }],
+          }),
+          'id',
+        ),
       freshToken: async (p) => (p in USER_PRINCIPALS && p !== 'disabled') || p === 'admin' ? login(gw.http, names[p], passwords[p]) : tokens[p],
       newPublicKey: () => generateParseableKeyPair('ed25519').public,
       unique,

@@ -270,6 +270,42 @@ describe.each(DATABASE_KINDS)('several gateways and the standalone jump through 
       const entry = await a.http.get(`/api/access-logs/${id}`).auth(a.adminToken, { type: 'bearer' }).expect(200);
       expect(entry.body).toMatchObject({ endReason: 'terminated', endedBy: 'admin', endMessage: 'cluster check' });
     });
+
+    it('a terminate is pushed to the jump over Redis: closed at once, with the same notice for the user, the recording and the viewers', async () => {
+      const user = await sshThroughJump();
+      await sleep(300);
+      const id = (await openSessions(a))[0].id;
+      const viewer = await connectSocket(a.url, '/live', a.adminToken);
+      sockets.push(viewer);
+      const seen: string[] = [];
+      viewer.on('output', (p: { data: string }) => seen.push(p.data));
+      await expect(viewer.emitWithAck('attach', { sessionId: id, mode: 'view' })).resolves.toMatchObject({ ok: true, kind: 'ssh' });
+      const ended = nextEvent<{ reason: string }>(viewer, 'ended', () => true, 10_000);
+
+      const asked = Date.now();
+      await b.http.post(`/api/sessions/${id}/terminate`).auth(a.adminToken, { type: 'bearer' }).send({ reason: 'pushed' }).expect(202);
+      await user.waitFor('Session terminated by admin: pushed', 5_000);
+      const noticed = Date.now() - asked;
+      const exit = await user.exited;
+      // Without the push the jump would find it at its next registry poll (every 400 ms; see the
+      // standalone-jump-without-Redis figure in ssh-shadowing.e2e-spec.ts).
+      console.log(`terminate latency, standalone jump with Redis (pushed live:ended): notice seen within ${noticed} ms, connection closed after ${exit.at - asked} ms`);
+      expect(exit.at - asked).toBeLessThan(1_000);
+      // the viewers are told the registry's reason, after the notice reached their mirror
+      await expect(ended).resolves.toMatchObject({ sessionId: id, reason: 'terminated' });
+      expect(seen.join('')).toContain('[Vigil] Session terminated by admin: pushed');
+
+      let entry: { recordingUrl: string | null } = { recordingUrl: null };
+      for (const deadline = Date.now() + 10_000; entry.recordingUrl === null && Date.now() < deadline; await sleep(100)) {
+        entry = (await a.http.get(`/api/access-logs/${id}`).auth(a.adminToken, { type: 'bearer' }).expect(200)).body;
+      }
+      const cast = await a.http.get(entry.recordingUrl!).auth(a.adminToken, { type: 'bearer' }).buffer(true).parse((res, done) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => done(null, text));
+      });
+      expect(cast.body as string).toContain('[Vigil] Session terminated by admin: pushed');
+    });
   });
 
   it('a gateway whose REDIS_URL does not answer refuses to start, saying why', async () => {

@@ -70,7 +70,7 @@ describe.each(DATABASE_KINDS)('grants and account lifecycle on %s', (kind) => {
       const ok = await sshAs('gina+granted', aliceKey, 'echo in-by-user');
       expect(ok.stdout).toBe('in-by-user\n');
       expect((await as(alice).get('/api/me/targets').expect(200)).body).toEqual([
-        { name: 'granted', host: '127.0.0.1', port: sshd.port, accountName: 'root' },
+        { name: 'granted', protocol: 'ssh', host: '127.0.0.1', port: sshd.port, accountName: 'root' },
       ]);
 
       await admin().put('/api/targets/granted/grants', { roles: ['owner'] }).expect(200, { users: [], roles: ['owner'] });

@@ -329,6 +329,45 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     }
   });
 
+  it('a terminate the standalone jump finds in the registry (no Redis: its poll) shows the same notice to the user and in the recording', async () => {
+    const jump = await JumpProcess.start(gw.db.env);
+    try {
+      const user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(jump.port), 'alice+box@127.0.0.1']);
+      processes.push(user);
+      user.write('export PS1="$ "; echo READY-$((6+6))\n');
+      await user.waitFor('READY-12');
+      await quiet(user);
+      const sessions = await gw.http.get('/api/sessions?type=PAM_SSH').auth(tokens.alice, { type: 'bearer' }).expect(200);
+      const sessionId: string = sessions.body.items[0].id;
+
+      const requested = Date.now();
+      await gw.http.post(`/api/sessions/${sessionId}/terminate`).auth(gw.adminToken, { type: 'bearer' }).send({ reason: 'found by the poll' }).expect(202);
+      await user.waitFor('Session terminated by admin: found by the poll', 5_000);
+      const noticed = Date.now() - requested;
+      const exit = await user.exited;
+      // The standalone jump without Redis learns of the end by reading the registry (every 400 ms).
+      console.log(`terminate latency, standalone jump without Redis (registry poll): notice seen within ${noticed} ms, connection closed after ${exit.at - requested} ms`);
+      expect(exit.at - requested).toBeLessThan(2_000);
+
+      const entry = await eventually(() => entryOf(sessionId), (e) => e.recordingUrl !== null);
+      expect(entry).toMatchObject({ endReason: 'terminated', endedBy: 'admin', endMessage: 'found by the poll' });
+      const cast = await gw.http.get(entry.recordingUrl!).auth(gw.adminToken, { type: 'bearer' }).buffer(true).parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
+      const castFile = path.join(dir, `${sessionId}.cast`);
+      fs.writeFileSync(castFile, cast.body as Buffer);
+      const replayed = await replayToScreen(castFile);
+      const seen = await screenOf(user.stdout, replayed.cols, replayed.rows);
+      // the recording shows exactly what the user saw, the jump's notice included
+      expect(replayed.screen).toContain('[Vigil] Session terminated by admin: found by the poll');
+      expect(replayed.screen).toBe(seen.screen);
+    } finally {
+      await jump.stop();
+    }
+  });
+
   it('lets a user log in with a password too', async () => {
     const password = 'alice-password';
     const askpass = writeAskpass(dir, 'alice-password', password);

@@ -91,6 +91,8 @@ export interface MatrixContext {
   freshOwnerAccessKey(): Promise<string>;
   /** the name of a new, disabled SSM import source (it polls nothing) */
   freshSsmImportSource(): Promise<string>;
+  /** the id of a new, disabled event rule (it delivers nothing) */
+  freshEventRule(): Promise<string>;
   /** a new login token of the principal (users; others keep what they have) */
   freshToken(p: Principal): Promise<string | null>;
   /** a new OpenSSH public key line */
@@ -327,6 +329,13 @@ export const HTTP_ROWS: HttpRow[] = [
     expect: ADMIN('2xx'),
   },
   {
+    route: 'POST /api/targets/{name}/connect',
+    checks: 'v0.6: a browser tunnel token needs a grant on the target (no role suffices, not even admin); without one the same 404 as an unknown target; the setup target is ssh, so its grantee gets 400 (use the jump)',
+    call: (ctx) => ({ path: `/api/targets/${ctx.target}/connect` }),
+    //       anon agent jump owner other aud  admin shadow inter term noRole disabled
+    expect: [401, 401, 401, 400, 404, 404, 404, 404, 404, 404, 404, 401],
+  },
+  {
     route: 'GET /api/targets/{name}/grants',
     checks: 'v2: only admins read a target’s grants',
     call: (ctx) => ({ path: `/api/targets/${ctx.target}/grants` }),
@@ -419,6 +428,58 @@ export const HTTP_ROWS: HttpRow[] = [
     call: (ctx) => ({ path: `/api/audit/watched?user=${ctx.username('owner')}` }),
     //     anon agent jump owner other aud  admin shadow inter term noRole disabled
     expect: [401, 401, 401, 200, 403, 200, 200, 403, 403, 403, 403, 401],
+  },
+
+  // ── event rules ─────────────────────────────────────────────────────────────────────────────
+  {
+    route: 'POST /api/event-rules',
+    checks: 'only admins create event rules (disabled here: it delivers nothing)',
+    call: (ctx) => ({ path: '/api/event-rules', body: { name: ctx.unique('rule'), eventPattern: { source: ['vigil'] }, enabled: false, targets: [{ type: 'webhook', url: 'http://127.0.0.1:9/unused' }] } }),
+    expect: ADMIN(201),
+  },
+  { route: 'GET /api/event-rules', checks: 'only admins list event rules', expect: ADMIN(200) },
+  {
+    route: 'GET /api/event-rules/{id}',
+    checks: 'only admins read a rule',
+    call: async (ctx) => ({ path: `/api/event-rules/${await ctx.freshEventRule()}` }),
+    expect: ADMIN(200),
+  },
+  {
+    route: 'PATCH /api/event-rules/{id}',
+    checks: 'only admins change a rule (a fresh one per principal)',
+    call: async (ctx) => ({ path: `/api/event-rules/${await ctx.freshEventRule()}`, body: { description: 'changed' } }),
+    expect: ADMIN(200),
+  },
+  {
+    route: 'DELETE /api/event-rules/{id}',
+    checks: 'only admins delete a rule (a fresh one per principal)',
+    call: async (ctx) => ({ path: `/api/event-rules/${await ctx.freshEventRule()}` }),
+    expect: ADMIN(204),
+  },
+  {
+    route: 'POST /api/event-rules/{id}/rotate-secret',
+    checks: "only admins rotate a webhook's signing secret",
+    call: async (ctx) => ({ path: `/api/event-rules/${await ctx.freshEventRule()}/rotate-secret`, body: {} }),
+    expect: ADMIN(200),
+  },
+  {
+    route: 'POST /api/event-rules/test-pattern',
+    checks: 'only admins test a pattern against an event',
+    call: () => ({ path: '/api/event-rules/test-pattern', body: { eventPattern: { source: ['vigil'] }, event: { source: 'vigil' } } }),
+    expect: ADMIN(200),
+  },
+  { route: 'GET /api/event-deliveries', checks: 'only admins read the delivery log', expect: ADMIN(200) },
+  {
+    route: 'GET /api/event-deliveries/{id}/attempts',
+    checks: 'only admins read a delivery\'s attempts (403 before any lookup; an unknown delivery is 404)',
+    call: () => ({ path: '/api/event-deliveries/00000000-0000-7000-8000-000000000000/attempts' }),
+    expect: ADMIN(404),
+  },
+  {
+    route: 'POST /api/event-deliveries/redrive',
+    checks: 'only admins redrive dead letters (an unknown id redrives nothing)',
+    call: () => ({ path: '/api/event-deliveries/redrive', body: { ids: ['00000000-0000-7000-8000-000000000000'] } }),
+    expect: ADMIN(200),
   },
 
   // ── agent API ───────────────────────────────────────────────────────────────────────────────

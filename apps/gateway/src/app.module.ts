@@ -11,6 +11,7 @@ import { ConfigModule, VigilConfig } from '@vigil/config';
 import { DatabaseModule } from '@vigil/database';
 import { EventsModule } from '@vigil/events';
 import { ObservabilityModule } from '@vigil/observability';
+import { RdpModule } from '@vigil/rdp';
 import { SessionsModule } from '@vigil/sessions';
 import { SsmModule } from '@vigil/ssm';
 import { SsmImportModule } from '@vigil/ssm-import';
@@ -38,6 +39,8 @@ export class AppModule {
         AuditModule,
         LiveModule,
         JumpModule,
+        // RDP/VNC in the browser: the Guacamole tunnel (/guacamole) on this HTTP port, to guacd
+        RdpModule,
         AccessKeysModule,
         // POST /: the AWS-shaped APIs, signed with access keys; SsmModule registers AmazonSSM on it
         AwsProtocolModule.forRoot({ imports: [AccessKeysModule], credentials: AccessKeyCredentials }),

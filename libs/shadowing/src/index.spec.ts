@@ -4,6 +4,9 @@ it('exposes the public API through the @vigil/shadowing alias', () => {
   expect(Object.keys(shadowing).sort()).toEqual(
     [
       'ControlLock',
+      'GUACAMOLE_JOIN_MINTER',
+      'GuacamoleStream',
+      'LiveCore',
       'LiveHub',
       'LiveModule',
       'MAX_MIRROR_COLS',
@@ -14,7 +17,10 @@ it('exposes the public API through the @vigil/shadowing alias', () => {
       'ScreenMirror',
       'Utf8StreamDecoder',
       'ViewerBackpressure',
+      'controlVerdict',
+      'inputVerdict',
       'shadowVerdict',
+      'watchScope',
       'systemFlushScheduler',
     ].sort(),
   );

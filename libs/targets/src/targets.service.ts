@@ -10,7 +10,8 @@ import { CredentialCipher } from './credential-cipher';
 import { CreateTargetDto, UpdateTargetDto } from './dto/create-target.dto';
 import { TargetGrantsDto } from './dto/target-grants.dto';
 import { TargetGrantEntity } from './entities/target-grant.entity';
-import { TargetEntity } from './entities/target.entity';
+import { RdpSecurity, TargetEntity, TargetProtocol } from './entities/target.entity';
+import { protocolProblem } from './target-protocol-rules';
 import { TargetGrants, mayConnect } from './grant-policy';
 import { DEFAULT_TARGET_POLICY, TargetPolicy } from './target-policy';
 
@@ -22,7 +23,14 @@ export interface PublicTarget {
   port: number;
   accountName: string;
   owner: string | null;
-  authentication: 'password' | 'privateKey';
+  /** `ssh` through the jump; `rdp`/`vnc` in the browser through guacd */
+  protocol: TargetProtocol;
+  /** rdp only (null otherwise): guacd's security mode, null meaning any */
+  security: RdpSecurity | null;
+  ignoreCert: boolean;
+  domain: string | null;
+  /** `none`: an rdp/vnc target without a password */
+  authentication: 'password' | 'privateKey' | 'none';
   hostKeySha256: string | null;
   policy: TargetPolicy;
 }
@@ -36,6 +44,7 @@ export interface TargetWithCredentials extends PublicTarget {
 /** A target as the users who may reach it see it (`GET /api/me/targets`). */
 export interface ReachableTarget {
   name: string;
+  protocol: TargetProtocol;
   host: string;
   port: number;
   accountName: string;
@@ -60,9 +69,15 @@ export class TargetsService {
   ) {}
 
   async create(input: CreateTargetDto, actor?: Actor): Promise<PublicTarget> {
-    if (!input.password === !input.privateKey) {
-      throw new BadRequestException('exactly one of password or privateKey must be given');
-    }
+    const problem = protocolProblem({
+      protocol: input.protocol ?? 'ssh',
+      hasPassword: !!input.password,
+      hasPrivateKey: !!input.privateKey,
+      security: input.security ?? null,
+      ignoreCert: input.ignoreCert ?? false,
+      domain: input.domain ?? null,
+    });
+    if (problem) throw new BadRequestException(problem);
     if (await this.targets.existsBy({ name: input.name })) {
       throw new ConflictException(`name: target "${input.name}" already exists`);
     }
@@ -74,6 +89,10 @@ export class TargetsService {
       port: input.port,
       accountName: input.accountName,
       owner: input.owner ?? null,
+      protocol: input.protocol ?? 'ssh',
+      rdpSecurity: input.security ?? null,
+      ignoreCert: input.ignoreCert ?? false,
+      domain: input.domain ?? null,
       passwordEnc: input.password ? this.cipher.encrypt(input.password, input.name) : null,
       privateKeyEnc: input.privateKey ? this.cipher.encrypt(input.privateKey, input.name) : null,
       hostKeySha256: input.hostKeySha256 ?? null,
@@ -109,8 +128,22 @@ export class TargetsService {
     if (patch.hostKeySha256 !== undefined) changes.hostKeySha256 = patch.hostKeySha256;
     if (patch.password) Object.assign(changes, { passwordEnc: this.cipher.encrypt(patch.password, target.name), privateKeyEnc: null });
     if (patch.privateKey) Object.assign(changes, { privateKeyEnc: this.cipher.encrypt(patch.privateKey, target.name), passwordEnc: null });
+    if (patch.protocol !== undefined) changes.protocol = patch.protocol;
+    if (patch.security !== undefined) changes.rdpSecurity = patch.security;
+    if (patch.ignoreCert !== undefined) changes.ignoreCert = patch.ignoreCert;
+    if (patch.domain !== undefined) changes.domain = patch.domain;
     if (patch.policy) changes.policy = JSON.stringify({ ...toPublic(target).policy, ...patch.policy });
     if (Object.keys(changes).length === 0) throw new BadRequestException('nothing to change');
+    const after = { ...target, ...changes };
+    const problem = protocolProblem({
+      protocol: after.protocol,
+      hasPassword: after.passwordEnc !== null,
+      hasPrivateKey: after.privateKeyEnc !== null,
+      security: after.rdpSecurity,
+      ignoreCert: after.ignoreCert,
+      domain: after.domain,
+    });
+    if (problem) throw new BadRequestException(problem);
     // A target moved to another host is another machine: its old pin would be refused anyway.
     if ((changes.host !== undefined && changes.host !== target.host) || (changes.port !== undefined && changes.port !== target.port)) {
       if (patch.hostKeySha256 === undefined) changes.hostKeySha256 = null;
@@ -171,7 +204,7 @@ export class TargetsService {
     const ids = [...new Set(rows.map((r) => r.targetId))];
     if (ids.length === 0) return [];
     const targets = await this.targets.createQueryBuilder('t').where('t.id IN (:...ids)', { ids }).orderBy('t.name', 'ASC').getMany();
-    return targets.map(({ name, host, port, accountName }) => ({ name, host, port, accountName }));
+    return targets.map(({ name, protocol, host, port, accountName }) => ({ name, protocol, host, port, accountName }));
   }
 
   /**
@@ -257,7 +290,11 @@ function toPublic(t: TargetEntity): PublicTarget {
     port: t.port,
     accountName: t.accountName,
     owner: t.owner,
-    authentication: t.privateKeyEnc ? 'privateKey' : 'password',
+    protocol: t.protocol ?? 'ssh',
+    security: t.protocol === 'rdp' ? t.rdpSecurity : null,
+    ignoreCert: !!t.ignoreCert,
+    domain: t.domain ?? null,
+    authentication: t.privateKeyEnc ? 'privateKey' : t.passwordEnc ? 'password' : 'none',
     hostKeySha256: t.hostKeySha256,
     policy: { ...DEFAULT_TARGET_POLICY, ...(JSON.parse(t.policy) as Partial<TargetPolicy>) },
   };

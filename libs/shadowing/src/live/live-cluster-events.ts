@@ -29,11 +29,17 @@ export interface LiveClusterEvents {
    * backpressure (skip while behind, resync when drained) then works as for its own sockets.
    */
   'live:backlog': (report: RemoteViewer & { bytes: number }) => void;
+  /**
+   * The sender ended this session in the registry (a terminate through it, a sweep...): the
+   * process that carries it closes it now instead of at its next registry poll. The receiver looks
+   * at the registry before closing anything, so the message is only a hint.
+   */
+  'live:ended': (notice: { sessionId: string }) => void;
   /** who watches the sessions this process holds (of `owner`, or all when null) */
   'live:watchers': (request: { owner: string | null }, answer: (watchers: SessionWatchers[]) => void) => void;
 }
 
 /** the actions a viewer's gateway forwards to the session's holder */
-export type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog'>;
+export type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog' | 'live:ended'>;
 export type LiveClusterRequest<E extends ViewerActions> = Parameters<LiveClusterEvents[E]>[0];
 export type LiveClusterAnswer<E extends ViewerActions> = Parameters<Parameters<LiveClusterEvents[E]>[1]>[0];

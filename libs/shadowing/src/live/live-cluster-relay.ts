@@ -82,6 +82,11 @@ export class LiveClusterRelay {
     return answers.flat();
   }
 
+  /** This process ended `sessionId` in the registry: the process carrying it closes it at once. */
+  announceEnded(sessionId: string): void {
+    this.server.serverSideEmit('live:ended', { sessionId });
+  }
+
   /** This gateway's viewer left a session held elsewhere: its next attach reports afresh. */
   forgetReport(socketId: string, sessionId: string): void {
     this.reportedBacklogs.delete(`${socketId} ${sessionId}`);
@@ -125,6 +130,9 @@ export class LiveClusterRelay {
       if (session) answer(rules.leaveSession(session, request.viewerId, request.user, leave(request.viewerId, request.sessionId)) ? { ok: true } : NOT_ATTACHED);
     });
     this.server.on('live:watchers', ({ owner }, answer) => answer(this.hub.watchers(owner)));
+    this.server.on('live:ended', (notice) => {
+      if (typeof notice?.sessionId === 'string') this.hub.endedElsewhere(notice.sessionId);
+    });
     this.server.on('live:backlog', ({ viewerId, sessionId, bytes }) => {
       if (this.hub.get(sessionId)?.viewer(viewerId)) this.remoteBacklogs.set(viewerId, bytes);
     });

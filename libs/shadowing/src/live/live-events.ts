@@ -7,20 +7,35 @@ export interface ViewerInfo {
   since: string;
 }
 
-export type AttachAck =
-  | {
-      ok: true;
-      kind: 'ssh';
-      sessionId: string;
-      cols: number;
-      rows: number;
-      /** the terminal as it is now; `output` events received before this ack come after it */
-      screen: string;
-      viewers: ViewerInfo[];
-      control: ControlLockState;
-      viewerId: string;
-    }
-  | { ok: false; error: string };
+interface Attached {
+  ok: true;
+  sessionId: string;
+  viewers: ViewerInfo[];
+  control: ControlLockState;
+  /** this viewer's id in `viewers` and in the control lock */
+  viewerId: string;
+}
+
+/** attached to a terminal (SSH) session: the screen to start from, then `output` events */
+export interface SshAttachAck extends Attached {
+  kind: 'ssh';
+  cols: number;
+  rows: number;
+  /** the terminal as it is now; `output` events received before this ack come after it */
+  screen: string;
+}
+
+/**
+ * attached to a desktop (RDP/VNC) session: open the Guacamole tunnel `tunnel` with `token`
+ * (single-use, short-lived, read-only for `view`); guacd sends the current screen on join.
+ */
+export interface RdpAttachAck extends Attached {
+  kind: 'rdp';
+  tunnel: string;
+  token: string;
+}
+
+export type AttachAck = SshAttachAck | RdpAttachAck | { ok: false; error: string };
 
 export type ActionAck = { ok: true } | { ok: false; error: string };
 

@@ -1,9 +1,11 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
 import type { ViewerMode } from '../control-lock';
-import { LiveBroadcast, LiveSession } from './live-session';
-import type { LiveFeed, LiveSessionInfo, LiveSource } from './live-source';
+import { LiveSession } from './live-session';
+import type { LiveFeed, LiveSessionInfo, RdpLiveSource, SshLiveSource, TerminalFeed } from './live-source';
+import { GUACAMOLE_JOIN_MINTER, GuacamoleJoinMinter, GuacamoleStream } from './streams/guacamole-stream';
+import { TerminalBroadcast, TerminalStream } from './streams/terminal-stream';
 
 /** Receives the end of live sessions, so the socket edge can tell their viewers. */
 export interface LiveEndListener {
@@ -19,33 +21,56 @@ export interface SessionWatchers {
 }
 
 /**
- * The registry of sessions that can be watched live on this gateway. Origins (the SSH jump)
- * open a feed; the /live gateway attaches viewers. Ending a session in the registry (terminate
+ * The registry of sessions that can be watched live on this gateway. Origins (the SSH jump, the
+ * Guacamole tunnel) open a feed; the /live gateway attaches viewers. Ending a session in the registry (terminate
  * from the API, the sessions page or /live) closes its origin with the reason.
  */
 @Injectable()
 export class LiveHub implements OnModuleDestroy {
   private readonly sessions = new Map<string, LiveSession>();
-  private broadcast?: LiveBroadcast & LiveEndListener;
+  private broadcast?: TerminalBroadcast;
+  private endListener?: LiveEndListener;
+  private readonly endedElsewhereListeners = new Set<(sessionId: string) => void>();
   private readonly poller = setInterval(() => this.sessions.forEach((s) => s.pollBehindViewers()), POLL_BEHIND_MS).unref();
 
-  /** The socket edge registers itself once it is up. */
-  connect(edge: LiveBroadcast & LiveEndListener): void {
-    this.broadcast = edge;
+  constructor(@Optional() @Inject(GUACAMOLE_JOIN_MINTER) private readonly minter: GuacamoleJoinMinter | null = null) {}
+
+  /** The socket edge registers the terminal adapter's broadcast and the core once it is up. */
+  connect(terminal: TerminalBroadcast, ended: LiveEndListener): void {
+    this.broadcast = terminal;
+    this.endListener = ended;
   }
 
-  open(info: LiveSessionInfo, source: LiveSource): LiveFeed {
-    const session = new LiveSession(info, source, this.edge());
-    this.sessions.set(info.sessionId, session);
+  /** A terminal session: the origin feeds its bytes, the hub mirrors and fans them out. */
+  open(info: LiveSessionInfo, source: SshLiveSource): TerminalFeed;
+  /** A desktop session: guacd fans the screen out; the hub keeps viewers, control and terminate. */
+  open(info: LiveSessionInfo, source: RdpLiveSource): LiveFeed;
+  open(info: LiveSessionInfo, source: SshLiveSource | RdpLiveSource): TerminalFeed | LiveFeed {
+    const close = (reason: string) => this.close(info.sessionId, reason);
+    if (source.kind === 'rdp') {
+      this.sessions.set(info.sessionId, new LiveSession(info, source, new GuacamoleStream(info.sessionId, this.minter)));
+      return { close };
+    }
+    const stream = new TerminalStream(info.sessionId, source.size, this.edge());
+    this.sessions.set(info.sessionId, new LiveSession(info, source, stream));
     return {
-      output: (chunk) => session.output(chunk),
-      resize: (cols, rows) => session.resize(cols, rows),
-      close: (reason) => this.close(info.sessionId, reason),
+      output: (chunk) => stream.output(chunk),
+      resize: (cols, rows) => stream.resize(cols, rows),
+      close,
     };
   }
 
   get(sessionId: string): LiveSession | undefined {
     return this.sessions.get(sessionId);
+  }
+
+  /**
+   * Whether `viewerId`'s input may reach the session now (attached in `interact` mode and allowed
+   * by the control lock). The Guacamole tunnel asks this before forwarding a viewer's input.
+   */
+  mayType(sessionId: string, viewerId: string): boolean {
+    const session = this.sessions.get(sessionId);
+    return !!session && !session.isClosed && session.viewer(viewerId)?.mode === 'interact' && session.lock.canType(viewerId);
   }
 
   /** Every session watchable here now. */
@@ -64,12 +89,40 @@ export class LiveHub implements OnModuleDestroy {
     return result;
   }
 
+  /** The registry ended a session in this process (HTTP, the sessions page, /live, the SSM API). */
   @OnEvent(SessionEvents.ended)
   onSessionEnded({ entry, message }: SessionEndedEvent): void {
-    const session = this.sessions.get(entry.id);
-    if (!session) return;
-    if (entry.endReason === 'terminated') session.source.terminate(endNotice({ ...entry, endMessage: message ?? entry.endMessage }));
-    this.close(entry.id, entry.endReason);
+    if (!this.sessions.has(entry.id)) return;
+    if (entry.endReason === 'terminated') this.endOrigin(entry.id, endNotice({ ...entry, endMessage: message ?? entry.endMessage }), entry.endReason);
+    else this.close(entry.id, entry.endReason);
+  }
+
+  /**
+   * Ends a session's origin with `notice` (the origin shows it to the user and writes it into the
+   * recording and the mirror), then tells its viewers `reason`. One path for a terminate made in
+   * this process and one found in the registry (JumpSessionKeeper). False if not held here.
+   */
+  endOrigin(sessionId: string, notice: string, reason: string): boolean {
+    const session = this.sessions.get(sessionId);
+    if (!session) return false;
+    session.source.terminate(notice);
+    this.close(sessionId, reason);
+    return true;
+  }
+
+  /**
+   * `listener` learns the ids of sessions another process of the cluster ended (pushed over the
+   * cluster link: a hint to look at the registry now, never a reason to end anything by itself).
+   * Returns an unsubscribe.
+   */
+  onEndedElsewhere(listener: (sessionId: string) => void): () => void {
+    this.endedElsewhereListeners.add(listener);
+    return () => this.endedElsewhereListeners.delete(listener);
+  }
+
+  /** @internal the cluster relay: another process ended `sessionId` in the registry. */
+  endedElsewhere(sessionId: string): void {
+    for (const listener of this.endedElsewhereListeners) listener(sessionId);
   }
 
   onModuleDestroy(): void {
@@ -82,11 +135,11 @@ export class LiveHub implements OnModuleDestroy {
     if (!session) return;
     this.sessions.delete(sessionId);
     session.close();
-    this.broadcast?.sessionClosed(session, reason);
+    this.endListener?.sessionClosed(session, reason);
   }
 
   /** Late-bound: origins may open feeds before the socket server is listening. */
-  private edge(): LiveBroadcast {
+  private edge(): TerminalBroadcast {
     return {
       output: (id, text) => this.broadcast?.output(id, text),
       resize: (id, cols, rows) => this.broadcast?.resize(id, cols, rows),

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
 import { SessionsModule } from '@vigil/sessions';
+import { LiveCore } from './live-core';
 import { LiveHub } from './live-hub.service';
 import { LiveGateway } from './live.gateway';
 import { LiveWatchersController } from './live-watchers.controller';
@@ -10,7 +11,7 @@ import { LiveWatchersController } from './live-watchers.controller';
 @Module({
   imports: [AuthModule, SessionsModule, AuditModule],
   controllers: [LiveWatchersController],
-  providers: [LiveHub, LiveGateway],
-  exports: [LiveHub],
+  providers: [LiveHub, LiveCore, LiveGateway],
+  exports: [LiveHub, LiveCore],
 })
 export class LiveModule {}

@@ -1,6 +1,7 @@
 import { hasPrivilege, seesAllSessions, UserPrincipal } from '@vigil/auth';
 import { mayTerminate as terminateVerdict } from '@vigil/sessions';
 import type { ViewerMode } from '../control-lock';
+import type { ControlAction, ViewerInfo } from './live-events';
 
 export type ShadowVerdict = { ok: true } | { ok: false; error: string };
 
@@ -18,6 +19,38 @@ export function shadowVerdict(user: UserPrincipal, sessionOwner: string, mode: V
   if (!owns && !seesAllSessions(user)) return { ok: false, error: SESSION_NOT_FOUND };
   if (!owns && !hasPrivilege(user, 'shadow')) return { ok: false, error: 'forbidden: watching this session requires the shadow privilege' };
   if (mode === 'interact' && !hasPrivilege(user, 'interact')) return { ok: false, error: 'forbidden: interacting requires the interact privilege' };
+  return { ok: true };
+}
+
+/**
+ * Whose sessions' watchers `user` may list (HTTP `GET /api/live/watchers`): the owner filter, or
+ * null for every session. The same visibility as shadowVerdict's first rule.
+ */
+export function watchScope(user: UserPrincipal): string | null {
+  return seesAllSessions(user) ? null : user.username;
+}
+
+/**
+ * Who may type into a session now: an attached viewer in `interact` mode that the control lock
+ * lets type (`canType`). Checked again after the input's audit record is written.
+ */
+export function inputVerdict(viewer: ViewerInfo | undefined, canType: boolean): ShadowVerdict {
+  if (!viewer) return NOT_ATTACHED;
+  if (viewer.mode !== 'interact') return { ok: false, error: 'input refused: attached in view mode' };
+  if (!canType) return { ok: false, error: 'input refused: take control first' };
+  return { ok: true };
+}
+
+/**
+ * Who may steer the control lock: any attached viewer takes and hands back; forcing a take-over,
+ * pausing and resuming the user's keyboard are for admins. (The lock itself says whether a take
+ * is possible now.)
+ */
+export function controlVerdict(user: UserPrincipal, action: ControlAction, force?: boolean): ShadowVerdict {
+  const isAdmin = user.roles.includes('admin');
+  if (action === 'take' && force && !isAdmin) return { ok: false, error: 'forbidden: only admins may force a take-over' };
+  if (action === 'pause-user' && !isAdmin) return { ok: false, error: "forbidden: only admins may pause the user's keyboard" };
+  if (action === 'resume-user' && !isAdmin) return { ok: false, error: "forbidden: only admins may resume the user's keyboard" };
   return { ok: true };
 }
 

@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { LoginThrottle } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
 import { AuditOutbox } from '@vigil/database';
-import { LiveHub, LiveSource } from '@vigil/shadowing';
+import { LiveHub, SshLiveSource } from '@vigil/shadowing';
 import { JumpServer } from '../jump-server';
 import type { JumpSessionHandle } from '../jump-session-handle';
 import { terminalNotice } from '../terminal-text';
@@ -74,8 +74,9 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
       writer?.output(bytes);
       feed.output(bytes);
     };
-    const source: LiveSource = {
+    const source: SshLiveSource = {
       kind: 'ssh',
+      size: { cols: session.cols > 0 ? session.cols : 80, rows: session.rows > 0 ? session.rows : 24 },
       // A viewer's keystrokes are recorded under the viewer's name, never as the user's.
       injectInput: (data, by) => {
         if (session.injectInput(data)) writer?.viewerInput(by, data);
@@ -95,8 +96,6 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
         sessionId: session.id,
         owner: this.ports.ownerOf(session.id) ?? session.userName,
         user: session.userName,
-        cols: session.cols > 0 ? session.cols : 80,
-        rows: session.rows > 0 ? session.rows : 24,
         announceWatching: session.target.policy.announceWatching ?? true,
         recordingFile: this.recordings.livePath(session.id),
       },

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { TargetGrantsDto } from './target-grants.dto';
+import { RDP_SECURITY_MODES, RdpSecurity, TARGET_PROTOCOLS, TargetProtocol } from '../entities/target.entity';
 
 const HOST_KEY_FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 import { Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 export class TargetPolicyDto {
   @ApiPropertyOptional() @IsOptional() @IsBoolean() agentForwarding?: boolean;
@@ -29,6 +30,28 @@ export class CreateTargetDto {
   @Matches(/^[a-zA-Z0-9._-]{1,64}$/, { message: 'name must be 1-64 letters, digits, ".", "_" or "-"' })
   name: string;
 
+  @ApiPropertyOptional({ enum: TARGET_PROTOCOLS, default: 'ssh', description: 'ssh: through the jump; rdp, vnc: in the browser through guacd (POST /api/targets/{name}/connect)' })
+  @IsOptional()
+  @IsIn(TARGET_PROTOCOLS, { message: `protocol must be one of: ${TARGET_PROTOCOLS.join(', ')}` })
+  protocol?: TargetProtocol;
+
+  @ApiPropertyOptional({ enum: RDP_SECURITY_MODES, description: "rdp only: guacd's security mode (default any)" })
+  @IsOptional()
+  @IsIn(RDP_SECURITY_MODES, { message: `security must be one of: ${RDP_SECURITY_MODES.join(', ')}` })
+  security?: RdpSecurity;
+
+  @ApiPropertyOptional({ description: "rdp only: accept the server's certificate unchecked (default false)" })
+  @IsOptional()
+  @IsBoolean({ message: 'ignoreCert must be a boolean' })
+  ignoreCert?: boolean;
+
+  @ApiPropertyOptional({ example: 'CORP', description: 'rdp only: the Windows domain of the account' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 256)
+  @Matches(/^[^\s\u0000-\u001f\u007f]+$/, { message: 'domain must not contain spaces or control characters' })
+  domain?: string;
+
   @ApiProperty({ example: '10.0.0.5' })
   @IsString()
   @Length(1, 256)
@@ -52,7 +75,7 @@ export class CreateTargetDto {
   @Matches(/^[a-zA-Z0-9._-]{1,64}$/, { message: 'owner must be a Vigil username' })
   owner?: string;
 
-  @ApiPropertyOptional({ description: 'stored encrypted, never returned' })
+  @ApiPropertyOptional({ description: 'stored encrypted, never returned; for vnc, the VNC password' })
   @IsOptional()
   @IsString()
   @Length(1, 1024)

@@ -1,6 +1,11 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { epochMs } from '@vigil/database';
 
+export const TARGET_PROTOCOLS = ['ssh', 'rdp', 'vnc'] as const;
+export type TargetProtocol = (typeof TARGET_PROTOCOLS)[number];
+export const RDP_SECURITY_MODES = ['any', 'nla', 'tls', 'rdp'] as const;
+export type RdpSecurity = (typeof RDP_SECURITY_MODES)[number];
+
 @Entity('targets')
 export class TargetEntity {
   @PrimaryColumn({ type: 'varchar', length: 36 })
@@ -36,6 +41,22 @@ export class TargetEntity {
   /** JSON TargetPolicy */
   @Column({ type: 'text' })
   policy: string;
+
+  /** `ssh` (the jump), `rdp` or `vnc` (through guacd) */
+  @Column({ type: 'varchar', length: 8, default: 'ssh' })
+  protocol: TargetProtocol;
+
+  /** RDP only: guacd's `security` (any, nla, tls, rdp); null = any */
+  @Column({ name: 'rdp_security', type: 'varchar', length: 8, nullable: true })
+  rdpSecurity: RdpSecurity | null;
+
+  /** RDP only: accept the server's certificate without checking it */
+  @Column({ name: 'ignore_cert', type: 'boolean', default: false })
+  ignoreCert: boolean;
+
+  /** RDP only: the Windows domain of the account */
+  @Column({ type: 'varchar', length: 256, nullable: true })
+  domain: string | null;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: epochMs })
   createdAt: number;

@@ -1,0 +1,68 @@
+import { Injectable } from '@nestjs/common';
+import type { UserPrincipal } from '@vigil/auth';
+import type { GuacamoleJoinMinter } from '@vigil/shadowing';
+import { SESSION_NOT_FOUND, shadowVerdict } from '@vigil/shadowing';
+import { RdpSessions } from './rdp-sessions';
+import { RdpTokens } from './rdp-tokens';
+import type { ViewerMode } from './tunnel-token-store';
+import { TUNNEL_PATH } from './tunnel-path';
+
+/** A join was refused: `not-found` for a session the viewer may not see or this gateway does not carry. */
+export class RdpJoinRefusedError extends Error {
+  constructor(
+    readonly refusal: 'not-found' | 'forbidden',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'RdpJoinRefusedError';
+  }
+}
+
+export interface RdpJoinToken {
+  tunnel: string;
+  token: string;
+  /** epoch ms */
+  expiresAt: number;
+}
+
+/**
+ * Join tokens for the shadowing layer: `select,$<connection id>` with `read-only=true` for view
+ * and false for interact, minted only when the shadowing rule (shadowVerdict of @vigil/shadowing)
+ * allows it, and checked again at the upgrade (the viewer may have lost the privilege meanwhile).
+ */
+@Injectable()
+export class RdpJoinTokens implements GuacamoleJoinMinter {
+  constructor(
+    private readonly sessions: RdpSessions,
+    private readonly tokens: RdpTokens,
+  ) {}
+
+  /**
+   * With `viewerId` (the /live viewer, through GUACAMOLE_JOIN_MINTER) an interact tunnel forwards
+   * input only while LiveHub.mayType allows it (the control lock); without, guacd's read-only
+   * flag alone decides.
+   */
+  mint(request: { sessionId: string; viewer: UserPrincipal; mode: ViewerMode; viewerId?: string }): RdpJoinToken {
+    const live = this.sessions.get(request.sessionId);
+    if (!live) throw new RdpJoinRefusedError('not-found', SESSION_NOT_FOUND);
+    const verdict = shadowVerdict(request.viewer, live.owner, request.mode);
+    if (!verdict.ok) throw new RdpJoinRefusedError(verdict.error === SESSION_NOT_FOUND ? 'not-found' : 'forbidden', verdict.error);
+    const { token, expiresAt } = this.tokens.mint({
+      kind: 'join',
+      userId: request.viewer.id,
+      username: request.viewer.username,
+      sessionId: live.sessionId,
+      mode: request.mode,
+      ...(request.viewerId !== undefined ? { viewerId: request.viewerId } : {}),
+    });
+    return { tunnel: TUNNEL_PATH, token, expiresAt };
+  }
+
+  viewerLeft(sessionId: string, viewerId: string): void {
+    this.sessions.closeViewer(sessionId, viewerId);
+  }
+
+  sessionClosed(sessionId: string): void {
+    this.sessions.closeViewers(sessionId);
+  }
+}

@@ -1,0 +1,192 @@
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { UserPrincipal } from '@vigil/auth';
+import type { AuditEntry } from '@vigil/common';
+import type { AuditOutbox } from '@vigil/database';
+import { LiveCore } from './live-core';
+import type { LiveEdge } from './live-edge';
+import { LiveHub } from './live-hub.service';
+import type { RdpLiveSource, SshLiveSource } from './live-source';
+import type { GuacamoleJoinMinter } from './streams/guacamole-stream';
+
+const user = (username: string, roles: UserPrincipal['roles'], privileges: UserPrincipal['privileges'] = []): UserPrincipal => ({
+  kind: 'user',
+  id: username,
+  username,
+  roles,
+  privileges,
+});
+const admin = user('admin', ['admin']);
+const auditor = user('dave', ['auditor'], ['shadow']);
+const alice = user('alice', ['owner']);
+const info = (sessionId: string) => ({ sessionId, owner: 'alice', user: 'alice', announceWatching: true, recordingFile: null });
+
+/** The core with a real hub and its streams, a recording outbox (that fails on demand) and a recording edge. */
+function setUp() {
+  const log: string[] = [];
+  const audits: AuditEntry[] = [];
+  let auditFails = false;
+  const outbox = {
+    append: async (entry: AuditEntry) => {
+      log.push(`audit ${entry.action}`);
+      if (auditFails) throw new Error('database down');
+      audits.push(entry);
+      return ['id'];
+    },
+  } as unknown as AuditOutbox;
+  const mints: Parameters<GuacamoleJoinMinter['mint']>[0][] = [];
+  let mintFails = false;
+  const minter: GuacamoleJoinMinter = {
+    mint: async (request) => {
+      log.push(`mint ${request.mode}`);
+      if (mintFails) throw new Error('guacd connection gone');
+      mints.push(request);
+      return { tunnel: '/guacamole', token: `token-${mints.length}`, expiresAt: 123 };
+    },
+    viewerLeft: (sessionId, viewerId) => void log.push(`left ${sessionId} ${viewerId}`),
+    sessionClosed: (sessionId) => void log.push(`closed ${sessionId}`),
+  };
+  const emitted: { sessionId: string; event: string; payload: unknown }[] = [];
+  const edge: LiveEdge = {
+    toSession: (sessionId, event, payload) => void emitted.push({ sessionId, event, payload }),
+    removeFromSession: (sessionId, viewerId) => void emitted.push({ sessionId, event: 'left-room', payload: viewerId }),
+    clearSession: () => undefined,
+    auditContext: () => ({ sourceIp: '192.0.2.7' }),
+  };
+  const hub = new LiveHub(minter);
+  const core = new LiveCore(hub, outbox, new EventEmitter2());
+  core.connect(edge, null);
+  hub.connect({ output: () => undefined, resize: () => undefined, backlog: () => 0, setLive: () => undefined, resync: () => undefined, resyncAll: () => undefined }, core);
+  const notices: string[] = [];
+  const paused: boolean[] = [];
+  const rdp: RdpLiveSource = {
+    kind: 'rdp',
+    setUserInputPaused: (p) => void paused.push(p),
+    notifyUser: (line) => void notices.push(line),
+    terminate: () => undefined,
+  };
+  hub.open(info('rdp-1'), rdp);
+  return {
+    hub,
+    core,
+    log,
+    audits,
+    mints,
+    emitted,
+    notices,
+    paused,
+    failAudit: (fails: boolean) => (auditFails = fails),
+    failMint: (fails: boolean) => (mintFails = fails),
+    rdp: () => hub.get('rdp-1')!,
+  };
+}
+
+describe('LiveCore (protocol-neutral /live rules)', () => {
+  let t: ReturnType<typeof setUp>;
+  beforeEach(() => (t = setUp()));
+  afterEach(() => t.hub.onModuleDestroy());
+
+  it('an RDP attach answers the Guacamole tunnel and a token minted after the join is recorded', async () => {
+    let joined = 0;
+    const ack = await t.core.attachViewer(t.rdp(), 'sock-1', auditor, 'view', () => joined++);
+    expect(ack).toEqual({
+      ok: true,
+      kind: 'rdp',
+      sessionId: 'rdp-1',
+      tunnel: '/guacamole',
+      token: 'token-1',
+      viewers: [expect.objectContaining({ viewerId: 'sock-1', username: 'dave', mode: 'view' })],
+      control: expect.objectContaining({ holder: null }),
+      viewerId: 'sock-1',
+    });
+    expect(joined).toBe(1);
+    // the record first: no token exists for a watch that was not audited
+    expect(t.log).toEqual(['audit viewer.join', 'mint view']);
+    expect(t.mints).toEqual([{ sessionId: 'rdp-1', viewer: auditor, viewerId: 'sock-1', mode: 'view' }]);
+    expect(ack).not.toHaveProperty('expiresAt'); // only tunnel and token leave the minter
+    expect(t.audits[0]).toMatchObject({ action: 'viewer.join', actor: 'user:dave', sessionId: 'rdp-1', context: { sourceIp: '192.0.2.7' } });
+  });
+
+  it('no token when the join cannot be audited, for a viewer who may not see the session, or for interact without the privilege', async () => {
+    t.failAudit(true);
+    await expect(t.core.attachViewer(t.rdp(), 'sock-1', auditor, 'view', () => undefined)).resolves.toEqual({
+      ok: false,
+      error: 'refused: the audit record could not be written',
+    });
+    t.failAudit(false);
+    const bob = user('bob', ['owner'], ['shadow', 'interact']);
+    await expect(t.core.attachViewer(t.rdp(), 'sock-2', bob, 'view', () => undefined)).resolves.toEqual({ ok: false, error: 'session not found' });
+    await expect(t.core.attachViewer(t.rdp(), 'sock-3', auditor, 'interact', () => undefined)).resolves.toMatchObject({ ok: false, error: /interact privilege/ });
+    expect(t.mints).toEqual([]);
+    expect(t.rdp().viewerList()).toEqual([]);
+  });
+
+  it('a token that cannot be minted leaves no viewer behind', async () => {
+    t.failMint(true);
+    const ack = await t.core.attachViewer(t.rdp(), 'sock-1', admin, 'interact', () => undefined);
+    expect(ack).toEqual({ ok: false, error: 'cannot watch this session: guacd connection gone' });
+    expect(t.rdp().viewer('sock-1')).toBeUndefined();
+    expect(t.emitted).toContainEqual({ sessionId: 'rdp-1', event: 'left-room', payload: 'sock-1' });
+    expect(t.core.attachedTo('sock-1').has('rdp-1')).toBe(false);
+  });
+
+  it('RDP input goes through the tunnel only, and only for the control holder (LiveHub.mayType)', async () => {
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'admin', admin, 'interact', () => undefined);
+    expect(t.hub.mayType('rdp-1', 'viewer')).toBe(false);
+    expect(t.hub.mayType('rdp-1', 'admin')).toBe(false); // the user holds control until a viewer takes it
+    await expect(t.core.controlFrom(t.rdp(), 'viewer', auditor, 'take')).resolves.toEqual({ ok: false, error: 'cannot take control: not-interactive' });
+    expect(t.hub.mayType('rdp-1', 'viewer')).toBe(false);
+    await expect(t.core.controlFrom(t.rdp(), 'admin', admin, 'take')).resolves.toEqual({ ok: true });
+    expect(t.hub.mayType('rdp-1', 'admin')).toBe(true);
+    expect(t.hub.mayType('rdp-1', 'forged-id')).toBe(false);
+    expect(t.hub.mayType('no-such-session', 'admin')).toBe(false);
+    await expect(t.core.inputFrom(t.rdp(), 'admin', admin, 'x')).resolves.toEqual({ ok: false, error: 'input refused: this session takes input through its tunnel' });
+  });
+
+  it('a pause whose record fails is undone on the origin too; the control state goes to every viewer', async () => {
+    await t.core.attachViewer(t.rdp(), 'admin', admin, 'interact', () => undefined);
+    t.failAudit(true);
+    await expect(t.core.controlFrom(t.rdp(), 'admin', admin, 'pause-user')).resolves.toEqual({ ok: false, error: 'refused: the audit record could not be written' });
+    expect(t.paused).toEqual([true, false]);
+    expect(t.rdp().lock.state().pausedBy).toBeNull();
+    expect(t.emitted.filter((e) => e.event === 'control')).toHaveLength(1);
+    await expect(t.core.controlFrom(t.rdp(), 'admin', alice, 'pause-user')).resolves.toMatchObject({ ok: false, error: /only admins/ });
+  });
+
+  it('the end of a session is told to its viewers with the reason', async () => {
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    t.hub.onSessionEnded({ entry: { id: 'rdp-1', endReason: 'ended' } } as never);
+    expect(t.emitted).toContainEqual({ sessionId: 'rdp-1', event: 'ended', payload: { sessionId: 'rdp-1', reason: 'ended' } });
+    expect(t.hub.get('rdp-1')).toBeUndefined();
+    expect(t.core.attachedTo('viewer').has('rdp-1')).toBe(false);
+    // the tunnels are libs/rdp's: told to close them all
+    expect(t.log).toContain('closed rdp-1');
+  });
+
+  it("a viewer's leaving is told to the tunnel side, and a re-attach replaces the viewer's earlier join", async () => {
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    expect(t.log.filter((line) => line.startsWith('left'))).toEqual(['left rdp-1 viewer']);
+    expect(t.core.leaveSession(t.rdp(), 'viewer', auditor, () => undefined)).toBe(true);
+    expect(t.log.filter((line) => line.startsWith('left'))).toEqual(['left rdp-1 viewer', 'left rdp-1 viewer']);
+    expect(t.core.leaveSession(t.rdp(), 'viewer', auditor, () => undefined)).toBe(false);
+  });
+
+  it('an SSH attach still answers the terminal screen (unchanged for clients)', async () => {
+    const ssh: SshLiveSource = {
+      kind: 'ssh',
+      size: { cols: 20, rows: 3 },
+      injectInput: () => undefined,
+      setUserInputPaused: () => undefined,
+      notifyUser: () => undefined,
+      terminate: () => undefined,
+    };
+    const feed = t.hub.open(info('ssh-1'), ssh);
+    feed.output(Buffer.from('hello'));
+    const ack = await t.core.attachViewer(t.hub.get('ssh-1')!, 'sock-9', admin, 'view', () => undefined);
+    expect(ack).toMatchObject({ ok: true, kind: 'ssh', sessionId: 'ssh-1', cols: 20, rows: 3, viewerId: 'sock-9' });
+    expect((ack as { screen: string }).screen).toContain('hello');
+    expect(Object.keys(ack).sort()).toEqual(['cols', 'control', 'kind', 'ok', 'rows', 'screen', 'sessionId', 'viewerId', 'viewers']);
+    feed.close('ended');
+  });
+});

@@ -1,0 +1,70 @@
+import type { EventEmitter2 } from '@nestjs/event-emitter';
+import { SessionEvents, SessionViewersEvent } from '@vigil/common';
+import { systemFlushScheduler } from '../flush-scheduler';
+import type { LiveEdge } from './live-edge';
+import type { LiveSession } from './live-session';
+import { WatchLevel, WatchNotices } from './watch-notices';
+
+const VIEWERS_DEBOUNCE_MS = 100;
+
+/** Who watches: told to the session's user (announce), to its viewers and to the sessions page. */
+export class ViewerPresence {
+  private readonly viewersPending = new Set<string>();
+  /** session id → what its user was told about who watches (sessions held here) */
+  private readonly notices = new Map<string, WatchNotices>();
+
+  constructor(
+    private readonly edge: () => LiveEdge | undefined,
+    private readonly events: EventEmitter2,
+  ) {}
+
+  /** A viewer of `username` came or went: tell the user and (debounced) everyone watching. */
+  changed(session: LiveSession, username: string): void {
+    this.announceWatching(session, username);
+    this.broadcastViewers(session);
+  }
+
+  sessionClosed(sessionId: string): void {
+    this.notices.get(sessionId)?.close();
+    this.notices.delete(sessionId);
+  }
+
+  /**
+   * Tells the session's user who watches now (target policy `announceWatching`; never about
+   * themselves), through WatchNotices: at once when someone gains access, without a flood of
+   * lines when a viewer re-attaches or reconnects.
+   */
+  private announceWatching(session: LiveSession, username: string): void {
+    if (!session.info.announceWatching || session.info.user === username || session.isClosed) return;
+    const { sessionId } = session.info;
+    let notices = this.notices.get(sessionId);
+    if (!notices) this.notices.set(sessionId, (notices = new WatchNotices((line) => session.source.notifyUser(line), systemFlushScheduler)));
+    const modes = session.viewerList().filter((v) => v.username === username).map((v) => v.mode);
+    const level: WatchLevel = modes.includes('interact') ? 'interact' : modes.length > 0 ? 'view' : null;
+    notices.update(username, level);
+  }
+
+  /**
+   * Viewer lists go out at most every VIEWERS_DEBOUNCE_MS per session: when hundreds attach at
+   * once, one list each would cost the square of their number in messages.
+   */
+  private broadcastViewers(session: LiveSession): void {
+    if (this.viewersPending.has(session.info.sessionId)) return;
+    this.viewersPending.add(session.info.sessionId);
+    setTimeout(() => {
+      this.viewersPending.delete(session.info.sessionId);
+      if (!session.isClosed) this.sendViewers(session);
+    }, VIEWERS_DEBOUNCE_MS).unref();
+  }
+
+  private sendViewers(session: LiveSession): void {
+    const viewers = session.viewerList();
+    this.edge()?.toSession(session.info.sessionId, 'viewers', { sessionId: session.info.sessionId, viewers });
+    // The sessions page shows who is watching each session.
+    this.events.emit(SessionEvents.viewers, {
+      sessionId: session.info.sessionId,
+      owner: session.info.owner,
+      viewers: viewers.map(({ username, mode }) => ({ username, mode })),
+    } satisfies SessionViewersEvent);
+  }
+}

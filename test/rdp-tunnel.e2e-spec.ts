@@ -1,0 +1,306 @@
+/**
+ * RDP and VNC in the browser through Vigil: the real gateway (SQLite and PostgreSQL), its embedded guacamole-lite
+ * (patched, patches/), the real guacd 1.6.0 (built from the vendored tarball), TigerVNC's Xvnc and
+ * xrdp on loopback. A WebSocket client speaking the Guacamole protocol plays the browser. It
+ * proves: connect → PAM_RDP session registered with the right fields → a read-only join (minted by
+ * RdpJoinTokens) gets the full screen and its mouse is dropped on the X server, an interact join
+ * moves the X pointer → terminate closes user and viewers within 1 s with the reason → the
+ * access-log entry ends `terminated` with a recording whose SHA-256 verifies. And: a tunnel the
+ * user closes ends the session.
+ */
+import * as path from 'node:path';
+import { toPrincipal, UsersService } from '@vigil/auth';
+import { AccessLogService } from '@vigil/access-log';
+import { VigilConfig } from '@vigil/config';
+import { sha256OfFile } from '@vigil/recording';
+import { RDP_IDLE_LIMIT_MS, RdpJoinTokens, RdpSessions, RdpTunnelService, TUNNEL_PATH } from '@vigil/rdp';
+import { DATABASE_KINDS } from './support/databases';
+import { GUACAMOLE_JOIN_MINTER, LiveHub, type GuacamoleJoinMinter } from '@vigil/shadowing';
+import { Guacd } from './support/guacd';
+import { pngSize, type ReceivedImage } from './support/guacd-client';
+import { GuacamoleWsClient } from './support/guacamole-ws-client';
+import { ADMIN, createUser, startTestGateway, TestGateway } from './support/test-gateway';
+import { VncServer, type Pointer } from './support/vnc-server';
+import { sleep } from './support/wait';
+import { XrdpServer } from './support/xrdp';
+
+const WIDTH = 1024;
+const sameSize = (a: { width: number; height: number } | null, b: { width: number; height: number }) => a?.width === b.width && a?.height === b.height;
+
+/** Width and height of a PNG (IHDR) or a JPEG (its SOF marker): guacd picks either per update. */
+function imageSize(data: Buffer): { width: number; height: number } | null {
+  const png = pngSize(data);
+  if (png) return png;
+  if (data[0] !== 0xff || data[1] !== 0xd8) return null;
+  for (let at = 2; at + 9 < data.length; ) {
+    if (data[at] !== 0xff) return null;
+    const marker = data[at + 1];
+    const length = data.readUInt16BE(at + 2);
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: data.readUInt16BE(at + 5), width: data.readUInt16BE(at + 7) };
+    at += 2 + length;
+  }
+  return null;
+}
+const HEIGHT = 768;
+
+/** Whether the default layer's images so far cover the whole screen, every pixel row from x 0 to WIDTH. */
+function screenCovered(images: ReceivedImage[]): boolean {
+  const rects = images.flatMap((image) => {
+    const size = image.layer === 0 ? imageSize(image.data) : null;
+    return size ? [{ x: image.x, y: image.y, right: image.x + size.width, bottom: image.y + size.height }] : [];
+  });
+  for (let y = 0; y < HEIGHT; y++) {
+    const spans = rects.filter((r) => r.y <= y && y < r.bottom).sort((a, b) => a.x - b.x);
+    let reached = 0;
+    for (const span of spans) if (span.x <= reached) reached = Math.max(reached, span.right);
+    if (reached < WIDTH) return false;
+  }
+  return true;
+}
+
+async function waitCovered(client: GuacamoleWsClient, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  while (!screenCovered(client.images)) {
+    if (Date.now() - started > timeoutMs || client.isClosed) {
+      throw new Error(`the screen was not covered; images: ${client.images.map((i) => `${i.mimetype} L${i.layer} ${i.x},${i.y} ${JSON.stringify(imageSize(i.data))}`).join('; ')}`);
+    }
+    await sleep(25);
+  }
+}
+
+async function pointerReaches(screen: VncServer, want: Pointer, timeoutMs: number): Promise<void> {
+  const started = Date.now();
+  let last = await screen.pointer();
+  while (last.x !== want.x || last.y !== want.y) {
+    if (Date.now() - started > timeoutMs) throw new Error(`X pointer stayed at ${JSON.stringify(last)}, expected ${JSON.stringify(want)}`);
+    await sleep(25);
+    last = await screen.pointer();
+  }
+}
+
+/** A real mouse sends a stream of moves; one lone move over RDP is occasionally lost (guacd-stack spec): repeat it. */
+async function moveAndWait(client: GuacamoleWsClient, screen: VncServer, to: Pointer): Promise<number> {
+  for (let sends = 1; ; sends++) {
+    const sent = Date.now();
+    client.mouse(to.x, to.y);
+    try {
+      await pointerReaches(screen, to, 3_000);
+      return Date.now() - sent;
+    } catch (error) {
+      if (sends >= 4 || client.isClosed) throw error;
+    }
+  }
+}
+
+describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamole-lite, guacd, Xvnc, xrdp) on %s', (kind) => {
+  let guacd: Guacd;
+  let vnc: VncServer;
+  let rdpScreen: VncServer;
+  let xrdp: XrdpServer;
+  let gw: TestGateway;
+  let aliceToken: string;
+  const clients: GuacamoleWsClient[] = [];
+
+  beforeAll(async () => {
+    [guacd, vnc, rdpScreen] = await Promise.all([Guacd.start(), VncServer.start({ width: WIDTH, height: HEIGHT }), VncServer.start({ width: WIDTH, height: HEIGHT })]);
+    xrdp = await XrdpServer.start(rdpScreen.port);
+    // A 3 s heartbeat timeout: a session still Connected after 4 s was heartbeated by the gateway.
+    gw = await startTestGateway(kind, { GUACD_HOST: guacd.host, GUACD_PORT: String(guacd.port), VIGIL_HEARTBEAT_TIMEOUT_MS: '3000' });
+    aliceToken = await createUser(gw, 'alice', ['owner']);
+    await createUser(gw, 'aude', ['auditor'], ['shadow']);
+    const admin = { type: 'bearer' as const };
+    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
+      .send({ name: 'desk-vnc', protocol: 'vnc', host: '127.0.0.1', port: vnc.port, accountName: 'na', grants: { users: ['alice'] } }).expect(201);
+    const rdp = xrdp.connectArgs;
+    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
+      .send({ name: 'desk-rdp', protocol: 'rdp', host: '127.0.0.1', port: Number(rdp.port), accountName: rdp.username, password: rdp.password, security: 'any', ignoreCert: true, grants: { users: ['alice'] } })
+      .expect(201);
+  }, 600_000);
+
+  afterAll(async () => {
+    for (const c of clients) c.terminate();
+    await gw?.close();
+    await Promise.all([guacd?.stop(), xrdp?.stop(), vnc?.stop(), rdpScreen?.stop()]);
+  }, 90_000);
+
+  const withLogs = async (run: () => Promise<void>): Promise<void> => {
+    try {
+      await run();
+    } catch (error) {
+      (error as Error).message += `\n--- guacd ---\n${guacd.logs().slice(-4000)}`;
+      throw error;
+    }
+  };
+
+  const connectAs = async (token: string, target: string): Promise<GuacamoleWsClient> => {
+    const res = await gw.http.post(`/api/targets/${target}/connect`).auth(token, { type: 'bearer' }).expect(200);
+    expect(res.body).toEqual({ tunnel: TUNNEL_PATH, token: expect.stringMatching(/^vgt1_[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(Number), sessionId: null });
+    // Credentials stay on the server: nothing in the answer carries them.
+    expect(JSON.stringify(res.body)).not.toMatch(/password|"x"/);
+    const client = await GuacamoleWsClient.connect(gw.url, res.body.tunnel, res.body.token);
+    clients.push(client);
+    return client;
+  };
+
+  const principal = async (username: string) => toPrincipal((await gw.app.get(UsersService).findByUsername(username))!);
+
+  const join = async (sessionId: string, username: string, mode: 'view' | 'interact', query: Record<string, string> = {}): Promise<GuacamoleWsClient> => {
+    const { tunnel, token } = gw.app.get(RdpJoinTokens).mint({ sessionId, viewer: await principal(username), mode });
+    const client = await GuacamoleWsClient.connect(gw.url, tunnel, token, { query });
+    clients.push(client);
+    return client;
+  };
+
+  const registeredSession = async (user: string, target: string): Promise<string> => {
+    const started = Date.now();
+    for (;;) {
+      const live = gw.app.get(RdpSessions).all().find((s) => s.username === user && s.targetName === target);
+      if (live) return live.sessionId;
+      if (Date.now() - started > 15_000) throw new Error(`no RDP session of ${user} on ${target}`);
+      await sleep(50);
+    }
+  };
+
+  const endedEntry = async (id: string) => {
+    const started = Date.now();
+    for (;;) {
+      const res = await gw.http.get(`/api/access-logs/${id}`).auth(gw.adminToken, { type: 'bearer' });
+      if (res.status === 200 && res.body.recordingStatus !== null) return res.body;
+      if (Date.now() - started > 30_000) throw new Error(`access-log entry ${id}: ${res.status} ${JSON.stringify(res.body)}`);
+      await sleep(200);
+    }
+  };
+
+  const targets: Array<[string, string, () => VncServer, (port: number) => string]> = [
+    ['VNC (Xvnc)', 'desk-vnc', () => vnc, (port) => `vnc://127.0.0.1:${port}`],
+    ['RDP (xrdp → Xvnc)', 'desk-rdp', () => rdpScreen, (port) => `rdp://127.0.0.1:${port}`],
+  ];
+
+  describe.each(targets)('%s', (_name, targetName, screenOf, serviceUrl) => {
+    it('connect → PAM_RDP session → read-only join sees the screen, its mouse dropped; interact join moves the pointer → terminate closes all within 1 s → sealed recording', () => withLogs(async () => {
+      const screen = screenOf();
+      await screen.movePointer(10, 10);
+      const user = await connectAs(aliceToken, targetName);
+      expect(user.connectionId).toMatch(/^\$[0-9a-f-]{36}$/);
+
+      const sessionId = await registeredSession('alice', targetName);
+      const session = (await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
+      const port = targetName === 'desk-vnc' ? vnc.port : xrdp.port;
+      expect(session).toMatchObject({
+        id: sessionId, type: 'PAM_RDP', status: 'Connected', user: 'alice', device: '127.0.0.1', port, accountName: 'na',
+        serviceUrl: serviceUrl(port), serviceProvider: targetName, owner: 'alice',
+      });
+      expect(gw.app.get(RdpSessions).get(sessionId)?.connectionId).toBe(user.connectionId);
+
+      // A read-only viewer, which also tries to flip read-only through the query string.
+      const viewer = await join(sessionId, 'aude', 'view', { 'read-only': 'false', readOnly: 'false' });
+      expect(viewer.connectionId).toBe(user.connectionId);
+      // The whole screen, at once: one image of the default layer (VNC) or tiles covering it (RDP).
+      await waitCovered(viewer, 20_000);
+
+      // The interactive joiner's mouse reaches the X server...
+      const interactor = await join(sessionId, ADMIN.username, 'interact');
+      const forwardMs = await moveAndWait(interactor, screen, { x: 303, y: 202 });
+      // ...the read-only viewer's does not (watched 10x the forwarding delay, at least 2 s).
+      for (let n = 0; n < 5; n++) viewer.mouse(101, 101, n % 2);
+      const until = Date.now() + Math.max(2_000, 10 * forwardMs);
+      while (Date.now() < until) {
+        expect(await screen.pointer()).toEqual({ x: 303, y: 202 });
+        await sleep(50);
+      }
+      expect(viewer.isClosed).toBe(false);
+
+      // Terminate: the user and both viewers get the reason and are closed within 1 s.
+      const asked = Date.now();
+      await gw.http.post(`/api/sessions/${sessionId}/terminate`).auth(gw.adminToken, { type: 'bearer' }).send({ reason: 'change window closed' }).expect(202);
+      for (const client of [user, viewer, interactor]) {
+        const closedAt = await client.waitClosed(5_000);
+        expect(closedAt - asked).toBeLessThan(1_000);
+        const error = client.received.find((i) => i.opcode === 'error');
+        expect(error?.args[0]).toBe('Session terminated by admin: change window closed');
+      }
+      // guacamole-lite lets go of the session once the server side of the WebSocket has closed too.
+      for (const started = Date.now(); gw.app.get(RdpSessions).get(sessionId) && Date.now() - started < 5_000; ) await sleep(20);
+      expect(gw.app.get(RdpSessions).get(sessionId)).toBeUndefined();
+
+      const entry = await endedEntry(sessionId);
+      expect(entry).toMatchObject({ id: sessionId, type: 'PAM_RDP', endReason: 'terminated', endedBy: 'admin', recordingStatus: 'complete' });
+      const recording = await gw.app.get(AccessLogService).recordingOf(sessionId, null);
+      expect(recording?.path).toMatch(/^\d{4}\/\d{2}\/\d{2}\/rdp-[0-9a-f-]{36}\.guac$/);
+      const file = path.join(gw.app.get(VigilConfig).dataDir, 'recordings', recording!.path);
+      expect(await sha256OfFile(file)).toBe(recording!.sha256);
+      expect(recording!.sha256).toMatch(/^[0-9a-f]{64}$/);
+    }), 180_000);
+
+    it('a tunnel the user closes ends the session (reason ended) and closes its viewers', () => withLogs(async () => {
+      const user = await connectAs(aliceToken, targetName);
+      const sessionId = await registeredSession('alice', targetName);
+      const viewer = await join(sessionId, 'aude', 'view');
+      // Beyond the heartbeat timeout: the gateway, the session's agent, heartbeats it.
+      await sleep(4_500);
+      expect((await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200)).body.status).toBe('Connected');
+      user.close();
+      await viewer.waitClosed(10_000);
+      expect(viewer.received.find((i) => i.opcode === 'error')?.args[0]).toBe('The user left the session');
+      const entry = await endedEntry(sessionId);
+      expect(entry).toMatchObject({ endReason: 'ended', endedBy: null });
+    }), 120_000);
+  });
+
+  it("GUACAMOLE_JOIN_MINTER: a /live interact viewer's input passes only while LiveHub.mayType allows it (the control lock); viewerLeft closes only that viewer", () => withLogs(async () => {
+    const minter = gw.app.get<GuacamoleJoinMinter>(GUACAMOLE_JOIN_MINTER);
+    expect(minter).toBe(gw.app.get(RdpJoinTokens));
+    await vnc.movePointer(10, 10);
+    const user = await connectAs(aliceToken, 'desk-vnc');
+    const sessionId = await registeredSession('alice', 'desk-vnc');
+    const hub = gw.app.get(LiveHub);
+    let allowed = false;
+    const mayType = jest.spyOn(hub, 'mayType').mockImplementation((id, viewerId) => allowed && id === sessionId && viewerId === 'viewer-1');
+    try {
+      const admin = await principal(ADMIN.username);
+      const joinAs = async (viewerId: string) => {
+        const { tunnel, token } = await minter.mint({ sessionId, viewer: admin, viewerId, mode: 'interact' });
+        const client = await GuacamoleWsClient.connect(gw.url, tunnel, token);
+        clients.push(client);
+        return client;
+      };
+      const holder = await joinAs('viewer-1');
+      const other = await joinAs('viewer-2');
+      // Without the lock, nothing reaches the X server (watched 2 s).
+      for (let n = 0; n < 5; n++) holder.mouse(111, 111);
+      const until = Date.now() + 2_000;
+      while (Date.now() < until) {
+        expect(await vnc.pointer()).toEqual({ x: 10, y: 10 });
+        await sleep(50);
+      }
+      expect(mayType).toHaveBeenCalledWith(sessionId, 'viewer-1');
+      allowed = true;
+      await moveAndWait(holder, vnc, { x: 222, y: 111 });
+      minter.viewerLeft?.(sessionId, 'viewer-2');
+      await other.waitClosed(5_000);
+      expect(holder.isClosed).toBe(false);
+      minter.sessionClosed?.(sessionId);
+      await holder.waitClosed(5_000);
+      expect(user.isClosed).toBe(false);
+    } finally {
+      mayType.mockRestore();
+      user.close();
+      await user.waitClosed();
+    }
+  }), 60_000);
+
+  it('a user idle past the limit (keep-alives and sync acks are not input) is disconnected: ended timeout, with the notice', () => withLogs(async () => {
+    const tunnels = gw.app.get(RdpTunnelService);
+    const user = await connectAs(aliceToken, 'desk-vnc');
+    const sessionId = await registeredSession('alice', 'desk-vnc');
+    tunnels.idleLimitMs = 2_500;
+    try {
+      user.send('nop');
+      await user.waitClosed(15_000);
+    } finally {
+      tunnels.idleLimitMs = RDP_IDLE_LIMIT_MS;
+    }
+    expect(user.received.find((i) => i.opcode === 'error')?.args[0]).toBe('Session ended by Vigil (timeout): no input for 3 s');
+    expect(await endedEntry(sessionId)).toMatchObject({ endReason: 'timeout' });
+  }), 60_000);
+});
