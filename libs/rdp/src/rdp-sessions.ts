@@ -26,6 +26,8 @@ export interface LiveRdpSession {
   userWs: WebSocket;
   viewers: Set<RdpViewer>;
   lastInputAt: number;
+  /** a viewer paused the user's keyboard and mouse (`/live control pause-user`): their input is dropped */
+  userInputPaused?: boolean;
   /** set when Vigil itself ends the session (terminate, idle, shutdown): the tunnel's close is then not the user's */
   endedByVigil?: { reason: 'ended' | 'timeout' | 'terminated' | 'failed'; message?: string };
 }

@@ -13,7 +13,7 @@ import { AgentsService, UsersService, normalizeAddress, toPrincipal } from '@vig
 import { Clock, SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
 import { recordingFileName, sha256OfFile } from '@vigil/recording';
-import { LiveHub, shadowVerdict } from '@vigil/shadowing';
+import { LiveHub, type LiveFeed, shadowVerdict } from '@vigil/shadowing';
 import { SessionsService } from '@vigil/sessions';
 import { TargetWithCredentials, TargetsService } from '@vigil/targets';
 import { clientAddress } from './client-address';
@@ -59,6 +59,8 @@ interface UserTunnel {
   /** the registration under way or done (close waits for it) */
   registered?: Promise<LiveRdpSession | null>;
   session?: LiveRdpSession;
+  /** the session's entry in LiveHub (its /live viewers) */
+  feed?: LiveFeed;
   guacdError?: string;
 }
 
@@ -290,11 +292,19 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
       }
       return;
     }
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (isBinary || carriesInput(data.toString('utf8'))) {
-        if (tunnel.session) tunnel.session.lastInputAt = this.clock.now();
+    // The user's input counts for the idle rule, and is dropped while a viewer paused it (as the
+    // jump drops a paused SSH user's keystrokes); keep-alives and sync acks always pass.
+    const emitUser = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+    (ws as unknown as { emit: typeof emitUser }).emit = (event, ...args) => {
+      if (event === 'message') {
+        const [data, isBinary] = args as [Buffer, boolean];
+        if (isBinary || carriesInput(data.toString('utf8'))) {
+          if (tunnel.session?.userInputPaused) return false;
+          if (tunnel.session) tunnel.session.lastInputAt = this.clock.now();
+        }
       }
-    });
+      return emitUser(event, ...args);
+    };
     const send = ws.send.bind(ws) as (data: unknown, ...rest: unknown[]) => void;
     (ws as unknown as { send: (data: unknown, ...rest: unknown[]) => void }).send = (data: unknown, ...rest: unknown[]) => {
       if (typeof data === 'string') {
@@ -354,6 +364,25 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
       };
       this.live.add(live);
       tunnel.session = live;
+      // Watchable on /live (attach mints a join token through GUACAMOLE_JOIN_MINTER); ended in finish().
+      // No recordingFile: the live rewind (DVR) reads asciicast only, not guacd's .guac format (yet).
+      tunnel.feed = this.liveHub.open(
+        { sessionId: session.id, owner: session.owner, user: grant.username, announceWatching: target.policy.announceWatching, recordingFile: null },
+        {
+          kind: 'rdp',
+          setUserInputPaused: (paused: boolean) => {
+            live.userInputPaused = paused;
+          },
+          // guacamole-lite speaks protocol 1.1.0: guacd has no channel for a notice to the user (yet)
+          notifyUser: () => undefined,
+          terminate: (reason) => {
+            live.endedByVigil ??= { reason: 'terminated' };
+            // the viewers get the reason too (the hub's close after this would say only "The session ended")
+            this.live.closeViewers(live.sessionId, reason);
+            closeTunnel(ws, reason);
+          },
+        },
+      );
       // The tunnel closed while the session was being registered: end it at once.
       if (ws.readyState !== ws.OPEN) await this.finish(tunnel, live, undefined);
       return live;
@@ -384,6 +413,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
   /** Ends the session (once), closes its viewers, seals the recording. */
   private async finish(tunnel: UserTunnel, live: LiveRdpSession, error: Error | undefined): Promise<void> {
     if (!this.live.remove(live.sessionId)) return;
+    tunnel.feed?.close('ended');
     for (const viewer of live.viewers) closeTunnel(viewer.ws, 'The user left the session');
     live.viewers.clear();
     const failure = tunnel.guacdError ?? error?.message;
