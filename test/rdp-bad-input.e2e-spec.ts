@@ -4,8 +4,10 @@
  * run of thousands of malformed tokens and upgrade requests. Real gateway (SQLite and PostgreSQL), real
  * guacamole-lite, guacd and Xvnc.
  */
+import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import fc from 'fast-check';
+import { AuditService, type AuditView } from '@vigil/audit';
 import { toPrincipal, UsersService } from '@vigil/auth';
 import { Clock } from '@vigil/common';
 import { RdpJoinRefusedError, RdpJoinTokens, RdpSessions, TUNNEL_PATH } from '@vigil/rdp';
@@ -102,6 +104,18 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
 
   const principal = async (username: string) => toPrincipal((await gw.app.get(UsersService).findByUsername(username))!);
 
+  /** The vigil.rdp audit records so far, newest first (chained first: read-your-writes). */
+  const rdpAudit = async (eventName: 'ConnectTarget' | 'OpenTunnel'): Promise<AuditView[]> => {
+    const audit = gw.app.get(AuditService);
+    await audit.settle();
+    return (await audit.query({ eventSource: 'vigil.rdp', eventName, limit: 1000 })).items;
+  };
+  /** The newest OpenTunnel refusal must be this one. */
+  const expectTunnelRefusal = async (userName: string, errorCode: string, extra: Partial<AuditView> = {}) => {
+    const [newest] = await rdpAudit('OpenTunnel');
+    expect(newest).toMatchObject({ eventSource: 'vigil.rdp', eventName: 'OpenTunnel', action: 'rdp.tunnel-refused', userIdentity: { userName }, errorCode, sourceIPAddress: '127.0.0.1', ...extra });
+  };
+
   const liveSession = async (): Promise<{ user: GuacamoleWsClient; sessionId: string }> => {
     const user = await GuacamoleWsClient.connect(gw.url, TUNNEL_PATH, await mint());
     clients.push(user);
@@ -120,6 +134,13 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       const ssh = await gw.http.post('/api/targets/shell/connect').auth(aliceToken, { type: 'bearer' }).expect(400);
       expect(ssh.body.message).toMatch(/^protocol: .*ssh target/);
       await gw.http.post('/api/targets/desk/connect').expect(401);
+      // Each refusal audited with its errorCode, under the caller.
+      const records = (await rdpAudit('ConnectTarget')).filter((r) => r.errorCode);
+      expect(records.slice(0, 3).map((r) => [r.userIdentity.userName, r.requestParameters, r.errorCode])).toEqual([
+        ['alice', { targetName: 'shell', protocol: 'ssh' }, 'InvalidProtocol'],
+        ['alice', { targetName: 'private-desk' }, 'TargetNotFound'],
+        ['alice', { targetName: 'nope' }, 'TargetNotFound'],
+      ]);
     });
   });
 
@@ -153,6 +174,9 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       const first = await GuacamoleWsClient.connect(gw.url, TUNNEL_PATH, token);
       clients.push(first);
       expect((await refusedWith(token)).status).toBe(401);
+      // A real token replayed: audited under its owner, on the session it was minted for.
+      const [connect] = await rdpAudit('ConnectTarget');
+      await expectTunnelRefusal('alice', 'TokenReplayed', { sessionId: connect.sessionId, requestParameters: { kind: 'connect', targetName: 'desk' } });
       first.close();
       await first.waitClosed();
     });
@@ -167,6 +191,7 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       } finally {
         spy.mockRestore();
       }
+      await expectTunnelRefusal('alice', 'TokenExpired');
     });
 
     it("a disabled user's token → 403; a token whose grant was withdrawn → 403", async () => {
@@ -175,10 +200,12 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       const carols = await mint('desk', bobToken);
       await gw.http.patch('/api/users/carol').auth(gw.adminToken, { type: 'bearer' }).send({ disabled: true }).expect(200);
       expect((await refusedWith(carols)).status).toBe(403);
+      await expectTunnelRefusal('carol', 'UserDisabled');
       const alices = await mint();
       await gw.http.put('/api/targets/desk/grants').auth(gw.adminToken, { type: 'bearer' }).send({ users: [] }).expect(200);
       try {
         expect((await refusedWith(alices)).status).toBe(403);
+        await expectTunnelRefusal('alice', 'TargetNotGranted', { resources: expect.arrayContaining([expect.objectContaining({ type: 'Target', name: 'desk' })]) });
       } finally {
         await gw.http.put('/api/targets/desk/grants').auth(gw.adminToken, { type: 'bearer' }).send({ users: ['alice'] }).expect(200);
       }
@@ -196,12 +223,14 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       const audes = joins.mint({ sessionId, viewer: await principal('aude'), mode: 'view' });
       await gw.http.patch('/api/users/aude').auth(gw.adminToken, { type: 'bearer' }).send({ privileges: [] }).expect(200);
       expect((await refusedWith(audes.token)).status).toBe(403);
+      await expectTunnelRefusal('aude', 'JoinForbidden', { sessionId, requestParameters: { kind: 'join', sessionId, mode: 'view' } });
       await gw.http.patch('/api/users/aude').auth(gw.adminToken, { type: 'bearer' }).send({ privileges: ['shadow'] }).expect(200);
       const late = joins.mint({ sessionId, viewer: await principal('aude'), mode: 'view' });
       user.close();
       await user.waitClosed();
       for (const started = Date.now(); gw.app.get(RdpSessions).get(sessionId) && Date.now() - started < 5_000; ) await sleep(20);
       expect((await refusedWith(late.token)).status).toBe(404);
+      await expectTunnelRefusal('aude', 'SessionNotFound', { sessionId });
     });
 
     it("joining a connection id guacd does not have: the viewer gets guacd's error and is closed; the user's session goes on", async () => {
@@ -232,10 +261,10 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
     });
 
     it.each([
-      ['a sub-path', `${TUNNEL_PATH}/x?token=t`, 404],
-      ['an oversized URL', `${TUNNEL_PATH}?token=${'A'.repeat(3000)}`, 414],
-      ['a width out of bounds', `${TUNNEL_PATH}?token=vgt1_${'A'.repeat(43)}&width=99999`, 400],
-    ])('%s → %d', async (_name, target, status) => {
+      ['a sub-path → 404', `${TUNNEL_PATH}/x?token=t`, 404],
+      ['an oversized URL → 414', `${TUNNEL_PATH}?token=${'A'.repeat(3000)}`, 414],
+      ['a width out of bounds → 400', `${TUNNEL_PATH}?token=vgt1_${'A'.repeat(43)}&width=99999`, 400],
+    ])('%s', async (_name, target, status) => {
       expect(statusOf(await rawExchange(port, upgradeRequest(target)))).toBe(status);
     });
 
@@ -276,6 +305,37 @@ describe.each(DATABASE_KINDS)('RDP tunnel: bad input on %s', (kind) => {
       await next.waitClosed();
     });
   });
+
+  it('a flood of 1,000 garbage tokens adds no audit record (nobody owns them): counted in vigil_rdp_tunnel_unread_tokens_total', async () => {
+    const audit = gw.app.get(AuditService);
+    const metric = async (reason: string): Promise<number> => {
+      const text = (await gw.http.get('/metrics').expect(200)).text;
+      return Number(new RegExp(`^vigil_rdp_tunnel_unread_tokens_total\\{reason="${reason}"\\} (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+    };
+    const newestSeq = async (): Promise<number> => {
+      await audit.settle();
+      return (await audit.query({ limit: 1 })).items[0]?.seq ?? 0;
+    };
+    // The previous case's session end is still being written: wait until the trail holds still for 1 s.
+    let newestBefore = await newestSeq();
+    for (const started = Date.now(); Date.now() - started < 20_000; ) {
+      await sleep(1_000);
+      const now = await newestSeq();
+      if (now === newestBefore) break;
+      newestBefore = now;
+    }
+    const [malformedBefore, unknownBefore] = [await metric('malformed'), await metric('unknown')];
+    const garbage = Array.from({ length: 1_000 }, (_, i) => (i % 2 === 0 ? `vgt1_${randomBytes(32).toString('base64url')}` : `garbage-${i}`));
+    for (let at = 0; at < garbage.length; at += 20) {
+      const answers = await Promise.all(garbage.slice(at, at + 20).map((token) => rawExchange(port, upgradeRequest(`${TUNNEL_PATH}?token=${encodeURIComponent(token)}`))));
+      expect(answers.map(statusOf)).toEqual(answers.map(() => 401));
+    }
+    await audit.settle();
+    const added = (await audit.query({ limit: 1000 })).items.filter((r) => r.seq > newestBefore);
+    expect(added.map((r) => r.action)).toEqual([]);
+    expect(await metric('unknown')).toBe(unknownBefore + 500);
+    expect(await metric('malformed')).toBe(malformedBefore + 500);
+  }, 120_000);
 
   it('fuzz: thousands of malformed tokens and upgrade requests get 4xx answers and leave the gateway up', async () => {
     const arbitraryToken = fc.oneof(

@@ -9,8 +9,10 @@
  * user closes ends the session.
  */
 import * as path from 'node:path';
+import { AuditService } from '@vigil/audit';
 import { toPrincipal, UsersService } from '@vigil/auth';
 import { AccessLogService } from '@vigil/access-log';
+import { Clock } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
 import { sha256OfFile } from '@vigil/recording';
 import { RDP_IDLE_LIMIT_MS, RdpJoinTokens, RdpSessions, RdpTunnelService, TUNNEL_PATH } from '@vigil/rdp';
@@ -25,6 +27,7 @@ import { sleep } from './support/wait';
 import { XrdpServer } from './support/xrdp';
 
 const WIDTH = 1024;
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const sameSize = (a: { width: number; height: number } | null, b: { width: number; height: number }) => a?.width === b.width && a?.height === b.height;
 
 /** Width and height of a PNG (IHDR) or a JPEG (its SOF marker): guacd picks either per update. */
@@ -100,6 +103,8 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
   let gw: TestGateway;
   let aliceToken: string;
   const clients: GuacamoleWsClient[] = [];
+  /** the sessionId each connect call answered, by the tunnel opened with its token */
+  const answered = new Map<GuacamoleWsClient, string>();
 
   beforeAll(async () => {
     [guacd, vnc, rdpScreen] = await Promise.all([Guacd.start(), VncServer.start({ width: WIDTH, height: HEIGHT }), VncServer.start({ width: WIDTH, height: HEIGHT })]);
@@ -134,11 +139,12 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
 
   const connectAs = async (token: string, target: string): Promise<GuacamoleWsClient> => {
     const res = await gw.http.post(`/api/targets/${target}/connect`).auth(token, { type: 'bearer' }).expect(200);
-    expect(res.body).toEqual({ tunnel: TUNNEL_PATH, token: expect.stringMatching(/^vgt1_[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(Number), sessionId: null });
+    expect(res.body).toEqual({ tunnel: TUNNEL_PATH, token: expect.stringMatching(/^vgt1_[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(Number), sessionId: expect.stringMatching(UUID_V7) });
     // Credentials stay on the server: nothing in the answer carries them.
     expect(JSON.stringify(res.body)).not.toMatch(/password|"x"/);
     const client = await GuacamoleWsClient.connect(gw.url, res.body.tunnel, res.body.token);
     clients.push(client);
+    answered.set(client, res.body.sessionId);
     return client;
   };
 
@@ -184,6 +190,10 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       expect(user.connectionId).toMatch(/^\$[0-9a-f-]{36}$/);
 
       const sessionId = await registeredSession('alice', targetName);
+      // The id the connect call answered is the session registered, listed, and (below) ended.
+      expect(sessionId).toBe(answered.get(user));
+      const listed = (await gw.http.get('/api/sessions').auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
+      expect(JSON.stringify(listed)).toContain(sessionId);
       const session = (await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
       const port = targetName === 'desk-vnc' ? vnc.port : xrdp.port;
       expect(session).toMatchObject({
@@ -246,6 +256,33 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       expect(entry).toMatchObject({ endReason: 'ended', endedBy: null });
     }), 120_000);
   });
+
+  it('connect is audited before it answers (ConnectTarget, under the caller, with the answered sessionId); a tunnel never opened registers nothing', async () => {
+    const res = await gw.http.post('/api/targets/desk-vnc/connect').auth(aliceToken, { type: 'bearer' }).set('User-Agent', 'rdp-spec/1.0').expect(200);
+    const { sessionId } = res.body as { sessionId: string };
+    const audit = gw.app.get(AuditService);
+    await audit.settle();
+    const records = (await audit.query({ eventSource: 'vigil.rdp', eventName: 'ConnectTarget', sessionId, limit: 10 })).items;
+    expect(records).toHaveLength(1);
+    expect(records[0]).toMatchObject({
+      action: 'rdp.connect', eventName: 'ConnectTarget', sessionId, userIdentity: { userName: 'alice' }, sourceIPAddress: expect.stringMatching(/127\.0\.0\.1/),
+      userAgent: 'rdp-spec/1.0', requestParameters: { targetName: 'desk-vnc', protocol: 'vnc' }, responseElements: { sessionId, tunnel: TUNNEL_PATH },
+    });
+    expect(records[0].errorCode).toBeUndefined();
+    expect(JSON.stringify(records[0])).not.toContain(res.body.token);
+    // The tunnel never opens (its token is used only after it expired): no session, no access-log entry carry the id.
+    const clock = gw.app.get(Clock);
+    const spy = jest.spyOn(clock, 'now').mockReturnValue(clock.now() + 31_000);
+    try {
+      await expect(GuacamoleWsClient.open(gw.url, TUNNEL_PATH, res.body.token)).rejects.toMatchObject({ status: 401 });
+    } finally {
+      spy.mockRestore();
+    }
+    await sleep(500);
+    await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(404);
+    await gw.http.get(`/api/access-logs/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(404);
+    expect(gw.app.get(RdpSessions).get(sessionId)).toBeUndefined();
+  }, 60_000);
 
   it("GUACAMOLE_JOIN_MINTER: a /live interact viewer's input passes only while LiveHub.mayType allows it (the control lock); viewerLeft closes only that viewer", () => withLogs(async () => {
     const minter = gw.app.get<GuacamoleJoinMinter>(GUACAMOLE_JOIN_MINTER);

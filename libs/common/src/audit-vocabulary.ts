@@ -66,6 +66,9 @@ export const AUDIT_VOCABULARY = {
   'jump.login': kind('vigil.jump', 'SshLogin'),
   'jump.login-refused': kind('vigil.jump', 'SshLogin'),
   'jump.forward': kind('vigil.jump', 'OpenPortForward'),
+  // the browser's RDP/VNC door (libs/rdp): connect calls, refusals of real tunnel tokens
+  'rdp.connect': kind('vigil.rdp', 'ConnectTarget'),
+  'rdp.tunnel-refused': kind('vigil.rdp', 'OpenTunnel'),
   // recordings
   'recording.view': kind('vigil.recordings', 'ViewRecording', true),
   'recording.download': kind('vigil.recordings', 'DownloadRecording', true),

@@ -10,6 +10,7 @@ export class MetricsService {
   readonly registry = new Registry();
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
   private readonly ends: Counter<'reason' | 'type'>;
+  private readonly unreadTunnelTokens: Counter<'reason'>;
 
   constructor(directory: SessionDirectory) {
     collectDefaultMetrics({ register: this.registry, prefix: 'vigil_' });
@@ -29,6 +30,13 @@ export class MetricsService {
       labelNames: ['reason', 'type'],
       registers: [this.registry],
     });
+    // Emitted by libs/rdp (RDP_TOKEN_UNREAD_EVENT): refused tunnel tokens nobody owns are counted, not audited.
+    this.unreadTunnelTokens = new Counter({
+      name: 'vigil_rdp_tunnel_unread_tokens_total',
+      help: 'Guacamole tunnel upgrades refused for a malformed or unknown token (not audited one by one)',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    });
     this.httpDuration = new Histogram({
       name: 'vigil_http_request_duration_seconds',
       help: 'HTTP request latency by route',
@@ -36,6 +44,11 @@ export class MetricsService {
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+  }
+
+  @OnEvent('rdp.tunnel.token-unread')
+  onUnreadTunnelToken({ reason }: { reason: string }): void {
+    this.unreadTunnelTokens.inc({ reason });
   }
 
   @OnEvent(SessionEvents.ended)

@@ -2,15 +2,16 @@ import * as fs from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { Duplex } from 'node:stream';
 import { Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { OnEvent } from '@nestjs/event-emitter';
+import { EventEmitter2, OnEvent } from '@nestjs/event-emitter';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { AccessLogService } from '@vigil/access-log';
 import { AgentsService, UsersService, normalizeAddress, toPrincipal } from '@vigil/auth';
-import { Clock, SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
+import { Clock, SessionEndedEvent, SessionEvents, endNotice, httpAuditContext } from '@vigil/common';
+import { AuditOutbox } from '@vigil/database';
 import { VigilConfig } from '@vigil/config';
 import { recordingFileName, sha256OfFile } from '@vigil/recording';
 import { LiveHub, type LiveFeed, shadowVerdict } from '@vigil/shadowing';
@@ -72,14 +73,25 @@ interface ViewerTunnel {
 
 type Tunnel = UserTunnel | ViewerTunnel;
 
+/** `errorCode`: the refusal of a real token (audited as rdp.tunnel-refused under the token's user). */
 class UpgradeRefusal extends Error {
   constructor(
     readonly status: number,
     message: string,
+    readonly errorCode?: string,
   ) {
     super(message);
   }
 }
+
+/**
+ * Emitted for each upgrade refused with a malformed or unknown token: such tokens are not
+ * audited one by one (a flood must not fill the trail), MetricsService counts them
+ * (`vigil_rdp_tunnel_unread_tokens_total{reason}`).
+ */
+export const RDP_TOKEN_UNREAD_EVENT = 'rdp.tunnel.token-unread';
+
+const TOKEN_REFUSAL_CODES = { expired: 'TokenExpired', replayed: 'TokenReplayed' } as const;
 
 /**
  * The Guacamole tunnel on the gateway's HTTP port: guacamole-lite embedded without a server of
@@ -119,6 +131,8 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly accessLog: AccessLogService,
     private readonly clock: Clock,
     private readonly liveHub: LiveHub,
+    private readonly outbox: AuditOutbox,
+    private readonly events: EventEmitter2,
   ) {
     this.recordingsRoot = path.join(config.dataDir, 'recordings');
   }
@@ -198,17 +212,26 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
 
   private async upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => socket.destroy());
+    let grant: TunnelGrant | undefined;
+    let ip = '';
     try {
       if (this.closing || !this.lite) throw new UpgradeRefusal(503, 'the gateway is shutting down');
       const check = checkUpgradeRequest(request, TUNNEL_PATH, this.config.allowedOrigins);
       if (!check.ok) throw new UpgradeRefusal(check.status, check.message);
       // Consumed before any await: two upgrades racing with one token can't both pass.
       const consumed = this.tokens.consume(check.token);
+      ip = normalizeAddress(clientAddress(request, this.config.trustProxy));
       if (!consumed.ok) {
-        this.logger.warn(`tunnel refused from ${request.socket.remoteAddress}: token ${consumed.refusal}`);
+        if (consumed.refusal === 'expired' || consumed.refusal === 'replayed') {
+          grant = consumed.grant;
+          throw new UpgradeRefusal(401, 'invalid or expired token', TOKEN_REFUSAL_CODES[consumed.refusal]);
+        }
+        // Not audited (nobody's token): counted, and logged at debug only.
+        this.events.emit(RDP_TOKEN_UNREAD_EVENT, { reason: consumed.refusal });
+        this.logger.debug(`tunnel refused from ${ip}: token ${consumed.refusal}`);
         throw new UpgradeRefusal(401, 'invalid or expired token');
       }
-      const ip = normalizeAddress(clientAddress(request, this.config.trustProxy));
+      grant = consumed.grant;
       const { tunnel, connection } = await this.authorize(consumed.grant, ip, check.display);
       if (socket.destroyed) return;
       // guacamole-lite reads only this URL: Vigil's token, nothing the browser added.
@@ -222,29 +245,54 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     } catch (error) {
       const refusal = error instanceof UpgradeRefusal ? error : new UpgradeRefusal(500, 'internal error');
       if (!(error instanceof UpgradeRefusal)) this.logger.error(`tunnel upgrade failed: ${(error as Error).message}`);
+      if (grant && refusal.errorCode) await this.auditRefusal(grant, refusal, request, ip);
       refuse(socket, refusal.status, refusal.message);
+    }
+  }
+
+  /**
+   * A refused upgrade whose token was real: audited under the token's user, with why. Awaited
+   * before the refusal is answered; a failure to write is logged (the upgrade is refused anyway).
+   */
+  private async auditRefusal(grant: TunnelGrant, refusal: UpgradeRefusal, request: IncomingMessage, ip: string): Promise<void> {
+    const requestParameters =
+      grant.kind === 'connect' ? { kind: 'connect', targetName: grant.targetName } : { kind: 'join', sessionId: grant.sessionId, mode: grant.mode };
+    try {
+      await this.outbox.append({
+        action: 'rdp.tunnel-refused',
+        actor: `user:${grant.username}`,
+        sessionId: grant.sessionId,
+        context: httpAuditContext({ ip, headers: request.headers }),
+        requestParameters,
+        errorCode: refusal.errorCode,
+        errorMessage: refusal.message,
+        ...(grant.kind === 'connect' ? { resources: [{ type: 'Target', name: grant.targetName }] } : {}),
+      });
+    } catch (error) {
+      this.logger.error(`auditing a refused RDP tunnel of ${grant.username} failed: ${(error as Error).message}`);
     }
   }
 
   /** The grant rechecked against now: the user enabled, the target still granted, the viewer still allowed. */
   private async authorize(grant: TunnelGrant, ip: string, display: DisplaySize): Promise<{ tunnel: Tunnel; connection: GuacamoleLiteConnection }> {
     const user = await this.users.findById(grant.userId);
-    if (!user || user.disabledAt !== null) throw new UpgradeRefusal(403, 'forbidden');
+    if (!user || user.disabledAt !== null) throw new UpgradeRefusal(403, 'forbidden', 'UserDisabled');
     const principal = toPrincipal(user);
     const screen = { width: display.width, height: display.height, dpi: display.dpi };
     if (grant.kind === 'join') {
       const session = this.live.get(grant.sessionId);
-      if (!session) throw new UpgradeRefusal(404, 'session not found');
+      if (!session) throw new UpgradeRefusal(404, 'session not found', 'SessionNotFound');
       const verdict = shadowVerdict(principal, session.owner, grant.mode);
-      if (!verdict.ok) throw new UpgradeRefusal(403, verdict.error);
+      if (!verdict.ok) throw new UpgradeRefusal(403, verdict.error, 'JoinForbidden');
       return {
         tunnel: { kind: 'viewer', grant, sessionId: session.sessionId },
         connection: { join: session.connectionId, settings: { ...screen, 'read-only': grant.mode === 'view' ? 'true' : 'false' } },
       };
     }
     const target = await this.targets.findForUser(grant.targetName, principal);
-    if (!target || target.protocol === 'ssh') throw new UpgradeRefusal(403, 'forbidden');
-    const tunnelId = randomUUID();
+    if (!target || target.protocol === 'ssh') throw new UpgradeRefusal(403, 'forbidden', 'TargetNotGranted');
+    // The session id the connect call answered: the recording and the registry row carry it.
+    const tunnelId = grant.sessionId;
     const relative = recordingFileName(`rdp-${tunnelId}`, new Date(this.clock.now())).replace(/\.cast$/, '.guac');
     const absolute = path.join(this.recordingsRoot, relative);
     // guacd's create-recording-path makes one folder level only; guacd runs on this host (or shares the data folder).
@@ -351,6 +399,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
           owner: target.owner ?? grant.username,
         },
         { actor: `user:${grant.username}`, context: { sourceIp: tunnel.ip } },
+        { sessionId: grant.sessionId },
       );
       const live: LiveRdpSession = {
         sessionId: session.id,

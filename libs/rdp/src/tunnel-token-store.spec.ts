@@ -8,15 +8,15 @@ class ManualClock implements Clock {
   }
 }
 
-const grant: TunnelGrant = { kind: 'connect', userId: 'u1', username: 'alice', targetName: 'desk' };
+const grant: TunnelGrant = { kind: 'connect', userId: 'u1', username: 'alice', targetName: 'desk', sessionId: '0193a1b2-c3d4-7000-8000-000000000001' };
 
 describe('TunnelTokenStore', () => {
-  it('a token works once, then says replayed', () => {
+  it('a token works once, then says replayed, and whose it was (the refusal is audited under that user)', () => {
     const store = new TunnelTokenStore(new ManualClock(), { ttlMs: 30_000, maxOutstanding: 10 });
     const { token } = store.mint(grant);
     expect(token).toMatch(TUNNEL_TOKEN_PATTERN);
     expect(store.consume(token)).toEqual({ ok: true, grant });
-    expect(store.consume(token)).toEqual({ ok: false, refusal: 'replayed' });
+    expect(store.consume(token)).toEqual({ ok: false, refusal: 'replayed', grant });
   });
 
   it('expires after its ttl (the last millisecond counts as expired)', () => {
@@ -27,7 +27,7 @@ describe('TunnelTokenStore', () => {
     clock.t += 29_999;
     expect(store.consume(a.token).ok).toBe(true);
     clock.t += 1;
-    expect(store.consume(b.token)).toEqual({ ok: false, refusal: 'expired' });
+    expect(store.consume(b.token)).toEqual({ ok: false, refusal: 'expired', grant });
     clock.t += 60_000;
     // Forgotten at last: only unknown remains.
     expect(store.consume(b.token)).toEqual({ ok: false, refusal: 'unknown' });

@@ -5,12 +5,20 @@ export type ViewerMode = 'view' | 'interact';
 
 /** What a tunnel token lets its bearer open, decided when it was minted (rechecked at the upgrade). */
 export type TunnelGrant =
-  | { kind: 'connect'; userId: string; username: string; targetName: string }
+  /** `sessionId`: minted at connect (uuid v7), answered to the browser, registered under it at guacd's `ready` */
+  | { kind: 'connect'; userId: string; username: string; targetName: string; sessionId: string }
   | { kind: 'join'; userId: string; username: string; sessionId: string; mode: ViewerMode; viewerId?: string };
 
 export type TokenRefusal = 'malformed' | 'unknown' | 'expired' | 'replayed';
 
-export type ConsumeResult = { ok: true; grant: TunnelGrant } | { ok: false; refusal: TokenRefusal };
+/**
+ * A refused token that was real (expired, replayed) says whose it was, so the refusal can be
+ * audited under that user; a malformed or unknown one says nothing (it is counted, not audited).
+ */
+export type ConsumeResult =
+  | { ok: true; grant: TunnelGrant }
+  | { ok: false; refusal: 'malformed' | 'unknown' }
+  | { ok: false; refusal: 'expired' | 'replayed'; grant: TunnelGrant };
 
 /** `vgt1_` and 32 random bytes, base64url: all a token can look like (anything else is refused unread). */
 export const TUNNEL_TOKEN_PATTERN = /^vgt1_[A-Za-z0-9_-]{43}$/;
@@ -36,7 +44,7 @@ interface Stored {
 export class TunnelTokenStore {
   private readonly live = new Map<string, Stored>();
   /** hash → until when it is remembered, and what a later use of it is told */
-  private readonly consumed = new Map<string, { until: number; refusal: 'replayed' | 'expired' }>();
+  private readonly consumed = new Map<string, { until: number; refusal: 'replayed' | 'expired'; grant: TunnelGrant }>();
 
   constructor(
     private readonly clock: Clock,
@@ -59,9 +67,12 @@ export class TunnelTokenStore {
     this.sweep();
     const hash = hashOf(token);
     const stored = this.live.get(hash);
-    if (!stored) return { ok: false, refusal: this.consumed.get(hash)?.refusal ?? 'unknown' };
+    if (!stored) {
+      const known = this.consumed.get(hash);
+      return known ? { ok: false, refusal: known.refusal, grant: known.grant } : { ok: false, refusal: 'unknown' };
+    }
     this.live.delete(hash);
-    this.remember(hash, stored.expiresAt, 'replayed');
+    this.remember(hash, stored, 'replayed');
     return { ok: true, grant: stored.grant };
   }
 
@@ -76,14 +87,14 @@ export class TunnelTokenStore {
       if (stored.expiresAt > now) break;
       this.live.delete(hash);
       // Kept for a while so that a late use says "expired", then forgotten.
-      this.remember(hash, stored.expiresAt, 'expired');
+      this.remember(hash, stored, 'expired');
     }
     for (const [hash, { until }] of this.consumed) if (until <= now) this.consumed.delete(hash);
   }
 
-  private remember(hash: string, expiresAt: number, refusal: 'replayed' | 'expired'): void {
+  private remember(hash: string, stored: Stored, refusal: 'replayed' | 'expired'): void {
     while (this.consumed.size >= this.options.maxOutstanding) this.consumed.delete(this.consumed.keys().next().value as string);
-    this.consumed.set(hash, { until: expiresAt + this.options.ttlMs, refusal });
+    this.consumed.set(hash, { until: stored.expiresAt + this.options.ttlMs, refusal, grant: stored.grant });
   }
 }
 

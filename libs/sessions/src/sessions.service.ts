@@ -68,6 +68,8 @@ export interface EndResult {
  * start, end and termination are audited in the transaction that makes them (AuditOutbox): the
  * record exists exactly when the change does, whichever door it came through.
  */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
 @Injectable()
 export class SessionsService {
   constructor(
@@ -78,13 +80,19 @@ export class SessionsService {
     private readonly outbox: AuditOutbox,
   ) {}
 
-  async open(agentId: string, input: OpenSessionDto, origin: SessionAuditOrigin = {}): Promise<OpenResult> {
+  /**
+   * `options.sessionId`: an id the caller minted (uuid v7) and already handed out — only for
+   * Vigil's own internal agents (the RDP tunnel answers its connect call with it), never taken
+   * from the agent HTTP API.
+   */
+  async open(agentId: string, input: OpenSessionDto, origin: SessionAuditOrigin = {}, options: { sessionId?: string } = {}): Promise<OpenResult> {
     const now = this.clock.now();
+    if (options.sessionId !== undefined && !UUID_V7.test(options.sessionId)) throw new RangeError('a caller-chosen session id must be a uuid v7');
     const startDate = input.startDate ? Date.parse(input.startDate) : now;
     if (startDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('startDate must not be in the future');
 
     const result = await this.uow.run(async (m): Promise<OpenResult> => {
-      const sessionId = uuidv7(now);
+      const sessionId = options.sessionId ?? uuidv7(now);
       const claimed = await this.claimKey(m, agentId, input.externalId, sessionId, now);
       if (claimed !== sessionId) {
         const existing = await this.findAnywhere(m, claimed);
