@@ -113,7 +113,13 @@ export function AccessKeysPage() {
           <button type="submit" className="button">
             Show keys
           </button>
-          <span className="muted">{shownUser ? `Keys of ${shownUser}` : 'Keys of every user'}</span>
+          <span className="muted" aria-live="polite">
+            {keys.loading && keys.shownFor !== shownUser
+              ? `Loading keys of ${shownUser ?? 'every user'}…`
+              : keys.shownFor
+                ? `Keys of ${keys.shownFor}`
+                : 'Keys of every user'}
+          </span>
         </form>
       )}
 
