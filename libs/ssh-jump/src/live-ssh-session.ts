@@ -27,6 +27,8 @@ export interface LiveSessionHooks {
 
 /** How long terminate() lets the notice flush before cutting the connection (brief: < 1 s). */
 const TERMINATE_GRACE_MS = 300;
+/** How long a user's client that stops reading may keep its connection after Vigil ended the session. */
+const STALLED_USER_CUT_MS = 2_000;
 
 /**
  * One running shell/exec relayed between the user's channel and the target's channel, and the
@@ -315,8 +317,17 @@ export class LiveSshSession {
     else closeUser();
 
     if (this.stopping) {
-      const cut = setTimeout(() => this.hooks.closeConnection(), TERMINATE_GRACE_MS);
+      // The notice must reach the user before the cut: cut once their channel has closed (its
+      // buffers, notice included, were flushed), or after STALLED_USER_CUT_MS for a client that
+      // does not read. The session itself is over now either way.
+      const cut = setTimeout(() => this.hooks.closeConnection(), STALLED_USER_CUT_MS);
       cut.unref();
+      const closed = (): void => {
+        clearTimeout(cut);
+        this.hooks.closeConnection();
+      };
+      if (this.user.closed) closed();
+      else this.user.once('close', closed);
     }
     this.ends.emit(info, undefined);
     this.hooks.ended(info);
