@@ -2,7 +2,7 @@
 module.exports = {
   testEnvironment: 'node',
   rootDir: '.',
-  roots: ['<rootDir>/libs', '<rootDir>/apps/gateway', '<rootDir>/apps/web/src', '<rootDir>/test'],
+  roots: ['<rootDir>/libs', '<rootDir>/apps/gateway', '<rootDir>/apps/agent', '<rootDir>/apps/sso-adapter', '<rootDir>/apps/web/src', '<rootDir>/test'],
   testRegex: '\\.(spec|e2e-spec)\\.ts$',
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -4,8 +4,12 @@ import type { INestApplication } from '@nestjs/common';
 import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import { GATEWAY_METADATA, GATEWAY_OPTIONS, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import type { Socket } from 'socket.io-client';
+import { AGENT_EVENTS } from '@vigil/agent-channel';
 import { SessionsService } from '@vigil/sessions';
 import {
+  AGENTS_INTERNAL_EVENTS,
+  AGENTS_ROWS,
+  AgentsExpect,
   Cells,
   EXCLUDED_PATHS,
   HTTP_ROWS,
@@ -23,6 +27,10 @@ import {
   SESSIONS_ROWS,
   SessionsExpect,
   SessionsRow,
+  TERMINAL_ERRORS,
+  TERMINAL_INTERNAL_EVENTS,
+  TERMINAL_ROWS,
+  TerminalExpect,
   USER_PRINCIPALS,
   cellOf,
 } from './support/authz-matrix';
@@ -338,8 +346,70 @@ describe.each(DATABASE_KINDS)('authorization matrix on %s', (kind) => {
       expect([...(sessions?.messages ?? [])]).toEqual([]);
     });
 
-    it('the only socket.io namespaces are /live and /sessions (a new one needs rows)', () => {
-      expect([...socketGateways(gw.app).keys()].sort()).toEqual(['/live', '/sessions']);
+    it('the only socket.io namespaces are /agents, /live, /sessions and /terminal (a new one needs rows)', () => {
+      expect([...socketGateways(gw.app).keys()].sort()).toEqual(['/agents', '/live', '/sessions', '/terminal']);
+    });
+
+    it('every /agents event has a row, and every domain event its gateway listens to is explained', () => {
+      const agents = socketGateways(gw.app).get('/agents');
+      // its events are dispatched by one onAny listener (one ack per packet), not @SubscribeMessage
+      expect([...(agents?.messages ?? [])]).toEqual([]);
+      expect(AGENTS_ROWS.map((r) => r.event).sort()).toEqual([...AGENT_EVENTS].sort());
+      expect([...(agents?.domainEvents ?? [])].sort()).toEqual(Object.keys(AGENTS_INTERNAL_EVENTS).sort());
+    });
+
+    it.each(AGENTS_ROWS.map((row) => [row.event, row] as const))('/agents %s', async (_event, row) => {
+      const actual: Record<string, AgentsExpect | string> = {};
+      for (const p of PRINCIPALS) {
+        if (unchecked.has(p)) continue;
+        let socket: Socket;
+        try {
+          socket = track(await connectSocket(gw.url, '/agents', tokens[p] ?? undefined));
+        } catch {
+          actual[p] = 'refused';
+          continue;
+        }
+        try {
+          const sessionId = row.session === 'fresh' ? await ctx.freshOwnerSession() : row.session === 'owner-session' ? ctx.ownerSession : '';
+          const ack = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck(row.event, row.payload(ctx, sessionId));
+          if (ack.ok === true) actual[p] = Array.isArray(ack.unknown) && ack.unknown.includes(sessionId) ? 'not-mine' : 'ok';
+          else actual[p] = ack.status === 404 ? 'not-found' : `unexpected ack ${JSON.stringify(ack)}`;
+        } finally {
+          socket.close();
+        }
+      }
+      expect(actual).toEqual(byPrincipal(row.expect, unchecked));
+    });
+
+    it('every /terminal event the gateway subscribes to or listens to has a row', () => {
+      const terminal = socketGateways(gw.app).get('/terminal');
+      expect([...(terminal?.messages ?? [])].sort()).toEqual(TERMINAL_ROWS.map((r) => r.event).sort());
+      expect([...(terminal?.domainEvents ?? [])].sort()).toEqual(Object.keys(TERMINAL_INTERNAL_EVENTS).sort());
+    });
+
+    it.each(TERMINAL_ROWS.map((row) => [row.event, row] as const))('/terminal %s', async (_event, row) => {
+      const actual: Record<string, TerminalExpect | string> = {};
+      for (const p of PRINCIPALS) {
+        if (unchecked.has(p)) continue;
+        let socket: Socket;
+        try {
+          socket = await connectSocket(gw.url, '/terminal', tokens[p] ?? undefined);
+        } catch {
+          actual[p] = 'refused';
+          continue;
+        }
+        try {
+          const open = { target: 'box', cols: 80, rows: 24 };
+          if (row.event !== 'open') await socket.timeout(30_000).emitWithAck('open', open);
+          const ack = await socket.timeout(30_000).emitWithAck(row.event, row.payload);
+          const error = String(ack.error ?? '');
+          const known = (Object.entries(TERMINAL_ERRORS) as [TerminalExpect, RegExp][]).find(([, pattern]) => pattern.test(error));
+          actual[p] = ack.ok === true ? 'ok' : (known?.[0] ?? `unexpected ack ${JSON.stringify(ack)}`);
+        } finally {
+          socket.close();
+        }
+      }
+      expect(actual).toEqual(byPrincipal(row.expect, unchecked));
     });
 
     it('an admin disables a user with PATCH /api/users/{username} {disabled: true} (v2; until then the disabled column is not checked)', () => {

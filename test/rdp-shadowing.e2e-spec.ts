@@ -12,16 +12,12 @@
 import type { Socket } from 'socket.io-client';
 import { TUNNEL_PATH } from '@vigil/rdp';
 import { DATABASE_KINDS } from './support/databases';
-import { Guacd } from './support/guacd';
-import { pngSize } from './support/guacd-client';
 import { GuacamoleWsClient } from './support/guacamole-ws-client';
-import { connectSocket, createUser, nextEvent, startTestGateway, TestGateway } from './support/test-gateway';
-import { VncServer, type Pointer } from './support/vnc-server';
+import { moveAndWait, pointerStays, waitCovered } from './support/rdp-screen';
+import { DEFAULT_SCREEN, RDP_TARGET, RdpStack, VNC_TARGET } from './support/rdp-stack';
+import { connectSocket, nextEvent, type TestGateway } from './support/test-gateway';
+import type { VncServer } from './support/vnc-server';
 import { eventually, sleep } from './support/wait';
-import { XrdpServer } from './support/xrdp';
-
-const WIDTH = 1024;
-const HEIGHT = 768;
 
 interface AuditRecord {
   eventName: string;
@@ -30,119 +26,26 @@ interface AuditRecord {
   userIdentity: { userName: string };
 }
 
-/** Width and height of a PNG (IHDR) or a JPEG (its SOF marker): guacd picks either per update. */
-function imageSize(data: Buffer): { width: number; height: number } | null {
-  const png = pngSize(data);
-  if (png) return png;
-  if (data[0] !== 0xff || data[1] !== 0xd8) return null;
-  for (let at = 2; at + 9 < data.length; ) {
-    if (data[at] !== 0xff) return null;
-    const marker = data[at + 1];
-    const length = data.readUInt16BE(at + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: data.readUInt16BE(at + 5), width: data.readUInt16BE(at + 7) };
-    at += 2 + length;
-  }
-  return null;
-}
-
-/** Whether the default layer's images so far cover every pixel row of the screen from x 0 to WIDTH. */
-function screenCovered(client: GuacamoleWsClient): boolean {
-  const rects = client.images.flatMap((image) => {
-    const size = image.layer === 0 ? imageSize(image.data) : null;
-    return size ? [{ x: image.x, y: image.y, right: image.x + size.width, bottom: image.y + size.height }] : [];
-  });
-  for (let y = 0; y < HEIGHT; y++) {
-    const spans = rects.filter((r) => r.y <= y && y < r.bottom).sort((a, b) => a.x - b.x);
-    let reached = 0;
-    for (const span of spans) if (span.x <= reached) reached = Math.max(reached, span.right);
-    if (reached < WIDTH) return false;
-  }
-  return true;
-}
-
-async function waitCovered(client: GuacamoleWsClient, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!screenCovered(client)) {
-    if (Date.now() - started > timeoutMs || client.isClosed) throw new Error(`the screen was not covered; received: ${client.summary()}`);
-    await sleep(25);
-  }
-}
-
-async function pointerReaches(screen: VncServer, want: Pointer, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  let last = await screen.pointer();
-  while (last.x !== want.x || last.y !== want.y) {
-    if (Date.now() - started > timeoutMs) throw new Error(`X pointer stayed at ${JSON.stringify(last)}, expected ${JSON.stringify(want)}`);
-    await sleep(25);
-    last = await screen.pointer();
-  }
-}
-
-/** A real mouse sends a stream of moves; one lone move over RDP is occasionally lost (guacd-stack spec): repeat it. */
-async function moveAndWait(client: GuacamoleWsClient, screen: VncServer, to: Pointer): Promise<void> {
-  for (let sends = 1; ; sends++) {
-    client.mouse(to.x, to.y);
-    try {
-      return await pointerReaches(screen, to, 3_000);
-    } catch (error) {
-      if (sends >= 4 || client.isClosed) throw error;
-    }
-  }
-}
-
-/** Sends moves to `to` for `watchMs` and asserts the X pointer never leaves `stays` (input dropped). */
-async function pointerStays(client: GuacamoleWsClient, screen: VncServer, to: Pointer, stays: Pointer, watchMs = 2_500): Promise<void> {
-  const until = Date.now() + watchMs;
-  for (let n = 0; Date.now() < until; n++) {
-    if (n % 4 === 0) client.mouse(to.x + (n % 8), to.y);
-    expect(await screen.pointer()).toEqual(stays);
-    await sleep(50);
-  }
-  expect(client.isClosed).toBe(false);
-}
-
 describe.each(DATABASE_KINDS)('RDP/VNC shadowing through /live (real guacamole-lite, guacd, Xvnc, xrdp) on %s', (kind) => {
-  let guacd: Guacd;
-  let vnc: VncServer;
-  let rdpScreen: VncServer;
-  let xrdp: XrdpServer;
+  let stack: RdpStack;
   let gw: TestGateway;
-  const tokens: Record<string, string> = {};
-  const clients: GuacamoleWsClient[] = [];
+  let tokens: Record<string, string>;
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    [guacd, vnc, rdpScreen] = await Promise.all([Guacd.start(), VncServer.start({ width: WIDTH, height: HEIGHT }), VncServer.start({ width: WIDTH, height: HEIGHT })]);
-    xrdp = await XrdpServer.start(rdpScreen.port);
-    gw = await startTestGateway(kind, { GUACD_HOST: guacd.host, GUACD_PORT: String(guacd.port) });
-    tokens.admin = gw.adminToken;
-    tokens.alice = await createUser(gw, 'alice', ['owner']);
-    tokens.nora = await createUser(gw, 'nora', ['auditor']);
-    tokens.ivan = await createUser(gw, 'ivan', ['auditor'], ['shadow', 'interact']);
-    const admin = { type: 'bearer' as const };
-    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
-      .send({ name: 'desk-vnc', protocol: 'vnc', host: '127.0.0.1', port: vnc.port, accountName: 'na', grants: { users: ['alice'] } }).expect(201);
-    const rdp = xrdp.connectArgs;
-    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
-      .send({ name: 'desk-rdp', protocol: 'rdp', host: '127.0.0.1', port: Number(rdp.port), accountName: rdp.username, password: rdp.password, security: 'any', ignoreCert: true, grants: { users: ['alice'] } })
-      .expect(201);
+    stack = await RdpStack.start(kind, {
+      users: { alice: { roles: ['owner'] }, nora: { roles: ['auditor'] }, ivan: { roles: ['auditor'], privileges: ['shadow', 'interact'] } },
+    });
+    ({ gw, tokens } = stack);
   }, 600_000);
 
   afterAll(async () => {
-    for (const c of clients) c.terminate();
     for (const s of sockets) s.close();
-    await gw?.close();
-    await Promise.all([guacd?.stop(), xrdp?.stop(), vnc?.stop(), rdpScreen?.stop()]);
+    await stack?.stop();
   }, 90_000);
 
-  const withLogs = async (run: () => Promise<void>): Promise<void> => {
-    try {
-      await run();
-    } catch (error) {
-      (error as Error).message += `\n--- guacd ---\n${guacd.logs().slice(-4000)}`;
-      throw error;
-    }
-  };
+  const withLogs = (run: () => Promise<void>): Promise<void> => stack.withLogs(run);
+  const covered = (client: GuacamoleWsClient): Promise<void> => waitCovered(client, DEFAULT_SCREEN, 20_000);
 
   const live = async (who: string): Promise<Socket> => {
     const socket = await connectSocket(gw.url, '/live', tokens[who]);
@@ -150,30 +53,26 @@ describe.each(DATABASE_KINDS)('RDP/VNC shadowing through /live (real guacamole-l
     return socket;
   };
 
-  const openTunnel = async (tunnel: string, token: string): Promise<GuacamoleWsClient> => {
-    const client = await GuacamoleWsClient.connect(gw.url, tunnel, token);
-    clients.push(client);
-    return client;
-  };
+  const openTunnel = (tunnel: string, token: string): Promise<GuacamoleWsClient> => stack.open(tunnel, token);
 
-  /** The user's side: the public connect call, then the tunnel; the session id from the sessions API. */
+  /** The user's side: the public connect call, then the tunnel; the session Connected in the sessions API. */
   const connectUser = async (target: string): Promise<{ user: GuacamoleWsClient; sessionId: string }> => {
-    const res = await gw.http.post(`/api/targets/${target}/connect`).auth(tokens.alice, { type: 'bearer' }).expect(200);
-    const user = await openTunnel(res.body.tunnel, res.body.token);
+    const { client: user, answer } = await stack.connect(tokens.alice, target);
     const sessions = await eventually(
       () => gw.http.get('/api/sessions?type=PAM_RDP').auth(tokens.alice, { type: 'bearer' }).then((r) => r.body.items as Array<{ id: string; serviceProvider: string; status: string }>),
-      (items) => items.some((s) => s.serviceProvider === target && s.status === 'Connected'),
+      (items) => items.some((s) => s.id === answer.sessionId && s.status === 'Connected'),
       20_000,
     );
-    return { user, sessionId: sessions.find((s) => s.serviceProvider === target && s.status === 'Connected')!.id };
+    expect(sessions.find((s) => s.id === answer.sessionId)).toMatchObject({ serviceProvider: target, status: 'Connected' });
+    return { user, sessionId: answer.sessionId };
   };
 
   const audit = (query: string) =>
     gw.http.get(`/api/audit?limit=1000&${query}`).auth(gw.adminToken, { type: 'bearer' }).expect(200).then((r) => r.body.items as AuditRecord[]);
 
   const targets: Array<[string, string, () => VncServer]> = [
-    ['VNC (Xvnc)', 'desk-vnc', () => vnc],
-    ['RDP (xrdp → Xvnc)', 'desk-rdp', () => rdpScreen],
+    ['VNC (Xvnc)', VNC_TARGET, () => stack.servers.vnc],
+    ['RDP (xrdp → Xvnc)', RDP_TARGET, () => stack.servers.rdpScreen],
   ];
 
   describe.each(targets)('%s', (_name, targetName, screenOf) => {
@@ -203,7 +102,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC shadowing through /live (real guacamole-l
       const viewer = await openTunnel(viewAck.tunnel, viewAck.token);
       expect(viewer.connectionId).toBe(user.connectionId);
       // The whole screen at once (guacd re-sends it on join): one image (VNC) or tiles covering it (RDP).
-      await waitCovered(viewer, 20_000);
+      await covered(viewer);
       // Its mouse is dropped on the X server (read-only join).
       await pointerStays(viewer, screen, { x: 500, y: 400 }, { x: 20, y: 20 });
 
@@ -221,7 +120,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC shadowing through /live (real guacamole-l
       expect((await adminSeesIvan).viewers.map((v) => v.username).sort()).toEqual(['admin', 'ivan']);
       const interactor = await openTunnel(interactAck.tunnel, interactAck.token);
       expect(interactor.connectionId).toBe(user.connectionId);
-      await waitCovered(interactor, 20_000);
+      await covered(interactor);
 
       // Before take: dropped.
       await pointerStays(interactor, screen, { x: 600, y: 300 }, { x: 20, y: 20 });

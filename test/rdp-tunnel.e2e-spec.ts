@@ -18,133 +18,43 @@ import { sha256OfFile } from '@vigil/recording';
 import { RDP_IDLE_LIMIT_MS, RdpJoinTokens, RdpSessions, RdpTunnelService, TUNNEL_PATH } from '@vigil/rdp';
 import { DATABASE_KINDS } from './support/databases';
 import { GUACAMOLE_JOIN_MINTER, LiveHub, type GuacamoleJoinMinter } from '@vigil/shadowing';
-import { Guacd } from './support/guacd';
-import { pngSize, type ReceivedImage } from './support/guacd-client';
 import { GuacamoleWsClient } from './support/guacamole-ws-client';
-import { ADMIN, createUser, startTestGateway, TestGateway } from './support/test-gateway';
-import { VncServer, type Pointer } from './support/vnc-server';
+import { moveAndWait, waitCovered } from './support/rdp-screen';
+import { DEFAULT_SCREEN, RDP_TARGET, RdpStack, VNC_TARGET, type RdpServers } from './support/rdp-stack';
+import { ADMIN, type TestGateway } from './support/test-gateway';
+import type { VncServer } from './support/vnc-server';
 import { sleep } from './support/wait';
-import { XrdpServer } from './support/xrdp';
 
-const WIDTH = 1024;
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const sameSize = (a: { width: number; height: number } | null, b: { width: number; height: number }) => a?.width === b.width && a?.height === b.height;
-
-/** Width and height of a PNG (IHDR) or a JPEG (its SOF marker): guacd picks either per update. */
-function imageSize(data: Buffer): { width: number; height: number } | null {
-  const png = pngSize(data);
-  if (png) return png;
-  if (data[0] !== 0xff || data[1] !== 0xd8) return null;
-  for (let at = 2; at + 9 < data.length; ) {
-    if (data[at] !== 0xff) return null;
-    const marker = data[at + 1];
-    const length = data.readUInt16BE(at + 2);
-    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) return { height: data.readUInt16BE(at + 5), width: data.readUInt16BE(at + 7) };
-    at += 2 + length;
-  }
-  return null;
-}
-const HEIGHT = 768;
-
-/** Whether the default layer's images so far cover the whole screen, every pixel row from x 0 to WIDTH. */
-function screenCovered(images: ReceivedImage[]): boolean {
-  const rects = images.flatMap((image) => {
-    const size = image.layer === 0 ? imageSize(image.data) : null;
-    return size ? [{ x: image.x, y: image.y, right: image.x + size.width, bottom: image.y + size.height }] : [];
-  });
-  for (let y = 0; y < HEIGHT; y++) {
-    const spans = rects.filter((r) => r.y <= y && y < r.bottom).sort((a, b) => a.x - b.x);
-    let reached = 0;
-    for (const span of spans) if (span.x <= reached) reached = Math.max(reached, span.right);
-    if (reached < WIDTH) return false;
-  }
-  return true;
-}
-
-async function waitCovered(client: GuacamoleWsClient, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  while (!screenCovered(client.images)) {
-    if (Date.now() - started > timeoutMs || client.isClosed) {
-      throw new Error(`the screen was not covered; images: ${client.images.map((i) => `${i.mimetype} L${i.layer} ${i.x},${i.y} ${JSON.stringify(imageSize(i.data))}`).join('; ')}`);
-    }
-    await sleep(25);
-  }
-}
-
-async function pointerReaches(screen: VncServer, want: Pointer, timeoutMs: number): Promise<void> {
-  const started = Date.now();
-  let last = await screen.pointer();
-  while (last.x !== want.x || last.y !== want.y) {
-    if (Date.now() - started > timeoutMs) throw new Error(`X pointer stayed at ${JSON.stringify(last)}, expected ${JSON.stringify(want)}`);
-    await sleep(25);
-    last = await screen.pointer();
-  }
-}
-
-/** A real mouse sends a stream of moves; one lone move over RDP is occasionally lost (guacd-stack spec): repeat it. */
-async function moveAndWait(client: GuacamoleWsClient, screen: VncServer, to: Pointer): Promise<number> {
-  for (let sends = 1; ; sends++) {
-    const sent = Date.now();
-    client.mouse(to.x, to.y);
-    try {
-      await pointerReaches(screen, to, 3_000);
-      return Date.now() - sent;
-    } catch (error) {
-      if (sends >= 4 || client.isClosed) throw error;
-    }
-  }
-}
 
 describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamole-lite, guacd, Xvnc, xrdp) on %s', (kind) => {
-  let guacd: Guacd;
-  let vnc: VncServer;
-  let rdpScreen: VncServer;
-  let xrdp: XrdpServer;
+  let stack: RdpStack;
   let gw: TestGateway;
+  let servers: RdpServers;
   let aliceToken: string;
-  const clients: GuacamoleWsClient[] = [];
   /** the sessionId each connect call answered, by the tunnel opened with its token */
   const answered = new Map<GuacamoleWsClient, string>();
 
   beforeAll(async () => {
-    [guacd, vnc, rdpScreen] = await Promise.all([Guacd.start(), VncServer.start({ width: WIDTH, height: HEIGHT }), VncServer.start({ width: WIDTH, height: HEIGHT })]);
-    xrdp = await XrdpServer.start(rdpScreen.port);
-    // A 3 s heartbeat timeout: a session still Connected after 4 s was heartbeated by the gateway.
-    gw = await startTestGateway(kind, { GUACD_HOST: guacd.host, GUACD_PORT: String(guacd.port), VIGIL_HEARTBEAT_TIMEOUT_MS: '3000' });
-    aliceToken = await createUser(gw, 'alice', ['owner']);
-    await createUser(gw, 'aude', ['auditor'], ['shadow']);
-    const admin = { type: 'bearer' as const };
-    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
-      .send({ name: 'desk-vnc', protocol: 'vnc', host: '127.0.0.1', port: vnc.port, accountName: 'na', grants: { users: ['alice'] } }).expect(201);
-    const rdp = xrdp.connectArgs;
-    await gw.http.post('/api/targets').auth(gw.adminToken, admin)
-      .send({ name: 'desk-rdp', protocol: 'rdp', host: '127.0.0.1', port: Number(rdp.port), accountName: rdp.username, password: rdp.password, security: 'any', ignoreCert: true, grants: { users: ['alice'] } })
-      .expect(201);
+    stack = await RdpStack.start(kind, {
+      // A 3 s heartbeat timeout: a session still Connected after 4 s was heartbeated by the gateway.
+      env: { VIGIL_HEARTBEAT_TIMEOUT_MS: '3000' },
+      users: { alice: { roles: ['owner'] }, aude: { roles: ['auditor'], privileges: ['shadow'] } },
+    });
+    ({ gw, servers } = stack);
+    aliceToken = stack.tokens.alice;
   }, 600_000);
 
-  afterAll(async () => {
-    for (const c of clients) c.terminate();
-    await gw?.close();
-    await Promise.all([guacd?.stop(), xrdp?.stop(), vnc?.stop(), rdpScreen?.stop()]);
-  }, 90_000);
+  afterAll(() => stack?.stop(), 90_000);
 
-  const withLogs = async (run: () => Promise<void>): Promise<void> => {
-    try {
-      await run();
-    } catch (error) {
-      (error as Error).message += `\n--- guacd ---\n${guacd.logs().slice(-4000)}`;
-      throw error;
-    }
-  };
+  const withLogs = (run: () => Promise<void>): Promise<void> => stack.withLogs(run);
 
   const connectAs = async (token: string, target: string): Promise<GuacamoleWsClient> => {
-    const res = await gw.http.post(`/api/targets/${target}/connect`).auth(token, { type: 'bearer' }).expect(200);
-    expect(res.body).toEqual({ tunnel: TUNNEL_PATH, token: expect.stringMatching(/^vgt1_[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(Number), sessionId: expect.stringMatching(UUID_V7) });
+    const { client, answer } = await stack.connect(token, target);
+    expect(answer).toEqual({ tunnel: TUNNEL_PATH, token: expect.stringMatching(/^vgt1_[A-Za-z0-9_-]{43}$/), expiresAt: expect.any(Number), sessionId: expect.stringMatching(UUID_V7) });
     // Credentials stay on the server: nothing in the answer carries them.
-    expect(JSON.stringify(res.body)).not.toMatch(/password|"x"/);
-    const client = await GuacamoleWsClient.connect(gw.url, res.body.tunnel, res.body.token);
-    clients.push(client);
-    answered.set(client, res.body.sessionId);
+    expect(JSON.stringify(answer)).not.toMatch(/password|"x"/);
+    answered.set(client, answer.sessionId);
     return client;
   };
 
@@ -152,9 +62,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
 
   const join = async (sessionId: string, username: string, mode: 'view' | 'interact', query: Record<string, string> = {}): Promise<GuacamoleWsClient> => {
     const { tunnel, token } = gw.app.get(RdpJoinTokens).mint({ sessionId, viewer: await principal(username), mode });
-    const client = await GuacamoleWsClient.connect(gw.url, tunnel, token, { query });
-    clients.push(client);
-    return client;
+    return stack.open(tunnel, token, { query });
   };
 
   const registeredSession = async (user: string, target: string): Promise<string> => {
@@ -178,8 +86,8 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
   };
 
   const targets: Array<[string, string, () => VncServer, (port: number) => string]> = [
-    ['VNC (Xvnc)', 'desk-vnc', () => vnc, (port) => `vnc://127.0.0.1:${port}`],
-    ['RDP (xrdp → Xvnc)', 'desk-rdp', () => rdpScreen, (port) => `rdp://127.0.0.1:${port}`],
+    ['VNC (Xvnc)', VNC_TARGET, () => servers.vnc, (port) => `vnc://127.0.0.1:${port}`],
+    ['RDP (xrdp → Xvnc)', RDP_TARGET, () => servers.rdpScreen, (port) => `rdp://127.0.0.1:${port}`],
   ];
 
   describe.each(targets)('%s', (_name, targetName, screenOf, serviceUrl) => {
@@ -195,7 +103,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       const listed = (await gw.http.get('/api/sessions').auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
       expect(JSON.stringify(listed)).toContain(sessionId);
       const session = (await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200)).body;
-      const port = targetName === 'desk-vnc' ? vnc.port : xrdp.port;
+      const port = targetName === VNC_TARGET ? servers.vnc.port : servers.xrdp.port;
       expect(session).toMatchObject({
         id: sessionId, type: 'PAM_RDP', status: 'Connected', user: 'alice', device: '127.0.0.1', port, accountName: 'na',
         serviceUrl: serviceUrl(port), serviceProvider: targetName, owner: 'alice',
@@ -206,7 +114,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       const viewer = await join(sessionId, 'aude', 'view', { 'read-only': 'false', readOnly: 'false' });
       expect(viewer.connectionId).toBe(user.connectionId);
       // The whole screen, at once: one image of the default layer (VNC) or tiles covering it (RDP).
-      await waitCovered(viewer, 20_000);
+      await waitCovered(viewer, DEFAULT_SCREEN, 20_000);
 
       // The interactive joiner's mouse reaches the X server...
       const interactor = await join(sessionId, ADMIN.username, 'interact');
@@ -287,7 +195,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
   it("GUACAMOLE_JOIN_MINTER: a /live interact viewer's input passes only while LiveHub.mayType allows it (the control lock); viewerLeft closes only that viewer", () => withLogs(async () => {
     const minter = gw.app.get<GuacamoleJoinMinter>(GUACAMOLE_JOIN_MINTER);
     expect(minter).toBe(gw.app.get(RdpJoinTokens));
-    await vnc.movePointer(10, 10);
+    await servers.vnc.movePointer(10, 10);
     const user = await connectAs(aliceToken, 'desk-vnc');
     const sessionId = await registeredSession('alice', 'desk-vnc');
     const hub = gw.app.get(LiveHub);
@@ -297,9 +205,7 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       const admin = await principal(ADMIN.username);
       const joinAs = async (viewerId: string) => {
         const { tunnel, token } = await minter.mint({ sessionId, viewer: admin, viewerId, mode: 'interact' });
-        const client = await GuacamoleWsClient.connect(gw.url, tunnel, token);
-        clients.push(client);
-        return client;
+        return stack.open(tunnel, token);
       };
       const holder = await joinAs('viewer-1');
       const other = await joinAs('viewer-2');
@@ -307,12 +213,12 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       for (let n = 0; n < 5; n++) holder.mouse(111, 111);
       const until = Date.now() + 2_000;
       while (Date.now() < until) {
-        expect(await vnc.pointer()).toEqual({ x: 10, y: 10 });
+        expect(await servers.vnc.pointer()).toEqual({ x: 10, y: 10 });
         await sleep(50);
       }
       expect(mayType).toHaveBeenCalledWith(sessionId, 'viewer-1');
       allowed = true;
-      await moveAndWait(holder, vnc, { x: 222, y: 111 });
+      await moveAndWait(holder, servers.vnc, { x: 222, y: 111 });
       minter.viewerLeft?.(sessionId, 'viewer-2');
       await other.waitClosed(5_000);
       expect(holder.isClosed).toBe(false);

@@ -323,6 +323,12 @@ export const HTTP_ROWS: HttpRow[] = [
     expect: ADMIN('2xx'),
   },
   {
+    route: 'POST /api/targets/{name}/test',
+    checks: 'v0.6: only admins make Vigil test a connection to a target (no login, no credential sent)',
+    call: (ctx) => ({ path: `/api/targets/${ctx.target}/test` }),
+    expect: ADMIN('2xx'),
+  },
+  {
     route: 'PUT /api/targets/{name}/grants',
     checks: 'v2: only admins say who may use a target (the same grant the setup gave)',
     call: (ctx) => ({ path: `/api/targets/${ctx.target}/grants`, body: { users: [ctx.username('owner')] } }),
@@ -683,4 +689,94 @@ export const SESSIONS_ROWS: SessionsRow[] = [
   { event: 'session.updated', trigger: 'the session turns Disconnected', checks: 'only the owner, auditors and admins hear of it', expect: OWNED_AUDIENCE },
   { event: 'session.ended', trigger: 'agent ends it', checks: 'only the owner, auditors and admins hear of it', expect: OWNED_AUDIENCE },
   { event: 'session.viewers', trigger: 'an admin starts watching the live session', checks: 'who watches the owner’s session: only the owner, auditors and admins', expect: OWNED_AUDIENCE },
+];
+
+// ── socket.io /agents ───────────────────────────────────────────────────────────────────────────
+
+/**
+ * How an /agents event ended, as its ack says. `refused`: the handshake was refused (only agent
+ * tokens get a socket); `not-mine`: a heartbeat ack listing the session as unknown (another
+ * agent's); `not-found`: `{ok: false, status: 404}`.
+ */
+export type AgentsExpect = 'refused' | 'ok' | 'not-mine' | 'not-found';
+
+export interface AgentsRow {
+  /** the socket event (AGENT_EVENTS of @vigil/agent-channel: dispatched by onAny, not @SubscribeMessage) */
+  event: string;
+  checks: string;
+  /** `owner-session`: ctx.ownerSession; `fresh`: a new session of the owner per principal (rows that end it) */
+  session: 'none' | 'owner-session' | 'fresh';
+  payload: (ctx: MatrixContext, sessionId: string) => object;
+  expect: Cells<AgentsExpect>;
+}
+
+/** Domain events the /agents gateway listens to, none forwarded to clients as such. */
+export const AGENTS_INTERNAL_EVENTS: Record<string, string> = {
+  'agent.revoked': 'sends `revoked` to the sockets of a revoked or rotated agent and closes them, on every gateway',
+};
+
+export const AGENTS_ROWS: AgentsRow[] = [
+  {
+    event: 'open',
+    checks: 'only agent tokens (agents and jump servers) get an /agents socket; no user token, however privileged',
+    session: 'none',
+    payload: (ctx) => ({ externalId: ctx.unique('authz-agents'), type: 'PAM_SSH', user: 'jdoe', device: '10.0.0.1', client: 'srv-authz', owner: ctx.username('owner') }),
+    //     anon agent jump owner other aud admin shadow inter term noRole disabled
+    expect: [R, 'ok', 'ok', R, R, R, R, R, R, R, R, R],
+  },
+  {
+    event: 'heartbeat',
+    checks: "an agent heartbeats its own sessions only: another agent's is unknown to it",
+    session: 'owner-session',
+    payload: (_ctx, sessionId) => ({ sessionIds: [sessionId] }),
+    expect: [R, 'ok', 'not-mine', R, R, R, R, R, R, R, R, R],
+  },
+  {
+    event: 'end',
+    checks: "an agent ends its own sessions only: another agent's does not exist for it",
+    session: 'fresh',
+    payload: (_ctx, sessionId) => ({ sessionId }),
+    expect: [R, 'ok', 'not-found', R, R, R, R, R, R, R, R, R],
+  },
+];
+
+// ── socket.io /terminal ─────────────────────────────────────────────────────────────────────────
+
+/**
+ * How a /terminal event ended, as its ack says. `refused`: the handshake was refused (user tokens
+ * only); `no-grant`: `open` answered as for an unknown target; `not-open`: no terminal on the socket.
+ */
+export type TerminalExpect = 'refused' | 'ok' | 'no-grant' | 'not-open';
+
+export const TERMINAL_ERRORS: Record<Exclude<TerminalExpect, 'refused' | 'ok'>, RegExp> = {
+  'no-grant': /^Vigil: unknown target "box" \(or you are not allowed to use it\)\.$/,
+  'not-open': /^no terminal is open on this socket$/,
+};
+
+export interface TerminalRow {
+  /** the socket event (@SubscribeMessage of WebTerminalGateway) */
+  event: string;
+  checks: string;
+  /** every row but `open` first sends `open` for the setup's target `box` (granted to the owner only) */
+  payload: unknown;
+  expect: Cells<TerminalExpect>;
+}
+
+/** Domain events the /terminal gateway listens to, none forwarded to clients as such. */
+export const TERMINAL_INTERNAL_EVENTS: Record<string, string> = {
+  'auth.principal-revoked': 'closes the sockets of a user whose token ended or whose account was disabled, deleted or changed (their sessions end)',
+};
+
+const GRANTED_ONLY: Cells<TerminalExpect> = [R, R, R, 'ok', 'not-open', 'not-open', 'not-open', 'not-open', 'not-open', 'not-open', 'not-open', R];
+
+export const TERMINAL_ROWS: TerminalRow[] = [
+  {
+    event: 'open',
+    checks: 'a browser terminal to an SSH target: only a user holding a grant on it; no role or privilege stands in for the grant; no agent token gets a socket',
+    payload: { target: 'box', cols: 80, rows: 24 },
+    //     anon agent jump owner other aud admin shadow inter term noRole disabled
+    expect: [R, R, R, 'ok', 'no-grant', 'no-grant', 'no-grant', 'no-grant', 'no-grant', 'no-grant', 'no-grant', R],
+  },
+  { event: 'input', checks: 'typing: only into the terminal one opened', payload: 'true\r', expect: GRANTED_ONLY },
+  { event: 'resize', checks: 'resizing: only the terminal one opened', payload: { cols: 100, rows: 30 }, expect: GRANTED_ONLY },
 ];

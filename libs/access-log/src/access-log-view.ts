@@ -1,4 +1,4 @@
-import type { AccessLogView } from '@vigil/common';
+import { recordingFormatOf, type AccessLogView } from '@vigil/common';
 import { AccessLogEntryEntity } from './entities/access-log-entry.entity';
 
 export function toAccessLogView(e: AccessLogEntryEntity): AccessLogView {
@@ -25,5 +25,6 @@ export function toAccessLogView(e: AccessLogEntryEntity): AccessLogView {
     recordingUrl: e.recordingPath ? `/api/access-logs/${e.id}/recording` : null,
     // entries sealed before recording_status existed were complete
     recordingStatus: e.recordingStatus ?? (e.recordingPath ? 'complete' : null),
+    recordingFormat: recordingFormatOf(e.recordingPath),
   };
 }

@@ -62,10 +62,14 @@ export const AUDIT_VOCABULARY = {
   'target.delete': kind('vigil.targets', 'DeleteTarget'),
   'target.repin': kind('vigil.targets', 'RepinTargetHostKey'),
   'target.grants': kind('vigil.targets', 'PutTargetGrants'),
+  'target.test': kind('vigil.targets', 'TestTargetConnection', true),
   // the SSH jump's door
   'jump.login': kind('vigil.jump', 'SshLogin'),
   'jump.login-refused': kind('vigil.jump', 'SshLogin'),
   'jump.forward': kind('vigil.jump', 'OpenPortForward'),
+  // the browser's SSH door (libs/web-terminal): a terminal opened on the jump's path, or refused
+  'web-terminal.open': kind('vigil.web-terminal', 'OpenWebTerminal'),
+  'web-terminal.open-refused': kind('vigil.web-terminal', 'OpenWebTerminal'),
   // the browser's RDP/VNC door (libs/rdp): connect calls, refusals of real tunnel tokens
   'rdp.connect': kind('vigil.rdp', 'ConnectTarget'),
   'rdp.tunnel-refused': kind('vigil.rdp', 'OpenTunnel'),

@@ -1,4 +1,5 @@
 export * from './session-attributes';
+export * from './recording-format';
 export * from './session-columns';
 export * from './csv';
 export * from './page-token';

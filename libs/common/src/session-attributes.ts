@@ -1,3 +1,5 @@
+import type { RecordingFormat } from './recording-format';
+
 /** The vocabulary shared by open sessions, access-log entries and their exports. */
 export const SESSION_TYPES = ['CONSOLE', 'WebSSO', 'ESSO', 'PAM', 'PAM_RDP', 'PAM_SSH', 'SSM'] as const;
 export type SessionType = (typeof SESSION_TYPES)[number];
@@ -36,9 +38,17 @@ export interface SessionView {
   owner: string;
   startDate: string;
   lastHeartbeat: string;
+  /**
+   * What a viewer can watch live: `terminal` (Vigil's jump or browser terminal), `desktop` (its
+   * RDP/VNC tunnel), or null: reported by an agent, no stream exists (nobody can View it).
+   */
+  liveStream: LiveStreamKind | null;
 }
 
-export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
+export const LIVE_STREAM_KINDS = ['terminal', 'desktop'] as const;
+export type LiveStreamKind = (typeof LIVE_STREAM_KINDS)[number];
+
+export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat' | 'liveStream'> {
   endDate: string;
   durationSeconds: number;
   endReason: EndReason;
@@ -48,6 +58,8 @@ export interface AccessLogView extends Omit<SessionView, 'lastHeartbeat'> {
   recordingUrl: string | null;
   /** null without a recording; see RECORDING_STATUSES */
   recordingStatus: RecordingStatus | null;
+  /** how the recording plays: 'asciicast' (terminal) or 'guacamole' (RDP/VNC); null without a recording */
+  recordingFormat: RecordingFormat | null;
 }
 
 /**

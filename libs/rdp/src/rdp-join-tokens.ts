@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { UserPrincipal } from '@vigil/auth';
-import type { GuacamoleJoinMinter } from '@vigil/shadowing';
+import type { GuacamoleJoinMinter, GuacamoleRedemption } from '@vigil/shadowing';
 import { SESSION_NOT_FOUND, shadowVerdict } from '@vigil/shadowing';
 import { RdpSessions } from './rdp-sessions';
+import type { RdpRedemption } from './rdp-token-redemption';
 import { RdpTokens } from './rdp-tokens';
 import type { ViewerMode } from './tunnel-token-store';
 import { TUNNEL_PATH } from './tunnel-path';
@@ -64,5 +65,19 @@ export class RdpJoinTokens implements GuacamoleJoinMinter {
 
   sessionClosed(sessionId: string): void {
     this.sessions.closeViewers(sessionId);
+  }
+
+  /**
+   * Another gateway's tunnel was shown a token: consumed here if this gateway minted it (this
+   * process alone holds it, so it is single-use across the cluster), answered with the grant and,
+   * for a join of a session carried here, guacd's connection id to join.
+   */
+  redeem(tokenHash: string): GuacamoleRedemption | null {
+    const consumed = this.tokens.consumeHash(tokenHash);
+    if (!('grant' in consumed)) return null; // malformed, or not minted here
+    const { grant } = consumed;
+    const live = grant.kind === 'join' ? this.sessions.get(grant.sessionId) : undefined;
+    const redemption: RdpRedemption = { consumed, ...(live ? { join: { connectionId: live.connectionId, owner: live.owner } } : {}) };
+    return { sessionId: grant.kind === 'join' ? grant.sessionId : null, grant: redemption };
   }
 }

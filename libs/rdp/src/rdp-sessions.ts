@@ -33,13 +33,16 @@ export interface LiveRdpSession {
 }
 
 /**
- * The RDP/VNC sessions this gateway carries, by Vigil session id. Closing a tunnel sends the
+ * The RDP/VNC sessions this gateway carries, by Vigil session id, and the viewer tunnels it serves
+ * for sessions another gateway carries (`remote`: joined to the same guacd connection). Closing a tunnel sends the
  * browser a Guacamole `error` with the reason (guacamole-common-js shows it), then closes the
  * WebSocket; a client that does not answer the close handshake is cut off after 2 s.
  */
 @Injectable()
 export class RdpSessions {
   private readonly live = new Map<string, LiveRdpSession>();
+  /** session id (carried elsewhere) → this gateway's viewer tunnels joined to it */
+  private readonly remote = new Map<string, Set<RdpViewer>>();
 
   get(sessionId: string): LiveRdpSession | undefined {
     return this.live.get(sessionId);
@@ -61,15 +64,40 @@ export class RdpSessions {
     return session;
   }
 
+  /** @internal the tunnel service: a viewer tunnel here joined a session another gateway carries */
+  addRemoteViewer(sessionId: string, viewer: RdpViewer): void {
+    let viewers = this.remote.get(sessionId);
+    if (!viewers) this.remote.set(sessionId, (viewers = new Set()));
+    viewers.add(viewer);
+  }
+
+  /** @internal the tunnel service: that tunnel closed */
+  removeRemoteViewer(sessionId: string, ws: WebSocket): void {
+    const viewers = this.remote.get(sessionId);
+    if (!viewers) return;
+    for (const viewer of viewers) if (viewer.ws === ws) viewers.delete(viewer);
+    if (viewers.size === 0) this.remote.delete(sessionId);
+  }
+
+  /** The sessions carried elsewhere that viewer tunnels here are joined to. */
+  remoteSessionIds(): string[] {
+    return [...this.remote.keys()];
+  }
+
+  remoteViewers(sessionId: string): RdpViewer[] {
+    return [...(this.remote.get(sessionId) ?? [])];
+  }
+
   /** Closes the tunnels of one /live viewer (it detached, disconnected or was revoked). */
   closeViewer(sessionId: string, viewerId: string, reason = 'You stopped watching'): number {
-    const session = this.live.get(sessionId);
-    if (!session) return 0;
-    const leaving = [...session.viewers].filter((v) => v.viewerId === viewerId);
+    const viewers = this.live.get(sessionId)?.viewers ?? this.remote.get(sessionId);
+    if (!viewers) return 0;
+    const leaving = [...viewers].filter((v) => v.viewerId === viewerId);
     for (const viewer of leaving) {
-      session.viewers.delete(viewer);
+      viewers.delete(viewer);
       closeTunnel(viewer.ws, reason);
     }
+    if (viewers.size === 0) this.remote.delete(sessionId);
     return leaving.length;
   }
 
@@ -78,10 +106,9 @@ export class RdpSessions {
    * so the user's leaving must take the viewers along). Returns how many were closed.
    */
   closeViewers(sessionId: string, reason = 'The session ended'): number {
-    const session = this.live.get(sessionId);
-    if (!session) return 0;
-    const viewers = [...session.viewers];
-    session.viewers.clear();
+    const viewers = [...(this.live.get(sessionId)?.viewers ?? []), ...(this.remote.get(sessionId) ?? [])];
+    this.live.get(sessionId)?.viewers.clear();
+    this.remote.delete(sessionId);
     for (const viewer of viewers) closeTunnel(viewer.ws, reason);
     return viewers.length;
   }

@@ -15,16 +15,18 @@ import { AuditOutbox } from '@vigil/database';
 import { VigilConfig } from '@vigil/config';
 import { recordingFileName, sha256OfFile } from '@vigil/recording';
 import { LiveHub, type LiveFeed, shadowVerdict } from '@vigil/shadowing';
-import { SessionsService } from '@vigil/sessions';
+import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import { TargetWithCredentials, TargetsService } from '@vigil/targets';
 import { clientAddress } from './client-address';
 import { carriesInput, guacdErrorIn } from './guacamole-instructions';
 import { GuacamoleLiteConnection, guacamoleLiteToken } from './guacamole-lite-token';
+import { sendNotice } from './rdp-notices';
+import { RemoteJoinTarget, readRedemption } from './rdp-token-redemption';
 import { waitForQuietFile } from './recording-seal';
 import { LiveRdpSession, RdpSessions, closeTunnel } from './rdp-sessions';
 import { RdpTokens } from './rdp-tokens';
 import { TUNNEL_PATH } from './tunnel-path';
-import type { TunnelGrant } from './tunnel-token-store';
+import { type ConsumeResult, type TunnelGrant, tunnelTokenHash } from './tunnel-token-store';
 import { DisplaySize, checkUpgradeRequest } from './upgrade-request-check';
 
 // guacamole-lite ships no types.
@@ -49,6 +51,12 @@ export const RDP_IDLE_LIMIT_MS = 30 * 60_000;
 const MAX_HEARTBEAT_EVERY_MS = 30_000;
 /** Messages from a browser larger than this are refused by ws (guacd itself takes 8 KiB instructions). */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
+/**
+ * How often a gateway asks the cluster whether the sessions its viewer tunnels join elsewhere are
+ * still carried: a gateway that died never says so, and guacd keeps the connection while any
+ * member (these viewers) remains.
+ */
+const REMOTE_HOLDER_CHECK_MS = 2_000;
 
 interface UserTunnel {
   kind: 'user';
@@ -69,6 +77,8 @@ interface ViewerTunnel {
   kind: 'viewer';
   grant: Extract<TunnelGrant, { kind: 'join' }>;
   sessionId: string;
+  /** the session is carried by another gateway (this tunnel joined guacd's connection from here) */
+  remote: boolean;
 }
 
 type Tunnel = UserTunnel | ViewerTunnel;
@@ -114,6 +124,9 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
   private dispatcher?: (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
   private others: Array<(...args: unknown[]) => void> = [];
   private timer?: NodeJS.Timeout;
+  private holderTimer?: NodeJS.Timeout;
+  private checkingHolders = false;
+  private readonly unsubscribe: Array<() => void> = [];
   private agentId?: Promise<string>;
   private closing = false;
   /** what the idle check uses; tests shorten it */
@@ -133,6 +146,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly liveHub: LiveHub,
     private readonly outbox: AuditOutbox,
     private readonly events: EventEmitter2,
+    private readonly directory: SessionDirectory,
   ) {
     this.recordingsRoot = path.join(config.dataDir, 'recordings');
   }
@@ -172,11 +186,22 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     const every = Math.max(50, Math.min(Math.floor(this.config.heartbeatTimeoutMs / 3), MAX_HEARTBEAT_EVERY_MS));
     this.timer = setInterval(() => this.track(this.keepAlive()), every);
     this.timer.unref();
+    this.holderTimer = setInterval(() => this.track(this.closeOrphanedViewers()), REMOTE_HOLDER_CHECK_MS);
+    this.holderTimer.unref();
+    // With several gateways: a session ended through another process (pushed `live:ended`), and
+    // the viewers or the lock of sessions carried elsewhere that viewer tunnels here join.
+    this.unsubscribe.push(
+      this.liveHub.onEndedElsewhere((sessionId) => this.track(this.endedElsewhere(sessionId))),
+      this.liveHub.onStateElsewhere((sessionId) => this.closeDetachedRemoteViewers(sessionId)),
+    );
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closing = true;
     if (this.timer) clearInterval(this.timer);
+    if (this.holderTimer) clearInterval(this.holderTimer);
+    this.unsubscribe.forEach((stop) => stop());
+    for (const sessionId of this.live.remoteSessionIds()) this.live.closeViewers(sessionId, 'The gateway is shutting down');
     if (this.server && this.dispatcher) {
       this.server.removeListener('upgrade', this.dispatcher);
       for (const listener of this.others) this.server.on('upgrade', listener);
@@ -196,8 +221,13 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
   @OnEvent(SessionEvents.ended)
   onSessionEnded(event: SessionEndedEvent): void {
     const session = this.live.get(event.entry.id);
-    if (!session) return;
     const notice = endNotice({ ...event.entry, endMessage: event.message ?? event.entry.endMessage });
+    // Ended through this gateway, carried by another: the viewer tunnels here close now (the
+    // carrier learns it over the cluster link and closes the user's tunnel).
+    if (!session) {
+      this.live.closeViewers(event.entry.id, notice);
+      return;
+    }
     session.endedByVigil ??= { reason: event.entry.endReason };
     this.live.closeViewers(session.sessionId, notice);
     closeTunnel(session.userWs, notice);
@@ -218,9 +248,15 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
       if (this.closing || !this.lite) throw new UpgradeRefusal(503, 'the gateway is shutting down');
       const check = checkUpgradeRequest(request, TUNNEL_PATH, this.config.allowedOrigins);
       if (!check.ok) throw new UpgradeRefusal(check.status, check.message);
-      // Consumed before any await: two upgrades racing with one token can't both pass.
-      const consumed = this.tokens.consume(check.token);
+      // Consumed before any await: two upgrades racing with one token can't both pass. A token
+      // minted by another gateway is consumed by that gateway (redeemed over the cluster link).
+      let consumed: ConsumeResult = this.tokens.consume(check.token);
       ip = normalizeAddress(clientAddress(request, this.config.trustProxy));
+      let remote: RemoteJoinTarget | undefined;
+      if (!consumed.ok && consumed.refusal === 'unknown' && this.liveHub.clustered) {
+        const redeemed = await this.redeemElsewhere(check.token);
+        if (redeemed) ({ consumed, join: remote } = redeemed);
+      }
       if (!consumed.ok) {
         if (consumed.refusal === 'expired' || consumed.refusal === 'replayed') {
           grant = consumed.grant;
@@ -232,7 +268,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
         throw new UpgradeRefusal(401, 'invalid or expired token');
       }
       grant = consumed.grant;
-      const { tunnel, connection } = await this.authorize(consumed.grant, ip, check.display);
+      const { tunnel, connection } = await this.authorize(consumed.grant, ip, check.display, remote);
       if (socket.destroyed) return;
       // guacamole-lite reads only this URL: Vigil's token, nothing the browser added.
       request.url = `${TUNNEL_PATH}?token=${encodeURIComponent(guacamoleLiteToken(this.key, connection))}`;
@@ -274,18 +310,36 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
   }
 
   /** The grant rechecked against now: the user enabled, the target still granted, the viewer still allowed. */
-  private async authorize(grant: TunnelGrant, ip: string, display: DisplaySize): Promise<{ tunnel: Tunnel; connection: GuacamoleLiteConnection }> {
+  /** A token another gateway minted, consumed there; null when no gateway knows it. */
+  private async redeemElsewhere(token: string): Promise<{ consumed: ConsumeResult; join?: RemoteJoinTarget } | null> {
+    const redemption = await this.liveHub.redeemElsewhere(tunnelTokenHash(token));
+    if (!redemption) return null;
+    const read = readRedemption(redemption.grant);
+    if (!read) {
+      this.logger.warn('a gateway answered a token redemption Vigil cannot read: refused');
+      return null;
+    }
+    return read;
+  }
+
+  /**
+   * `remote`: the join of a session another gateway carries, as its minter answered (guacd's
+   * connection id, the owner). Every gateway talks to the same guacd (one GUACD_HOST), so joining
+   * that connection from here is joining the user's screen.
+   */
+  private async authorize(grant: TunnelGrant, ip: string, display: DisplaySize, remote?: RemoteJoinTarget): Promise<{ tunnel: Tunnel; connection: GuacamoleLiteConnection }> {
     const user = await this.users.findById(grant.userId);
     if (!user || user.disabledAt !== null) throw new UpgradeRefusal(403, 'forbidden', 'UserDisabled');
     const principal = toPrincipal(user);
     const screen = { width: display.width, height: display.height, dpi: display.dpi };
     if (grant.kind === 'join') {
-      const session = this.live.get(grant.sessionId);
+      const local = this.live.get(grant.sessionId);
+      const session = local ?? remote;
       if (!session) throw new UpgradeRefusal(404, 'session not found', 'SessionNotFound');
       const verdict = shadowVerdict(principal, session.owner, grant.mode);
       if (!verdict.ok) throw new UpgradeRefusal(403, verdict.error, 'JoinForbidden');
       return {
-        tunnel: { kind: 'viewer', grant, sessionId: session.sessionId },
+        tunnel: { kind: 'viewer', grant, sessionId: grant.sessionId, remote: !local },
         connection: { join: session.connectionId, settings: { ...screen, 'read-only': grant.mode === 'view' ? 'true' : 'false' } },
       };
     }
@@ -371,9 +425,16 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     const connectionId = connection.guacamoleConnectionId;
     if (!tunnel || !connectionId) return;
     if (tunnel.kind === 'viewer') {
+      const viewer = { ws, username: tunnel.grant.username, mode: tunnel.grant.mode, ...(tunnel.grant.viewerId !== undefined ? { viewerId: tunnel.grant.viewerId } : {}) };
+      if (tunnel.remote) {
+        // Detached on its holder meanwhile: not let in.
+        if (viewer.viewerId !== undefined && this.liveHub.attachedElsewhere(tunnel.sessionId, viewer.viewerId) === false) return closeTunnel(ws, 'You stopped watching');
+        this.live.addRemoteViewer(tunnel.sessionId, viewer);
+        return;
+      }
       const session = this.live.get(tunnel.sessionId);
       if (!session) return closeTunnel(ws, 'The session ended');
-      session.viewers.add({ ws, username: tunnel.grant.username, mode: tunnel.grant.mode, ...(tunnel.grant.viewerId !== undefined ? { viewerId: tunnel.grant.viewerId } : {}) });
+      session.viewers.add(viewer);
       return;
     }
     tunnel.registered = this.register(tunnel, ws, connectionId);
@@ -399,7 +460,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
           owner: target.owner ?? grant.username,
         },
         { actor: `user:${grant.username}`, context: { sourceIp: tunnel.ip } },
-        { sessionId: grant.sessionId },
+        { sessionId: grant.sessionId, liveStream: 'desktop' },
       );
       const live: LiveRdpSession = {
         sessionId: session.id,
@@ -414,18 +475,28 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
       this.live.add(live);
       tunnel.session = live;
       // Watchable on /live (attach mints a join token through GUACAMOLE_JOIN_MINTER); ended in finish().
-      // No recordingFile: the live rewind (DVR) reads asciicast only, not guacd's .guac format (yet).
+      // recordingFile: guacd's file so far is the live rewind (DVR, GET /api/sessions/{id}/recording).
       tunnel.feed = this.liveHub.open(
-        { sessionId: session.id, owner: session.owner, user: grant.username, announceWatching: target.policy.announceWatching, recordingFile: null },
+        {
+          sessionId: session.id,
+          owner: session.owner,
+          user: grant.username,
+          announceWatching: target.policy.announceWatching,
+          recordingFile: tunnel.recording.absolute,
+        },
         {
           kind: 'rdp',
           setUserInputPaused: (paused: boolean) => {
             live.userInputPaused = paused;
           },
-          // guacamole-lite speaks protocol 1.1.0: guacd has no channel for a notice to the user (yet)
-          notifyUser: () => undefined,
+          // guacamole-lite speaks protocol 1.1.0 (guacd sends no join notice itself): Vigil's own
+          // `vigil-notice` instruction, in the user's tunnel only (rdp-notices.ts)
+          notifyUser: (line, kind) => {
+            if (target.policy.announceWatching) sendNotice(ws, kind ?? 'watching', line);
+          },
           terminate: (reason) => {
             live.endedByVigil ??= { reason: 'terminated' };
+            if (target.policy.announceWatching) sendNotice(ws, 'ended', reason);
             // the viewers get the reason too (the hub's close after this would say only "The session ended")
             this.live.closeViewers(live.sessionId, reason);
             closeTunnel(ws, reason);
@@ -447,6 +518,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     const tunnel = this.tunnels.get(ws);
     if (!tunnel) return;
     if (tunnel.kind === 'viewer') {
+      if (tunnel.remote) return this.live.removeRemoteViewer(tunnel.sessionId, ws);
       const session = this.live.get(tunnel.sessionId);
       if (session) for (const viewer of session.viewers) if (viewer.ws === ws) session.viewers.delete(viewer);
       return;
@@ -489,9 +561,59 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     }
   }
 
+  /**
+   * Another process ended `sessionId` (pushed over the cluster link: a hint, so the registry is
+   * read first): a session carried here closes as a terminate made here would (through the hub:
+   * the notice to the user, the viewers told the reason); viewer tunnels here of a session
+   * carried elsewhere close with the reason.
+   */
+  private async endedElsewhere(sessionId: string): Promise<void> {
+    const carried = this.live.get(sessionId);
+    if (!carried && this.live.remoteViewers(sessionId).length === 0) return;
+    if ((await this.directory.stillOpen([sessionId])).has(sessionId)) return;
+    const entry = await this.accessLog.findVisible(sessionId, null);
+    const notice = entry ? endNotice(entry) : 'The session ended';
+    if (!carried) {
+      this.live.closeViewers(sessionId, notice);
+      return;
+    }
+    carried.endedByVigil ??= { reason: entry?.endReason === 'terminated' ? 'terminated' : 'ended' };
+    if (!this.liveHub.endOrigin(sessionId, notice, entry?.endReason ?? 'ended')) {
+      this.live.closeViewers(sessionId, notice);
+      closeTunnel(carried.userWs, notice);
+    }
+  }
+
+  /** The holder pushed a new state: viewer tunnels here whose viewer it no longer lists close. */
+  private closeDetachedRemoteViewers(sessionId: string): void {
+    for (const viewer of this.live.remoteViewers(sessionId)) {
+      if (viewer.viewerId !== undefined && this.liveHub.attachedElsewhere(sessionId, viewer.viewerId) === false) this.live.closeViewer(sessionId, viewer.viewerId);
+    }
+  }
+
+  /** Viewer tunnels here of sessions no process carries any more (its gateway died) close. */
+  private async closeOrphanedViewers(): Promise<void> {
+    const sessionIds = this.live.remoteSessionIds();
+    if (sessionIds.length === 0 || this.checkingHolders) return;
+    this.checkingHolders = true;
+    try {
+      const { held, complete } = await this.liveHub.heldElsewhere(sessionIds);
+      // A gateway that did not answer in time may be the holder: keep its viewers.
+      if (!complete) return;
+      for (const sessionId of sessionIds) {
+        if (held.has(sessionId) || this.live.get(sessionId)) continue;
+        this.logger.warn(`no gateway carries RDP session ${sessionId} any more: closing its viewers here`);
+        this.live.closeViewers(sessionId, 'The gateway carrying this session is gone');
+      }
+    } finally {
+      this.checkingHolders = false;
+    }
+  }
+
   /** Heartbeats every live session (this gateway is their agent) and disconnects idle users. */
   private async keepAlive(): Promise<void> {
     const now = this.clock.now();
+    await this.closeEndedInRegistry();
     for (const session of this.live.all()) {
       if (now - session.lastInputAt > this.idleLimitMs) {
         session.endedByVigil ??= { reason: 'timeout', message: `no input for ${Math.round(this.idleLimitMs / 1000)} s` };
@@ -501,6 +623,21 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
         continue;
       }
       await this.sessions.heartbeat(await this.rdpAgentId(), session.sessionId).catch((error: Error) => this.logger.warn(`heartbeat of RDP session ${session.sessionId}: ${error.message}`));
+    }
+  }
+
+  /**
+   * The fallback of a lost `live:ended` push (or none: another process without Redis ended it):
+   * sessions carried here that the registry no longer has open close with its reason.
+   */
+  private async closeEndedInRegistry(): Promise<void> {
+    const carried = this.live.all();
+    if (carried.length === 0) return;
+    try {
+      const open = await this.directory.stillOpen(carried.map((session) => session.sessionId));
+      for (const session of carried) if (!open.has(session.sessionId)) await this.endedElsewhere(session.sessionId);
+    } catch (error) {
+      this.logger.warn(`checking RDP sessions against the registry failed: ${(error as Error).message}`);
     }
   }
 

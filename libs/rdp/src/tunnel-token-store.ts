@@ -23,6 +23,9 @@ export type ConsumeResult =
 /** `vgt1_` and 32 random bytes, base64url: all a token can look like (anything else is refused unread). */
 export const TUNNEL_TOKEN_PATTERN = /^vgt1_[A-Za-z0-9_-]{43}$/;
 
+/** What a token's SHA-256 looks like (base64url): what the store keeps, and what crosses the cluster link. */
+export const TUNNEL_TOKEN_HASH_PATTERN = /^[A-Za-z0-9_-]{43}$/;
+
 export interface TunnelTokenStoreOptions {
   /** lifetime of a token; at most 60 s (the brief: short-lived, the browser opens the tunnel at once) */
   ttlMs: number;
@@ -39,7 +42,8 @@ interface Stored {
  * Single-use tunnel tokens, pure (injected clock, no timers). Only the SHA-256 of a token is
  * kept, so a heap dump does not hold usable tokens. A token is consumed by its first use; a
  * consumed hash is remembered until the token would have expired, only so that a replay is
- * reported as such. In memory: one gateway's tokens (README: several gateways).
+ * reported as such. In memory: the minting gateway's tokens; with several gateways, a tunnel on
+ * another one redeems its token here over the cluster link (RdpJoinTokens.redeem, `consumeHash`).
  */
 export class TunnelTokenStore {
   private readonly live = new Map<string, Stored>();
@@ -58,14 +62,19 @@ export class TunnelTokenStore {
     while (this.live.size >= this.options.maxOutstanding) this.live.delete(this.live.keys().next().value as string);
     const token = `vgt1_${randomBytes(32).toString('base64url')}`;
     const expiresAt = this.clock.now() + this.options.ttlMs;
-    this.live.set(hashOf(token), { grant, expiresAt });
+    this.live.set(tunnelTokenHash(token), { grant, expiresAt });
     return { token, expiresAt };
   }
 
   consume(token: unknown): ConsumeResult {
     if (typeof token !== 'string' || !TUNNEL_TOKEN_PATTERN.test(token)) return { ok: false, refusal: 'malformed' };
+    return this.consumeHash(tunnelTokenHash(token));
+  }
+
+  /** `consume` by the token's hash (the cluster link carries hashes, never tokens). */
+  consumeHash(hash: unknown): ConsumeResult {
+    if (typeof hash !== 'string' || !TUNNEL_TOKEN_HASH_PATTERN.test(hash)) return { ok: false, refusal: 'malformed' };
     this.sweep();
-    const hash = hashOf(token);
     const stored = this.live.get(hash);
     if (!stored) {
       const known = this.consumed.get(hash);
@@ -98,6 +107,6 @@ export class TunnelTokenStore {
   }
 }
 
-function hashOf(token: string): string {
+export function tunnelTokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
 }

@@ -16,3 +16,6 @@ export { examineCrashedRecording } from './crashed-recording';
 export type { CrashedRecording } from './crashed-recording';
 export { VIEWER_INPUT_MARKER_PREFIX, formatViewerInputMarker, parseViewerInputMarker } from './viewer-input-marker';
 export type { ViewerInput } from './viewer-input-marker';
+export { RECORDING_CONTENT_TYPES, RECORDING_FORMATS, UNKNOWN_RECORDING_CONTENT_TYPE, recordingFormatOf, servedRecording } from './recording-format';
+export type { RecordingFormat, ServedRecording } from './recording-format';
+export { RecordingModule } from './nest/recording.module';

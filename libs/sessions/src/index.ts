@@ -6,3 +6,4 @@ export * from './terminate-permission';
 export * from './sessions.module';
 export type { SessionsServerEvents } from './sessions.gateway';
 export { OpenSessionDto } from './dto/open-session.dto';
+export { EndSessionDto } from './dto/end-session.dto';

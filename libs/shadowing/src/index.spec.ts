@@ -17,11 +17,13 @@ it('exposes the public API through the @vigil/shadowing alias', () => {
       'ScreenMirror',
       'Utf8StreamDecoder',
       'ViewerBackpressure',
+      'controlNotice',
       'controlVerdict',
       'inputVerdict',
       'shadowVerdict',
       'watchScope',
       'systemFlushScheduler',
+      'transportBacklog',
     ].sort(),
   );
 });

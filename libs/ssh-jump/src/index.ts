@@ -18,3 +18,11 @@ export { sha256Fingerprint, normalizeFingerprint } from './host-key-fingerprint'
 export { JumpModule } from './nest/jump.module';
 export { JumpService } from './nest/jump.service';
 export { JumpRecordings } from './nest/jump-recordings';
+export type { UserChannel } from './user-channel';
+export { startRelayedSession, type RelayedSessionDeps } from './relayed-session';
+export { connectUpstream, errorMessage, type UpstreamOptions, type UpstreamResult } from './upstream-connect';
+export { ResizeCoalescer, clampTerminalSize, MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS } from './resize-coalescer';
+export { refusal } from './refusal-messages';
+export { JumpPortsAdapter } from './nest/jump-ports.adapter';
+export { RequestRateGuard } from './request-rate-guard';
+export { systemJumpClock, type JumpClock } from './jump-clock';

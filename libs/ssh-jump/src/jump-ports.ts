@@ -76,6 +76,8 @@ export interface JumpSessionStartInfo {
   pty: boolean;
   kind: JumpSessionKind;
   command?: string;
+  /** What the registry names as the session's client; default: the jump's host name. */
+  client?: string;
 }
 
 export type JumpSessionEndReason = 'ended' | 'failed' | 'terminated';

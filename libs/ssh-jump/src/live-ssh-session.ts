@@ -1,7 +1,8 @@
-import type { ClientChannel, ServerChannel } from 'ssh2';
+import type { ClientChannel } from 'ssh2';
 import type { JumpLogger, JumpSessionEndInfo, JumpSessionStartInfo, JumpUser, JumpTarget } from './jump-ports';
 import { ListenerSet } from './listener-set';
 import { terminalNotice } from './terminal-text';
+import type { UserChannel } from './user-channel';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type OutputListener = (chunk: Buffer, stream: OutputStream) => void;
@@ -23,7 +24,13 @@ export interface LiveSessionHooks {
   closeConnection(): void;
   /** Called once, after the user's channel has been told how the session ended. */
   ended(info: JumpSessionEndInfo): void;
+  /** epoch ms; injected for tests (default Date.now) */
+  now?: () => number;
 }
+
+/** A paused user who keeps typing is reminded, at most this often, that their keys are dropped. */
+export const PAUSED_REMINDER_MS = 5_000;
+export const PAUSED_REMINDER = '[Vigil] Your keyboard is paused by a viewer: what you type is not sent to the target until it is resumed.';
 
 /** How long terminate() lets the notice flush before cutting the connection (brief: < 1 s). */
 const TERMINATE_GRACE_MS = 300;
@@ -53,6 +60,7 @@ export class LiveSshSession {
   /** set by fail(): Vigil itself ends the session (e.g. its recording failed on a strict target) */
   private failedWith: string | undefined;
   private userHungUp = false;
+  private remindedAt = -Infinity;
   private exitCode: number | undefined;
   private exitSignal: { name: string; dump: boolean; desc: string } | undefined;
   private endInfo: JumpSessionEndInfo | undefined;
@@ -60,7 +68,7 @@ export class LiveSshSession {
   constructor(
     readonly id: string,
     readonly info: JumpSessionStartInfo,
-    private readonly user: ServerChannel,
+    private readonly user: UserChannel,
     private readonly upstream: ClientChannel,
     private readonly hooks: LiveSessionHooks,
   ) {
@@ -130,6 +138,15 @@ export class LiveSshSession {
   /** While paused, the user's keystrokes are dropped (not queued) before reaching the target. */
   setUserInputPaused(paused: boolean): void {
     this.paused = paused;
+    this.remindedAt = -Infinity;
+  }
+
+  /** Dropped keys must not vanish silently: the user is told, without a line per keystroke. */
+  private remindPaused(): void {
+    const now = (this.hooks.now ?? Date.now)();
+    if (now - this.remindedAt < PAUSED_REMINDER_MS) return;
+    this.remindedAt = now;
+    this.notifyUser(PAUSED_REMINDER);
   }
 
   /** Writes one line to the user's terminal (stderr without a PTY, so piped stdout stays clean). */
@@ -233,7 +250,7 @@ export class LiveSshSession {
       user.resume();
     };
     user.on('data', (chunk: Buffer) => {
-      if (this.paused) return;
+      if (this.paused) return this.remindPaused();
       if (!upstream.write(chunk) && !userPaused) {
         userPaused = true;
         user.pause();

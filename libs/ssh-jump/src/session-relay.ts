@@ -17,7 +17,8 @@ import type {
 import type { TokenBucket } from '@vigil/common';
 import type { JumpClock } from './jump-clock';
 import type { JumpLogger, JumpPorts, JumpSessionKind, JumpTarget, JumpUser } from './jump-ports';
-import { EarlyUpstreamEnd, ExitStatus, LiveSshSession } from './live-ssh-session';
+import type { LiveSshSession } from './live-ssh-session';
+import { startRelayedSession } from './relayed-session';
 import { refusal } from './refusal-messages';
 import { MAX_TERMINAL_COLS, MAX_TERMINAL_ROWS, ResizeCoalescer, clampTerminalSize } from './resize-coalescer';
 import { sanitizeTerminalText } from './terminal-text';
@@ -213,20 +214,6 @@ export class SessionRelay {
       this.failChannel(channel, refusal.upstreamFailed(ctx.target.name));
       return;
     }
-    // The target channel buffers (within its SSH window) until start(): nothing is lost while
-    // the registry is being told. Its exit status and close are events, not buffered: note them.
-    upstream.pause();
-    upstream.stderr.pause();
-    const early: EarlyUpstreamEnd = {};
-    const noteExit = (...status: ExitStatus): void => void (early.exit = status);
-    const noteClose = (): void => void (early.closed = true);
-    upstream.on('exit', noteExit);
-    upstream.once('close', noteClose);
-    const stopNoting = (): void => {
-      upstream.off('exit', noteExit);
-      upstream.off('close', noteClose);
-    };
-
     const pty = this.pty;
     const info = {
       user: ctx.user,
@@ -240,33 +227,18 @@ export class SessionRelay {
       kind,
       command,
     };
-    let sessionId: string;
-    try {
-      ({ sessionId } = await ctx.ports.sessionStarted(info));
-    } catch (err) {
-      stopNoting();
-      ctx.logger?.error(`sessionStarted failed for ${ctx.user.username}@${ctx.target.name}: ${errorMessage(err)}`);
-      upstream.close();
+    const live = await startRelayedSession(channel, upstream, info, {
+      ports: ctx.ports,
+      logger: ctx.logger,
+      closeConnection: ctx.closeConnection,
+      sessionOpened: ctx.sessionOpened,
+      sessionClosed: ctx.sessionClosed,
+    });
+    if (!live) {
       this.failChannel(channel, refusal.sessionRefused());
       return;
     }
-
-    const live = new LiveSshSession(sessionId, info, channel, upstream, {
-      logger: ctx.logger,
-      closeConnection: ctx.closeConnection,
-      ended: (end) => {
-        ctx.sessionClosed(live);
-        ctx.ports.sessionEnded(sessionId, end).catch((err: unknown) =>
-          ctx.logger?.error(`sessionEnded failed for session ${sessionId}: ${errorMessage(err)}`),
-        );
-      },
-    });
     this.live = live;
-    ctx.sessionOpened(live);
-    stopNoting();
-    live.start(early);
-    upstream.resume();
-    upstream.stderr.resume();
     if (this.pendingWindow) {
       const w = this.pendingWindow;
       this.pendingWindow = undefined;

@@ -17,6 +17,7 @@ const open: SessionView = {
   owner: 'alice',
   startDate: '2024-08-29T12:00:00.123Z',
   lastHeartbeat: '2024-08-29T12:00:05.000Z',
+  liveStream: 'terminal',
 };
 const ended: AccessLogView = {
   ...open,
@@ -28,6 +29,7 @@ const ended: AccessLogView = {
   endMessage: 'incident\n42',
   recordingUrl: `/api/access-logs/${open.id}/recording`,
   recordingStatus: 'complete',
+  recordingFormat: 'asciicast',
 } as AccessLogView;
 
 describe('toSsmSession', () => {

@@ -3,9 +3,11 @@ import type {
   AccessKeyView,
   AccessLogView,
   CreatedAccessKey,
+  DesktopConnection,
   LoginResult,
   Me,
   Page,
+  ReachableTarget,
   SessionColumnsResponse,
   SessionView,
 } from './types';
@@ -65,6 +67,13 @@ export const api = {
 
   setAccessKeyActive: (token: string, id: string, active: boolean) =>
     requestJson<AccessKeyView>(`/api/access-keys/${encodeURIComponent(id)}`, { method: 'PATCH', token, body: { active } }),
+
+  /** the targets the caller may reach */
+  myTargets: (token: string) => requestJson<ReachableTarget[]>('/api/me/targets', { token }),
+
+  /** an RDP/VNC target: the tunnel and token the browser opens it with (credentials stay on the gateway) */
+  connectTarget: (token: string, name: string) =>
+    requestJson<DesktopConnection>(`/api/targets/${encodeURIComponent(name)}/connect`, { method: 'POST', token }),
 
   deleteAccessKey: (token: string, id: string) =>
     request(`/api/access-keys/${encodeURIComponent(id)}`, { method: 'DELETE', token }).then(() => undefined),

@@ -45,3 +45,20 @@ export interface AccessKeyView {
 export interface CreatedAccessKey extends AccessKeyView {
   secretAccessKey: string;
 }
+
+/** A target the caller may reach (`GET /api/me/targets`): never its credentials. */
+export interface ReachableTarget {
+  name: string;
+  protocol: 'ssh' | 'rdp' | 'vnc';
+  host: string;
+  port: number;
+  accountName: string;
+}
+
+/** `POST /api/targets/{name}/connect`: the Guacamole tunnel to open with a single-use token. */
+export interface DesktopConnection {
+  sessionId: string;
+  tunnel: string;
+  token: string;
+  expiresAt: number;
+}

@@ -18,6 +18,14 @@ export function describePause(control: ControlState | null, viewers: ViewerInfo[
 export function inputRefusal(mode: ViewerMode, control: ControlState | null, me: string | null, live: boolean): string | null {
   if (!live) return 'The session is not live: keystrokes are not sent.';
   if (mode === 'view') return 'View only: keystrokes are not sent. Open the session with Interact to type.';
-  if (control?.holder !== me) return 'Take control first: keystrokes are sent only while you hold control.';
+  if (me === null || control?.holder !== me) return 'Take control first: keystrokes are sent only while you hold control.';
+  return null;
+}
+
+/** The same for a remote desktop (mouse and keys go through its own tunnel). */
+export function desktopInputRefusal(mode: ViewerMode, control: ControlState | null, me: string | null, live: boolean): string | null {
+  if (!live) return 'The session is not live: the mouse and keys are not sent.';
+  if (mode === 'view') return 'View only: the mouse and keys are not sent. Open the session with Interact to use them.';
+  if (me === null || control?.holder !== me) return 'Take control first: the mouse and keys are sent only while you hold control.';
   return null;
 }

@@ -2,10 +2,10 @@ import { useEffect, useRef, useState } from 'react';
 import type { Terminal } from '@xterm/xterm';
 import { resetInOrder, resizeInOrder } from '../terminal/create-terminal';
 import { takeLiveClickElapsed } from './first-paint';
-import { LiveConnection, type LiveSnapshot, type ScreenSink } from './live-connection';
+import { INITIAL_SNAPSHOT, LiveConnection, type LiveSnapshot, type ScreenSink } from './live-connection';
 import type { ViewerMode } from './live-protocol';
 
-const INITIAL: LiveSnapshot = { phase: 'connecting', error: null, viewerId: null, viewers: [], control: null, endedReason: null };
+const INITIAL = INITIAL_SNAPSHOT;
 
 /**
  * Attaches `terminal` to a live session for as long as the component is mounted. Once the first

@@ -1,7 +1,9 @@
 import type { UserPrincipal } from '@vigil/auth';
 import type { ViewerMode } from '../control-lock';
 import type { ActionAck, AttachAck, ControlAction } from './live-events';
+import type { RemoteSessionState } from './live-cluster-states';
 import type { SessionWatchers } from './live-hub.service';
+import type { GuacamoleRedemption } from './streams/guacamole-stream';
 
 /**
  * /live between processes (REDIS_URL): a viewer's socket is on one gateway, the session's jump
@@ -37,9 +39,22 @@ export interface LiveClusterEvents {
   'live:ended': (notice: { sessionId: string }) => void;
   /** who watches the sessions this process holds (of `owner`, or all when null) */
   'live:watchers': (request: { owner: string | null }, answer: (watchers: SessionWatchers[]) => void) => void;
+  /**
+   * Desktop sessions: the holder's viewers or control lock changed. Viewers' Guacamole tunnels on
+   * other gateways forward input only while this says their viewer holds the lock, and close when
+   * it no longer lists their viewer.
+   */
+  'live:state': (notice: { sessionId: string; state: RemoteSessionState }) => void;
+  /**
+   * A Guacamole tunnel was shown a token its gateway did not mint: the minter consumes it and
+   * answers (the others answer null), with the joined session's state.
+   */
+  'live:redeem': (request: { tokenHash: string }, answer: (answer: { redemption: GuacamoleRedemption; state: RemoteSessionState | null } | null) => void) => void;
+  /** which of these sessions this process holds (a tunnel elsewhere closes when its holder is gone) */
+  'live:held': (request: { sessionIds: string[] }, answer: (held: string[]) => void) => void;
 }
 
 /** the actions a viewer's gateway forwards to the session's holder */
-export type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog' | 'live:ended'>;
+export type ViewerActions = Exclude<keyof LiveClusterEvents, 'live:watchers' | 'live:backlog' | 'live:ended' | 'live:state' | 'live:redeem' | 'live:held'>;
 export type LiveClusterRequest<E extends ViewerActions> = Parameters<LiveClusterEvents[E]>[0];
 export type LiveClusterAnswer<E extends ViewerActions> = Parameters<Parameters<LiveClusterEvents[E]>[1]>[0];

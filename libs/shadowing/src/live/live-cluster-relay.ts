@@ -2,11 +2,13 @@ import { Logger } from '@nestjs/common';
 import type { UserPrincipal } from '@vigil/auth';
 import type { ViewerMode } from '../control-lock';
 import { LiveClusterAnswer, LiveClusterEvents, LiveClusterRequest, ViewerActions } from './live-cluster-events';
+import { RemoteSessionState, RemoteSessionStates } from './live-cluster-states';
 import type { ActionAck, AttachAck, ControlAction } from './live-events';
-import type { LiveHub, SessionWatchers } from './live-hub.service';
+import type { LiveClusterLink, LiveHub, SessionWatchers } from './live-hub.service';
 import type { LiveSession } from './live-session';
 import { LiveNamespace, liveRoom, transportBacklog } from './live-socket';
 import { NOT_ATTACHED } from './shadow-permission';
+import type { GuacamoleRedemption } from './streams/guacamole-stream';
 
 /** How often a gateway looks at the backlog of its viewers of sessions held elsewhere. */
 const REMOTE_BACKLOG_POLL_MS = 200;
@@ -32,7 +34,7 @@ export interface HolderRules {
  * answers other gateways with the same rules, keeps their viewers' backlogs for the backpressure,
  * and detaches viewers whose gateway vanished.
  */
-export class LiveClusterRelay {
+export class LiveClusterRelay implements LiveClusterLink {
   private readonly logger = new Logger('LiveCluster');
   /** holder side: backlogs reported for viewers whose sockets are on other gateways */
   private readonly remoteBacklogs = new Map<string, number>();
@@ -41,6 +43,10 @@ export class LiveClusterRelay {
   private backlogPoller?: NodeJS.Timeout;
   private presencePoller?: NodeJS.Timeout;
   private checkingPresence = false;
+  /** viewer side: the holders' latest word on their desktop sessions (viewers, control lock) */
+  private readonly states = new RemoteSessionStates();
+  /** holder side: numbers this process's state pushes (one holder per session: they only grow) */
+  private stateSeq = 0;
 
   constructor(
     private readonly server: LiveNamespace,
@@ -51,6 +57,7 @@ export class LiveClusterRelay {
   ) {}
 
   start(): void {
+    this.hub.connectCluster(this);
     this.answerOtherGateways();
     this.backlogPoller = setInterval(() => this.reportBacklogs(), REMOTE_BACKLOG_POLL_MS).unref();
     this.presencePoller = setInterval(() => void this.dropVanishedViewers(), REMOTE_PRESENCE_CHECK_MS).unref();
@@ -59,6 +66,7 @@ export class LiveClusterRelay {
   stop(): void {
     clearInterval(this.backlogPoller);
     clearInterval(this.presencePoller);
+    this.hub.connectCluster(null);
   }
 
   // Viewer side
@@ -87,6 +95,42 @@ export class LiveClusterRelay {
     this.server.serverSideEmit('live:ended', { sessionId });
   }
 
+  /**
+   * A Guacamole tunnel here was shown a token this gateway did not mint: the minter (if any
+   * process did) consumes it and answers; the state of the session it joins is kept for the
+   * tunnel's control-lock checks.
+   */
+  async redeem(tokenHash: string): Promise<GuacamoleRedemption | null> {
+    type Redeemed = Parameters<Parameters<LiveClusterEvents['live:redeem']>[1]>[0];
+    const { answers, error } = await this.askOthers<Redeemed>('live:redeem', { tokenHash });
+    const answer = answers.find((a) => a !== null && a !== undefined) ?? null;
+    if (error && !answer) this.logger.warn(`live:redeem: ${error.message}`);
+    const sessionId = answer?.redemption.sessionId;
+    if (answer?.state && sessionId && !this.hub.get(sessionId)) this.states.apply(sessionId, answer.state);
+    return answer?.redemption ?? null;
+  }
+
+  /**
+   * Which of `sessionIds` another process holds. `complete` is false when some process did not
+   * answer in time: then nobody should be let go on its account.
+   */
+  async held(sessionIds: string[]): Promise<{ held: Set<string>; complete: boolean }> {
+    const { answers, error } = await this.askOthers<string[]>('live:held', { sessionIds });
+    const held = new Set(answers.flat());
+    if (!error) for (const id of sessionIds) if (!held.has(id)) this.states.forget(id);
+    return { held, complete: !error };
+  }
+
+  /** LiveClusterLink: input of a viewer on this gateway to a desktop session held elsewhere. */
+  mayType(sessionId: string, viewerId: string): boolean {
+    return this.states.mayType(sessionId, viewerId);
+  }
+
+  /** LiveClusterLink: whether the holder still lists the viewer (undefined: nothing known). */
+  attached(sessionId: string, viewerId: string): boolean | undefined {
+    return this.states.attached(sessionId, viewerId);
+  }
+
   /** This gateway's viewer left a session held elsewhere: its next attach reports afresh. */
   forgetReport(socketId: string, sessionId: string): void {
     this.reportedBacklogs.delete(`${socketId} ${sessionId}`);
@@ -101,6 +145,19 @@ export class LiveClusterRelay {
 
   forgetViewer(viewerId: string): void {
     this.remoteBacklogs.delete(viewerId);
+  }
+
+  /**
+   * The viewers or the control lock of a session held here changed: for a desktop session, the
+   * gateways whose Guacamole tunnels join it are told (their tunnels apply the lock themselves).
+   */
+  stateChanged(session: LiveSession): void {
+    if (session.source.kind !== 'rdp' || session.isClosed) return;
+    this.server.serverSideEmit('live:state', { sessionId: session.info.sessionId, state: this.stateOf(session) });
+  }
+
+  private stateOf(session: LiveSession): RemoteSessionState {
+    return { seq: ++this.stateSeq, control: session.lock.state(), viewerIds: session.viewerList().map((viewer) => viewer.viewerId) };
   }
 
   /** Serves the viewers of other gateways for the sessions this process holds. */
@@ -131,7 +188,24 @@ export class LiveClusterRelay {
     });
     this.server.on('live:watchers', ({ owner }, answer) => answer(this.hub.watchers(owner)));
     this.server.on('live:ended', (notice) => {
-      if (typeof notice?.sessionId === 'string') this.hub.endedElsewhere(notice.sessionId);
+      if (typeof notice?.sessionId !== 'string') return;
+      this.hub.endedElsewhere(notice.sessionId);
+      this.states.forget(notice.sessionId);
+    });
+    this.server.on('live:state', (notice) => {
+      const sessionId = notice?.sessionId;
+      if (typeof sessionId !== 'string' || this.hub.get(sessionId) || !isState(notice.state)) return;
+      if (this.states.apply(sessionId, notice.state)) this.hub.stateElsewhere(sessionId);
+    });
+    this.server.on('live:redeem', (request, answer) => {
+      const redemption = typeof request?.tokenHash === 'string' ? this.hub.redeemHere(request.tokenHash) : null;
+      if (!redemption) return answer(null);
+      const session = redemption.sessionId !== null ? this.hub.get(redemption.sessionId) : undefined;
+      answer({ redemption, state: session ? this.stateOf(session) : null });
+    });
+    this.server.on('live:held', (request, answer) => {
+      const ids = Array.isArray(request?.sessionIds) ? request.sessionIds : [];
+      answer(ids.filter((id) => typeof id === 'string' && this.hub.get(id) !== undefined));
     });
     this.server.on('live:backlog', ({ viewerId, sessionId, bytes }) => {
       if (this.hub.get(sessionId)?.viewer(viewerId)) this.remoteBacklogs.set(viewerId, bytes);
@@ -195,4 +269,15 @@ export class LiveClusterRelay {
       emit(event, request, (error, answers) => resolve({ answers: answers ?? [], error }));
     });
   }
+}
+
+function isState(value: unknown): value is RemoteSessionState {
+  const state = value as RemoteSessionState | undefined;
+  return (
+    typeof state?.seq === 'number' &&
+    Array.isArray(state.viewerIds) &&
+    typeof state.control === 'object' &&
+    state.control !== null &&
+    Array.isArray(state.control.interactiveViewers)
+  );
 }

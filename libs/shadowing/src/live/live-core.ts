@@ -72,6 +72,7 @@ export class LiveCore implements HolderRules, LiveEndListener {
       return { ok: false, error: `cannot watch this session: ${(error as Error).message}` };
     }
     this.presence.changed(session, user.username);
+    this.relay?.stateChanged(session);
     return { ok: true, ...start, sessionId, viewers: session.viewerList(), control: session.lock.state(), viewerId };
   }
 
@@ -134,6 +135,8 @@ export class LiveCore implements HolderRules, LiveEndListener {
     const recorded = await this.audit.record(user, audit, sessionId, { action, ...(force !== undefined ? { force } : {}) }, viewerId);
     if (!recorded) undo?.();
     this.edge?.toSession(sessionId, 'control', { sessionId, control: session.lock.state() });
+    this.relay?.stateChanged(session);
+    if (recorded) this.presence.controlChanged(session, user.username, action);
     return recorded ? { ok: true } : AUDIT_UNAVAILABLE;
   }
 
@@ -146,6 +149,7 @@ export class LiveCore implements HolderRules, LiveEndListener {
     if (!viewer) return false;
     this.presence.changed(session, viewer.username);
     this.edge?.toSession(sessionId, 'control', { sessionId, control: session.lock.state() });
+    this.relay?.stateChanged(session);
     // Leaving gives access up: it happens whether or not its record can be written (record() logs a failure).
     void this.audit.record(user, 'viewer.leave', sessionId, { mode: viewer.mode }, viewerId);
     return true;

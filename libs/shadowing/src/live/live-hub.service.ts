@@ -4,7 +4,7 @@ import { SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
 import type { ViewerMode } from '../control-lock';
 import { LiveSession } from './live-session';
 import type { LiveFeed, LiveSessionInfo, RdpLiveSource, SshLiveSource, TerminalFeed } from './live-source';
-import { GUACAMOLE_JOIN_MINTER, GuacamoleJoinMinter, GuacamoleStream } from './streams/guacamole-stream';
+import { GUACAMOLE_JOIN_MINTER, GuacamoleJoinMinter, GuacamoleRedemption, GuacamoleStream } from './streams/guacamole-stream';
 import { TerminalBroadcast, TerminalStream } from './streams/terminal-stream';
 
 /** Receives the end of live sessions, so the socket edge can tell their viewers. */
@@ -13,6 +13,17 @@ export interface LiveEndListener {
 }
 
 const POLL_BEHIND_MS = 200;
+
+/**
+ * What the cluster relay (REDIS_URL) lends the hub for desktop sessions another process holds:
+ * the Guacamole tunnels of this gateway's viewers of those sessions live here, their rules there.
+ */
+export interface LiveClusterLink {
+  redeem(tokenHash: string): Promise<GuacamoleRedemption | null>;
+  held(sessionIds: string[]): Promise<{ held: Set<string>; complete: boolean }>;
+  mayType(sessionId: string, viewerId: string): boolean;
+  attached(sessionId: string, viewerId: string): boolean | undefined;
+}
 
 /** The same shape as the `session.viewers` event of /sessions. */
 export interface SessionWatchers {
@@ -31,6 +42,8 @@ export class LiveHub implements OnModuleDestroy {
   private broadcast?: TerminalBroadcast;
   private endListener?: LiveEndListener;
   private readonly endedElsewhereListeners = new Set<(sessionId: string) => void>();
+  private readonly stateElsewhereListeners = new Set<(sessionId: string) => void>();
+  private cluster: LiveClusterLink | null = null;
   private readonly poller = setInterval(() => this.sessions.forEach((s) => s.pollBehindViewers()), POLL_BEHIND_MS).unref();
 
   constructor(@Optional() @Inject(GUACAMOLE_JOIN_MINTER) private readonly minter: GuacamoleJoinMinter | null = null) {}
@@ -70,7 +83,50 @@ export class LiveHub implements OnModuleDestroy {
    */
   mayType(sessionId: string, viewerId: string): boolean {
     const session = this.sessions.get(sessionId);
-    return !!session && !session.isClosed && session.viewer(viewerId)?.mode === 'interact' && session.lock.canType(viewerId);
+    // Held by another process: its latest pushed lock state decides (LiveClusterRelay).
+    if (!session) return this.cluster?.mayType(sessionId, viewerId) ?? false;
+    return !session.isClosed && session.viewer(viewerId)?.mode === 'interact' && session.lock.canType(viewerId);
+  }
+
+  /** @internal the cluster relay, once /live is up with REDIS_URL (null when it stops). */
+  connectCluster(link: LiveClusterLink | null): void {
+    this.cluster = link;
+  }
+
+  /** Whether the cluster is linked (REDIS_URL): tokens and sessions may then be another process's. */
+  get clustered(): boolean {
+    return this.cluster !== null;
+  }
+
+  /** A token minted by another process, consumed there (null: no process minted it, or no cluster). */
+  redeemElsewhere(tokenHash: string): Promise<GuacamoleRedemption | null> {
+    return this.cluster ? this.cluster.redeem(tokenHash) : Promise.resolve(null);
+  }
+
+  /** @internal the cluster relay: another gateway asks this process to redeem a token it may have minted. */
+  redeemHere(tokenHash: string): GuacamoleRedemption | null {
+    return this.minter?.redeem?.(tokenHash) ?? null;
+  }
+
+  /** Which of `sessionIds` other processes hold (`complete` false: some did not answer; no cluster: none, complete). */
+  heldElsewhere(sessionIds: string[]): Promise<{ held: Set<string>; complete: boolean }> {
+    return this.cluster ? this.cluster.held(sessionIds) : Promise.resolve({ held: new Set(), complete: true });
+  }
+
+  /** Whether the holder elsewhere still lists `viewerId` on `sessionId` (undefined: nothing known). */
+  attachedElsewhere(sessionId: string, viewerId: string): boolean | undefined {
+    return this.cluster?.attached(sessionId, viewerId);
+  }
+
+  /** `listener` learns that the viewers or the lock of a session held elsewhere changed. Returns an unsubscribe. */
+  onStateElsewhere(listener: (sessionId: string) => void): () => void {
+    this.stateElsewhereListeners.add(listener);
+    return () => this.stateElsewhereListeners.delete(listener);
+  }
+
+  /** @internal the cluster relay: the holder of `sessionId` pushed a new state. */
+  stateElsewhere(sessionId: string): void {
+    for (const listener of this.stateElsewhereListeners) listener(sessionId);
   }
 
   /** Every session watchable here now. */

@@ -1,9 +1,12 @@
+/** What a notice to the user is about (a desktop tunnel carries it as the `vigil-notice` instruction's first argument). */
+export type LiveNoticeKind = 'watching' | 'left' | 'control' | 'paused' | 'resumed' | 'ended';
+
 /** What every live session's origin lets the core do to it, whatever the protocol. */
 interface LiveSourceControls {
   /** drop (true) or pass (false) the user's own input */
   setUserInputPaused(paused: boolean): void;
-  /** a one-line notice shown to the user (and written into the recording where the protocol allows) */
-  notifyUser(line: string): void;
+  /** a one-line notice shown to the user (and written into the recording where the protocol allows); `kind` says what it is about (none: someone watches) */
+  notifyUser(line: string, kind?: LiveNoticeKind): void;
   /** show the reason to the user and close the connection */
   terminate(reason: string): void;
 }

@@ -3,7 +3,8 @@ import { SessionEvents, SessionViewersEvent } from '@vigil/common';
 import { systemFlushScheduler } from '../flush-scheduler';
 import type { LiveEdge } from './live-edge';
 import type { LiveSession } from './live-session';
-import { WatchLevel, WatchNotices } from './watch-notices';
+import type { ControlAction } from './live-events';
+import { WatchLevel, WatchNotices, controlNotice } from './watch-notices';
 
 const VIEWERS_DEBOUNCE_MS = 100;
 
@@ -24,6 +25,17 @@ export class ViewerPresence {
     this.broadcastViewers(session);
   }
 
+  /**
+   * A viewer took or handed back control, paused or resumed the user: when watching is announced
+   * (policy `announceWatching`), every change of who may type is too: a desktop's user in the
+   * tunnel beside the picture, a terminal's as a `[Vigil]` line (also in the recording).
+   */
+  controlChanged(session: LiveSession, username: string, action: ControlAction): void {
+    if (!session.info.announceWatching || session.info.user === username || session.isClosed) return;
+    const { line, kind } = controlNotice(username, action, session.source.kind === 'rdp' ? 'desktop' : 'terminal');
+    session.source.notifyUser(line, kind);
+  }
+
   sessionClosed(sessionId: string): void {
     this.notices.get(sessionId)?.close();
     this.notices.delete(sessionId);
@@ -38,7 +50,7 @@ export class ViewerPresence {
     if (!session.info.announceWatching || session.info.user === username || session.isClosed) return;
     const { sessionId } = session.info;
     let notices = this.notices.get(sessionId);
-    if (!notices) this.notices.set(sessionId, (notices = new WatchNotices((line) => session.source.notifyUser(line), systemFlushScheduler)));
+    if (!notices) this.notices.set(sessionId, (notices = new WatchNotices((line, kind) => session.source.notifyUser(line, kind), systemFlushScheduler)));
     const modes = session.viewerList().filter((v) => v.username === username).map((v) => v.mode);
     const level: WatchLevel = modes.includes('interact') ? 'interact' : modes.length > 0 ? 'view' : null;
     notices.update(username, level);

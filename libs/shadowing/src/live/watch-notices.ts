@@ -1,5 +1,6 @@
 import type { ViewerMode } from '../control-lock';
 import type { FlushScheduler } from '../flush-scheduler';
+import type { LiveNoticeKind } from './live-source';
 
 /** What a user watches a session with: the most it allows over all their viewers (null: none). */
 export type WatchLevel = ViewerMode | null;
@@ -32,7 +33,7 @@ export class WatchNotices {
   private readonly viewers = new Map<string, Told>();
 
   constructor(
-    private readonly notify: (line: string) => void,
+    private readonly notify: (line: string, kind: Extract<LiveNoticeKind, 'watching' | 'left'>) => void,
     private readonly scheduler: FlushScheduler,
     private readonly quietMs = WATCH_NOTICE_QUIET_MS,
   ) {}
@@ -76,6 +77,32 @@ export class WatchNotices {
     told.announced = told.actual;
     told.at = this.scheduler.now();
     if (told.announced === null) this.viewers.delete(username);
-    this.notify(line);
+    this.notify(line, told.announced === null ? 'left' : 'watching');
+  }
+}
+
+/**
+ * What a session's user is told when a viewer changes who may type (target policy
+ * `announceWatching`). A terminal's user keeps their keyboard while a viewer holds control (both
+ * type into the one shell; only a pause stops the user), so the line says so plainly.
+ */
+export function controlNotice(
+  username: string,
+  action: 'take' | 'handback' | 'pause-user' | 'resume-user',
+  surface: 'desktop' | 'terminal' = 'desktop',
+): { line: string; kind: Extract<LiveNoticeKind, 'control' | 'paused' | 'resumed'> } {
+  const inputs = surface === 'terminal' ? 'keyboard' : 'keyboard and mouse';
+  switch (action) {
+    case 'take':
+      return {
+        line: surface === 'terminal' ? `${username} took control of this session: their keys reach your shell too (you keep your keyboard)` : `${username} took control of this session`,
+        kind: 'control',
+      };
+    case 'handback':
+      return { line: `${username} handed control back`, kind: 'control' };
+    case 'pause-user':
+      return { line: `${username} paused your ${inputs}: what you type is not sent until it is resumed`, kind: 'paused' };
+    case 'resume-user':
+      return { line: `${username} resumed your ${inputs}`, kind: 'resumed' };
   }
 }

@@ -60,7 +60,8 @@ export class JumpPortsAdapter implements JumpPorts {
   async resolveTarget(user: JumpUser, targetName: string): Promise<JumpTarget | null> {
     const roles = Array.isArray(user.roles) ? (user.roles as string[]) : [];
     const target = await this.targets.findForUser(targetName, { id: user.id, roles });
-    if (!target) return null;
+    // An RDP/VNC target is reached through guacd, never over SSH: to this door it does not exist.
+    if (!target || target.protocol !== 'ssh') return null;
     return {
       name: target.name,
       host: target.host,
@@ -102,13 +103,13 @@ export class JumpPortsAdapter implements JumpPorts {
       type: 'PAM_SSH',
       user: info.user.username,
       device: info.clientIp,
-      client: this.jumpHost,
+      client: info.client ?? this.jumpHost,
       port: info.target.port,
       serviceUrl: `ssh://${info.target.username}@${info.target.host}:${info.target.port}`,
       accountName: info.target.username,
       serviceProvider: info.target.name,
       owner: target?.owner ?? info.user.username,
-    }, origin);
+    }, origin, { liveStream: 'terminal' });
     await this.recordings.open(session.id, info).catch(async (error: unknown) => {
       // Refused before any byte flowed: end it now rather than leave it Connected until it times out.
       const message = recordingOpenFailedMessage(error instanceof RecordingUnavailableError ? error.reason : 'error');

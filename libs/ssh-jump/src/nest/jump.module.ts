@@ -10,13 +10,15 @@ import { JumpPortsAdapter } from './jump-ports.adapter';
 import { JumpRecordings } from './jump-recordings';
 import { JumpService } from './jump.service';
 import { JumpSessionKeeper } from './jump-session-keeper';
-import { RecordingsController } from './recordings.controller';
 
-/** The embedded SSH jump server, wired to auth, targets, the registry, recordings and live shadowing. */
+/**
+ * The embedded SSH jump server, wired to auth, targets, the registry, recordings and live shadowing.
+ * Playback of its recordings is @vigil/recording's RecordingModule (it finds them through the
+ * access log and the live session's recordingFile).
+ */
 @Module({
   imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule, AuditModule],
-  controllers: [RecordingsController],
   providers: [JumpPortsAdapter, JumpRecordings, JumpCrashRecovery, JumpService, JumpSessionKeeper],
-  exports: [JumpService, JumpRecordings],
+  exports: [JumpService, JumpRecordings, JumpPortsAdapter],
 })
 export class JumpModule {}

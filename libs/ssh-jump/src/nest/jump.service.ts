@@ -22,6 +22,8 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
   private readonly logger = new Logger(JumpService.name);
   private server?: JumpServer;
   private listeningPort = 0;
+  /** sessions of other downstreams (adopt), while they run */
+  private readonly adopted = new Set<LiveSshSession>();
 
   constructor(
     private readonly config: VigilConfig,
@@ -37,9 +39,20 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
     return this.listeningPort;
   }
 
-  /** The SSH sessions running on this jump now. */
+  /** The SSH sessions running on this jump now, the browser terminal's included. */
   liveSessions(): JumpSessionHandle[] {
-    return this.server?.listSessions() ?? [];
+    return [...(this.server?.listSessions() ?? []), ...this.adopted];
+  }
+
+  /**
+   * A session relayed by another downstream (the browser terminal) joins the jump's path: the
+   * same recording, live hub and strict-recording rule, and, while it runs, the keeper's heartbeats
+   * and ends pushed from elsewhere. Call from `sessionOpened`, before the first byte flows.
+   */
+  adopt(session: LiveSshSession): void {
+    this.adopted.add(session);
+    session.onEnd(() => this.adopted.delete(session));
+    this.tap(session);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -60,6 +73,7 @@ export class JumpService implements OnApplicationBootstrap, BeforeApplicationShu
 
   /** Before the database closes: sessions still running end and their recordings are sealed. */
   async beforeApplicationShutdown(): Promise<void> {
+    for (const session of this.adopted) session.terminate('Vigil gateway shutting down');
     await this.server?.close('Vigil gateway shutting down');
     await this.recordings.sealAll();
   }

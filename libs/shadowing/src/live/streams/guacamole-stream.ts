@@ -25,6 +25,22 @@ export interface GuacamoleJoinMinter {
   viewerLeft?(sessionId: string, viewerId: string): void;
   /** the session ended: close every viewer's tunnel (guacd keeps a connection alive while any member remains) */
   sessionClosed?(sessionId: string): void;
+  /**
+   * With several gateways (REDIS_URL): a tunnel on another gateway was shown a token it did not
+   * mint; the gateway asks the cluster, and the one that minted it consumes it here (single-use
+   * holds: this process alone keeps it) and answers what the tunnel needs. Null: not minted here.
+   * `tokenHash` is the token's SHA-256 (base64url): the token itself never crosses the link.
+   */
+  redeem?(tokenHash: string): GuacamoleRedemption | null;
+}
+
+/**
+ * A token redeemed for another gateway. `grant` is the minter's own (this library only carries
+ * it); `sessionId` names the live session it joins, whose control state travels with the answer.
+ */
+export interface GuacamoleRedemption {
+  sessionId: string | null;
+  grant: unknown;
 }
 
 /** Nest provider token of the GuacamoleJoinMinter (optional: without it RDP sessions cannot be watched). */

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res, UseGuards } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -14,18 +15,22 @@ import type { Request, Response } from 'express';
 import { AccessLogService } from '@vigil/access-log';
 import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
 import { Clock } from '@vigil/common';
+import { VigilConfig } from '@vigil/config';
 import { AuditOutbox } from '@vigil/database';
-import { resolveRecordingPath, verifyRecording } from '@vigil/recording';
 import { SessionDirectory } from '@vigil/sessions';
 import { LiveHub, SESSION_NOT_FOUND, shadowVerdict } from '@vigil/shadowing';
-import { RecordingRead, RecordingViewThrottle } from '../recording-view-throttle';
-import { JumpRecordings } from './jump-recordings';
+import { RECORDING_CONTENT_TYPES, servedRecording, type ServedRecording } from '../recording-format';
+import { resolveRecordingPath } from '../recording-file-name';
+import { verifyRecording } from '../verify-recording';
+import { RecordingRead, RecordingViewThrottle } from './recording-view-throttle';
 
 const scopeOf = (user: UserPrincipal) => (seesAllSessions(user) ? null : user.username);
-const ASCIICAST = 'application/x-asciicast';
+const FORMATS_SERVED = Object.values(RECORDING_CONTENT_TYPES).join(', ');
 
 /**
- * Playback: the sealed recording of an ended session, or the recording so far of a live one.
+ * Playback: the sealed recording of an ended session, or the recording so far of a live one, in
+ * the format it was written in (asciicast for terminals, guacd's Guacamole dump for RDP/VNC: the
+ * stored file's extension says which, see servedRecording).
  *
  * Reading a recording is watching the session: the rule is /live attach's in view mode
  * (`shadowVerdict`, one rule for both), for a live session and for an ended one alike: its owner,
@@ -41,22 +46,28 @@ const ASCIICAST = 'application/x-asciicast';
 export class RecordingsController {
   private readonly views: RecordingViewThrottle;
 
+  /** where sealed recordings live, whoever wrote them (the jump, guacd); stored paths are relative to it */
+  private readonly root: string;
+
   constructor(
     private readonly accessLog: AccessLogService,
     private readonly directory: SessionDirectory,
-    private readonly recordings: JumpRecordings,
     private readonly hub: LiveHub,
     private readonly outbox: AuditOutbox,
+    config: VigilConfig,
     clock: Clock,
   ) {
+    this.root = path.join(config.dataDir, 'recordings');
     this.views = new RecordingViewThrottle(() => clock.now());
   }
 
   @Get('access-logs/:id/recording')
   @ApiOperation({ summary: "an ended session's sealed recording (owner, or admin/auditor with shadow); audited (recording.view, or recording.download)" })
-  @ApiProduces(ASCIICAST)
+  @ApiProduces(...Object.values(RECORDING_CONTENT_TYPES))
   @ApiQuery({ name: 'download', required: false, enum: ['true', 'false'], description: 'true: served as an attachment (a file to keep), audited as `recording.download`' })
-  @ApiOkResponse({ description: 'asciicast v2; header `X-Vigil-Recording-SHA256`, `X-Vigil-Recording-Status`' })
+  @ApiOkResponse({
+    description: `asciicast v2 (\`${RECORDING_CONTENT_TYPES.asciicast}\`, file \`<id>.cast\`) or guacd's Guacamole recording (\`${RECORDING_CONTENT_TYPES.guacamole}\`, file \`<id>.guac\`), as the entry's \`recordingFormat\` says; header \`X-Vigil-Recording-SHA256\`, \`X-Vigil-Recording-Status\``,
+  })
   @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
   @ApiNotFoundResponse({ description: 'no such entry visible to the caller, or no recording' })
   async ended(
@@ -72,7 +83,7 @@ export class RecordingsController {
     const file = await this.sealedFile(user, id);
     const read: RecordingRead = download === 'true' || download === '1' ? 'download' : 'sealed';
     await this.viewed(user, id, read, req);
-    stream(res, file.path, `${id}.cast`, file.sha256, entry.recordingStatus, read === 'download' ? 'attachment' : 'inline');
+    stream(res, file.path, servedRecording(id, file.path), file.sha256, entry.recordingStatus, read === 'download' ? 'attachment' : 'inline');
   }
 
   /** Recomputes the SHA-256 stored when the recording was sealed: `{ok, sha256, status}`. */
@@ -83,20 +94,26 @@ export class RecordingsController {
     return { ok: file.sha256 !== null && (await verifyRecording(file.path, file.sha256)), sha256: file.sha256 };
   }
 
-  /** DVR: what has been recorded so far of a live session (complete lines up to the last flush). */
+  /**
+   * DVR: what has been recorded so far of a live session: an asciicast up to the last flush, or the
+   * instructions guacd has written so far (a player reads the complete ones and ignores a cut last one).
+   */
   @Get('sessions/:id/recording')
   @ApiOperation({ summary: "a live session's recording so far (owner, or admin/auditor with shadow); audited, told to the user" })
-  @ApiProduces(ASCIICAST)
+  @ApiProduces(...Object.values(RECORDING_CONTENT_TYPES))
+  @ApiOkResponse({ description: `the recording so far, in its format (${FORMATS_SERVED})` })
   @ApiForbiddenResponse({ description: "another owner's session without the shadow privilege" })
   @ApiNotFoundResponse({ description: 'no such live session visible to the caller, or not recorded here' })
   async live(@CurrentUser() user: UserPrincipal, @Param('id', new ParseUUIDPipe()) id: string, @Req() req: Request, @Res() res: Response): Promise<void> {
     const session = await this.directory.findVisible(id, scopeOf(user));
     if (!session) throw new NotFoundException(`no live recording for session ${id}`);
     this.allowWatching(user, session.owner, id);
-    const file = this.recordings.livePath(id);
-    if (!file) throw new NotFoundException(`no live recording for session ${id}`);
+    // Whoever carries the session here (the jump, the RDP tunnel) said where it is being recorded;
+    // guacd creates its file only once the connection is up.
+    const file = this.hub.get(id)?.info.recordingFile;
+    if (!file || !fs.existsSync(file)) throw new NotFoundException(`no live recording for session ${id}`);
     await this.viewed(user, id, 'live', req);
-    stream(res, file, `${id}.cast`, null, null, 'inline');
+    stream(res, file, servedRecording(id, file), null, null, 'inline');
   }
 
   /** /live attach's rule in view mode; sessions the caller may not see do not exist. */
@@ -135,15 +152,15 @@ export class RecordingsController {
   private async sealedFile(user: UserPrincipal, id: string): Promise<{ path: string; sha256: string | null }> {
     const recording = await this.accessLog.recordingOf(id, scopeOf(user));
     if (!recording) throw new NotFoundException(`no recording for access-log entry ${id}`);
-    const path = resolveRecordingPath(this.recordings.root, recording.path);
-    if (!fs.existsSync(path)) throw new NotFoundException(`recording file of ${id} is missing`);
-    return { path, sha256: recording.sha256 };
+    const file = resolveRecordingPath(this.root, recording.path);
+    if (!fs.existsSync(file)) throw new NotFoundException(`recording file of ${id} is missing`);
+    return { path: file, sha256: recording.sha256 };
   }
 }
 
-function stream(res: Response, file: string, name: string, sha256: string | null, status: string | null, disposition: 'inline' | 'attachment'): void {
-  res.setHeader('Content-Type', ASCIICAST);
-  res.setHeader('Content-Disposition', `${disposition}; filename="${name}"`);
+function stream(res: Response, file: string, served: ServedRecording, sha256: string | null, status: string | null, disposition: 'inline' | 'attachment'): void {
+  res.setHeader('Content-Type', served.contentType);
+  res.setHeader('Content-Disposition', `${disposition}; filename="${served.fileName}"`);
   res.setHeader('Cache-Control', 'no-store');
   if (sha256) res.setHeader('X-Vigil-Recording-SHA256', sha256);
   if (status) res.setHeader('X-Vigil-Recording-Status', status);
