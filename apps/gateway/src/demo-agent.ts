@@ -17,9 +17,11 @@ const CHURN_MS = 15_000;
 const HEARTBEAT_MS = 20_000;
 
 /**
- * `VIGIL_DEMO=1` (what `npm start` sets): a built-in agent that reports a handful of sessions
- * owned by the admin, heartbeats them, and every few seconds ends one and opens another, so a
- * newcomer sees the sessions page and the access log move. Never on unless asked for.
+ * `VIGIL_DEMO=1` (what `npm start` sets): a built-in agent that reports a handful of simulated
+ * sessions owned by the admin (service provider `simulated (…)`: they have no live stream; the
+ * demo's watchable session is DemoShell's), heartbeats them, and every few seconds ends one and
+ * opens another, so a newcomer sees the sessions page and the access log move. Never on unless
+ * asked for.
  */
 @Injectable()
 export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -59,6 +61,8 @@ export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown 
     const kind = KINDS[(Date.now() / 1000 + n) % KINDS.length | 0];
     await this.sessions.open(this.agentId, {
       ...kind,
+      // reported, not carried: nothing to watch live, and the sessions page and View say so
+      serviceProvider: `simulated (${kind.serviceProvider})`,
       externalId: `demo-${Date.now()}-${n}`,
       user: USERS[n % USERS.length],
       device: `10.20.${n % 8}.${10 + (n % 200)}`,

@@ -1,0 +1,15 @@
+export { VigilAgent } from './vigil-agent';
+export type { AgentEvent, AgentStatus, EndResult, FlushResult, OpenResult, VigilAgentOptions } from './vigil-agent';
+export { AGENT_END_REASONS, AGENT_SESSION_TYPES, TransportError, unknownSessionIdsOf } from './transport';
+export type { AgentTransport, EndBody, EndReason, OpenRequest, OpenedSession, SessionType } from './transport';
+export { HttpTransport } from './http-transport';
+export type { HttpTransportOptions, TlsOptions } from './http-transport';
+export { SocketTransport, UnknownSessionsError } from './socket-transport';
+export type { SocketTransportOptions } from './socket-transport';
+export { DiskQueue } from './disk-queue';
+export type { DiskQueueOptions, QueueItem, QueueState, QueuedOp } from './disk-queue';
+export { Backoff } from './backoff';
+export type { BackoffOptions } from './backoff';
+export { systemClock } from './clock';
+export type { Clock } from './clock';
+export { QueueFullError, QueueLockedError, UnknownSessionError } from './errors';
