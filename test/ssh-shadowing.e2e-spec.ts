@@ -176,8 +176,18 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     expect(reattached.ok).toBe(true);
     await expect(admin.emitWithAck('input', { sessionId, data: 'echo x\n' })).resolves.toEqual({ ok: false, error: 'input refused: take control first' });
     await expect(admin.emitWithAck('control', { sessionId, action: 'take' })).resolves.toEqual({ ok: true });
+    // watching is announced here, so every change of who may type is too, saying the user keeps their keyboard
+    await user.waitFor('[Vigil] admin took control of this session: their keys reach your shell too (you keep your keyboard)');
     await expect(admin.emitWithAck('input', { sessionId, data: 'echo typed-$((40+2))\n' })).resolves.toEqual({ ok: true });
     await user.waitFor('typed-42');
+    // paused: told at once, and a key typed meanwhile is dropped with a reminder, not silently
+    await expect(admin.emitWithAck('control', { sessionId, action: 'pause-user' })).resolves.toEqual({ ok: true });
+    await user.waitFor('[Vigil] admin paused your keyboard: what you type is not sent until it is resumed');
+    user.write('echo lost-$((1+1))');
+    await user.waitFor('[Vigil] Your keyboard is paused by a viewer');
+    expect(user.text).not.toContain('lost-');
+    await expect(admin.emitWithAck('control', { sessionId, action: 'resume-user' })).resolves.toEqual({ ok: true });
+    await user.waitFor('[Vigil] admin resumed your keyboard');
     await eventually(async () => adminOutput.join(''), (text) => text.includes('typed-42'));
 
     // One interactor at a time: dave waits for the hand-back.

@@ -218,11 +218,11 @@ describe('web console (Chromium)', () => {
     await alicePage.evaluate('window.__sameDocument = true');
     sessions.kim = await openSession({ owner: 'alice', user: 'kim', client: 'srv-web-02', accountName: 'deploy' });
     await row(alicePage, sessions.kim.id).waitFor();
-    await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session opened: kim on srv-web-02');
+    await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session opened: kim → deploy@corp-idp');
 
     await endSession(sessions.jdoe.id);
     await row(alicePage, sessions.jdoe.id).waitFor({ state: 'detached' });
-    await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session ended: jdoe on srv-db-01');
+    await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session ended: jdoe → root@corp-idp');
     await expect(alicePage.evaluate('window.__sameDocument')).resolves.toBe(true);
     await expect(alicePage.getByTestId('session-count').textContent()).resolves.toBe('2 open sessions');
   });
@@ -266,15 +266,18 @@ describe('web console (Chromium)', () => {
     await signIn(admin, ADMIN.username, ADMIN.password);
     await row(admin, sessions.mallory.id).waitFor();
     await row(admin, sessions.lee.id).waitFor();
-    await row(admin, sessions.lee.id).getByRole('link', { name: 'View lee on srv-app-03' }).click();
-    await admin.waitForURL((url) => url.pathname === `/sessions/${sessions.lee.id}/live` && url.searchParams.get('mode') === 'view');
+    // an agent-reported session has no live stream in Vigil: no View / Interact (which could only
+    // fail), and the row says why in words
+    await expect(row(admin, sessions.lee.id).getByRole('link', { name: /^(View|Interact with) / }).count()).resolves.toBe(0);
+    await expect(row(admin, sessions.lee.id).locator('[data-not-watchable]').textContent()).resolves.toContain('lee → root@corp-idp: Reported by another jump server');
+    // a deep link to its live page explains it the same way instead of "session not found" and a blank terminal
+    await admin.goto(`/sessions/${sessions.lee.id}/live?mode=view`);
     await expect(admin.locator('#live-screen').getAttribute('data-session-id')).resolves.toBe(sessions.lee.id);
-    // the heading names the session once its details have loaded
-    const title = admin.getByText('lee on srv-app-03 (PAM_SSH), owner alice');
+    const title = admin.getByText('lee → root@corp-idp (PAM_SSH), owner alice');
     await title.waitFor();
     await expect(title.count()).resolves.toBe(1);
-    // an agent-reported session has no live screen in Vigil: the page says so instead of a blank terminal
-    await expect(admin.getByTestId('live-error').textContent()).resolves.toContain('Cannot watch this session: session not found');
+    await expect(admin.getByTestId('live-error').textContent()).resolves.toContain('Cannot watch this session: Reported by another jump server or gateway');
+    await admin.goBack();
   });
 
   it('keeps removed and moved columns after a reload (stored on the server)', async () => {
@@ -335,9 +338,12 @@ describe('web console (Chromium)', () => {
   });
 
   it('terminates a session only with a reason, and the row disappears', async () => {
-    await row(alicePage, sessions.kim.id).getByRole('button', { name: 'Terminate kim on srv-web-02' }).click();
+    await row(alicePage, sessions.kim.id).getByRole('button', { name: 'Terminate kim → deploy@corp-idp' }).click();
     const dialog = alicePage.getByRole('dialog', { name: 'Terminate session' });
     await dialog.waitFor();
+    // an agent-reported session: the dialog promises only what happens (the registry entry ends)
+    await expect(dialog.textContent()).resolves.toContain('cannot close it or tell the user');
+    await expect(dialog.textContent()).resolves.not.toContain('closed at once');
     const confirm = dialog.getByRole('button', { name: 'Terminate', exact: true });
     await expect(confirm.isDisabled()).resolves.toBe(true);
     await dialog.getByLabel(/Reason/).fill('Unapproved change window');

@@ -213,6 +213,14 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await adminPage.getByRole('button', { name: 'Hand back control' }).click();
     await adminPage.getByRole('button', { name: 'Take control' }).waitFor();
     await expect(adminPage.getByTestId('control-holder').textContent()).resolves.toContain('no viewer holds control');
+
+    // no keyboard trap: Tab stays in the terminal (as a shell needs), the documented key moves the focus out
+    await adminPage.locator('#live-screen .xterm').click();
+    await adminPage.keyboard.press('Tab');
+    await expect(adminPage.evaluate(() => document.activeElement?.closest('#live-screen') !== null)).resolves.toBe(true);
+    await adminPage.keyboard.press('Control+Alt+Shift+KeyQ');
+    await expect(adminPage.evaluate(() => (document.activeElement?.closest('.live-toolbar') ? document.activeElement.tagName : null))).resolves.toBe('BUTTON');
+    await expect(adminPage.locator('#live-keyboard-hint').textContent()).resolves.toContain('Ctrl+Alt+Shift+Q');
   });
 
   it('Rewind replays the recording so far into a second terminal with a timeline, and Back to live returns', async () => {
@@ -287,6 +295,12 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await expect(adminPage.getByTestId('end-message').textContent()).resolves.toBe(TERMINATE_REASON);
     await expect(banner.textContent()).resolves.toContain('Ended by admin');
     await expect(adminPage.getByTestId('live-phase').textContent()).resolves.toBe('Ended');
+    // nothing stale on the page of an ended session: the banner says it once, in words; the summary
+    // line gives the final status; nobody is listed as watching any more
+    await expect(banner.textContent()).resolves.toContain('The session was terminated.');
+    await expect(banner.textContent()).resolves.not.toMatch(/\(ended\)|\(terminated\)/);
+    await adminPage.getByTestId('session-summary').filter({ hasText: '(Terminated)' }).waitFor();
+    await expect(adminPage.locator('[data-testid="viewer-list"] li').count()).resolves.toBe(0);
     await row(alicePage, sessionId).waitFor({ state: 'detached' });
   });
 

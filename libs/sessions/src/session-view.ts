@@ -18,5 +18,6 @@ export function toSessionView(s: OpenSessionEntity): SessionView {
     owner: s.owner,
     startDate: new Date(s.startDate).toISOString(),
     lastHeartbeat: new Date(s.lastHeartbeat).toISOString(),
+    liveStream: s.liveStream ?? null,
   };
 }

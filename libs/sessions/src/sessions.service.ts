@@ -7,6 +7,7 @@ import {
   AuditEntry,
   Clock,
   EndReason,
+  LiveStreamKind,
   SessionEndedEvent,
   SessionEvents,
   SessionOpenedEvent,
@@ -85,7 +86,7 @@ export class SessionsService {
    * Vigil's own internal agents (the RDP tunnel answers its connect call with it), never taken
    * from the agent HTTP API.
    */
-  async open(agentId: string, input: OpenSessionDto, origin: SessionAuditOrigin = {}, options: { sessionId?: string } = {}): Promise<OpenResult> {
+  async open(agentId: string, input: OpenSessionDto, origin: SessionAuditOrigin = {}, options: { sessionId?: string; liveStream?: LiveStreamKind } = {}): Promise<OpenResult> {
     const now = this.clock.now();
     if (options.sessionId !== undefined && !UUID_V7.test(options.sessionId)) throw new RangeError('a caller-chosen session id must be a uuid v7');
     const startDate = input.startDate ? Date.parse(input.startDate) : now;
@@ -122,6 +123,7 @@ export class SessionsService {
         startDate,
         lastHeartbeat: now,
         disconnectedAt: null,
+        liveStream: options.liveStream ?? null,
       });
       await this.uow.sql.run(m, INSERT_OPEN_SESSION, openSessionParams(session));
       await this.outbox.appendWithin(m, startRecord(session, origin));

@@ -50,6 +50,13 @@ export class TargetsController {
     return this.targets.repin(name, body.hostKeySha256, actorOf(admin, request));
   }
 
+  @Post(':name/test')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Test connection: reach the target without logging in; SSH: the host key offered and whether it is the pinned one (audited)' })
+  test(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('name', TargetNamePipe) name: string) {
+    return this.targets.test(name, actorOf(admin, request));
+  }
+
   @Get(':name/grants')
   grants(@Param('name', TargetNamePipe) name: string) {
     return this.targets.getGrants(name);

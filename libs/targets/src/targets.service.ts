@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { TARGET_PROBE_TIMEOUT_MS, probeTarget, type TargetProbeResult } from './target-probe';
 import { BadRequestException, ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -174,6 +175,17 @@ export class TargetsService {
       await this.audit(m, actor, 'target.repin', target.name, { name: target.name, previous: target.hostKeySha256, hostKeySha256: pin });
     });
     return toPublic({ ...target, hostKeySha256: pin });
+  }
+
+  /**
+   * "Test connection": reaches the target without logging in (see probeTarget) and says whether
+   * the SSH host key is the pinned one. Audited, as it makes Vigil open a connection.
+   */
+  async test(name: string, actor: Actor): Promise<TargetProbeResult> {
+    const target = await this.require(name);
+    const result = await probeTarget({ protocol: target.protocol, host: target.host, port: target.port, pinnedHostKeySha256: target.hostKeySha256 }, TARGET_PROBE_TIMEOUT_MS);
+    await this.uow.run((m) => this.audit(m, actor, 'target.test', target.name, { name: target.name, reachable: result.reachable, hostKeySha256: result.hostKeySha256, matchesPin: result.matchesPin }));
+    return result;
   }
 
   async getGrants(name: string): Promise<PublicGrants> {

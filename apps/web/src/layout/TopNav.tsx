@@ -7,11 +7,13 @@ import { useLocation } from '../router/use-location';
 
 const PAGES: { to: string; label: string; show?: (me: Me) => boolean }[] = [
   { to: '/sessions', label: 'Sessions' },
+  { to: '/targets', label: 'Targets' },
   { to: '/access-logs', label: 'Access logs' },
   { to: '/access-keys', label: 'Access keys' },
   { to: '/audit', label: 'Audit', show: auditCan.readAudit },
   { to: '/watched', label: 'Who watched' },
   { to: '/event-rules', label: 'Event rules', show: auditCan.manageEventRules },
+  { to: '/admin', label: 'Administration', show: (me) => me.roles.includes('admin') },
 ];
 
 /** The bar on every signed-in page: brand, pages, and whatever the caller puts on the right. */

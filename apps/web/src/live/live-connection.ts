@@ -18,7 +18,13 @@ export interface LiveSnapshot {
   viewers: ViewerInfo[];
   control: ControlState | null;
   endedReason: string | null;
+  /** what the session is, from the attach ack (null until attached) */
+  kind: 'ssh' | 'rdp' | null;
+  /** an RDP/VNC session: the Guacamole tunnel and the single-use join token of the latest attach */
+  desktop: { tunnel: string; token: string } | null;
 }
+
+export const INITIAL_SNAPSHOT: LiveSnapshot = { phase: 'connecting', error: null, viewerId: null, viewers: [], control: null, endedReason: null, kind: null, desktop: null };
 
 type Queued = { kind: 'output'; data: string } | { kind: 'resize'; cols: number; rows: number } | { kind: 'resync'; cols: number; rows: number; screen: string };
 
@@ -33,7 +39,7 @@ const ACK_TIMEOUT_MS = 10_000;
 export class LiveConnection {
   private readonly socket: Socket<LiveServerEvents, LiveClientEvents>;
   private held: Queued[] | null = null;
-  private state: LiveSnapshot = { phase: 'connecting', error: null, viewerId: null, viewers: [], control: null, endedReason: null };
+  private state: LiveSnapshot = INITIAL_SNAPSHOT;
 
   constructor(
     private readonly sessionId: string,
@@ -55,8 +61,9 @@ export class LiveConnection {
     this.socket.on('control', (p) => mine(p) && this.update({ control: p.control }));
     this.socket.on('ended', (p) => {
       if (!mine(p)) return;
-      // the socket stays open: an ack (e.g. of our own terminate) may still be on its way
-      this.update({ phase: 'ended', endedReason: p.reason });
+      // the socket stays open: an ack (e.g. of our own terminate) may still be on its way.
+      // Nobody watches an ended session and nobody holds its control: say so at once.
+      this.update({ phase: 'ended', endedReason: p.reason, viewers: [], control: null });
     });
     this.socket.on('error', (p) => this.update({ error: p.error }));
   }
@@ -100,12 +107,18 @@ export class LiveConnection {
         this.socket.close();
         return;
       }
+      const attached = { phase: 'live' as const, error: null, viewerId: ack.viewerId, viewers: ack.viewers, control: ack.control };
+      if (ack.kind === 'rdp') {
+        // a desktop: the screen comes through the Guacamole tunnel (a new token at every attach), not as output
+        this.held = null;
+        return this.update({ ...attached, kind: 'rdp', desktop: { tunnel: ack.tunnel, token: ack.token } });
+      }
       const first = this.state.viewerId === null;
       this.sink.reset(ack.cols, ack.rows, ack.screen, first ? this.onFirstPaint : undefined);
       const held = this.held ?? [];
       this.held = null;
       held.forEach((item) => this.apply(item));
-      this.update({ phase: 'live', error: null, viewerId: ack.viewerId, viewers: ack.viewers, control: ack.control });
+      this.update({ ...attached, kind: 'ssh', desktop: null });
     });
   }
 

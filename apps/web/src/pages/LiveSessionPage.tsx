@@ -1,7 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
-import type { SessionView } from '../api/types';
+import type { AccessLogView, SessionView } from '../api/types';
 import { useAuth } from '../auth/auth-context';
 import { can } from '../auth/permissions';
 import { ErrorBanner } from '../common/ErrorBanner';
@@ -9,15 +9,22 @@ import { formatDate } from '../common/format';
 import { LiveRegion } from '../common/LiveRegion';
 import { useDocumentTitle } from '../common/use-document-title';
 import { ControlButtons } from '../live/ControlButtons';
-import { inputRefusal } from '../live/control-info';
+import { desktopInputRefusal, inputRefusal } from '../live/control-info';
 import { DvrPanel } from '../live/DvrPanel';
+import { SizingToggle } from '../terminal/SizingToggle';
+import { useFitWidth } from '../terminal/use-fit-width';
+import { useFocusEscape } from '../live/use-focus-escape';
+import { FOCUS_ESCAPE_LABEL } from '../rdp/desktop-status';
+import { DesktopDvrPanel } from '../recording/DesktopDvrPanel';
 import { EndedBanner } from '../live/EndedBanner';
 import type { ControlAction } from '../live/live-protocol';
+import { RdpLiveView, type RdpLiveHandle } from '../live/RdpLiveView';
 import { useLiveSession } from '../live/use-live-session';
 import { useTerminalInput } from '../live/use-terminal-input';
 import { ViewersPanel } from '../live/ViewersPanel';
 import { Link } from '../router/Link';
 import { useLocation } from '../router/use-location';
+import { sessionTitle, unwatchableReason } from '../sessions/session-title';
 import { TerminateDialog } from '../sessions/TerminateDialog';
 import { useTerminal } from '../terminal/use-terminal';
 import '../live/live.css';
@@ -31,7 +38,10 @@ const PHASE_TEXT = {
   refused: 'Not available',
 } as const;
 
-/** Live view of one SSH session (`mode` view or interact): terminal, control, viewers, rewind, terminate. */
+/**
+ * Live view of one session (`mode` view or interact): the terminal (SSH, with rewind) or the remote
+ * desktop (RDP/VNC, from the attach ack's tunnel and token), control, viewers, terminate.
+ */
 export function LiveSessionPage({ sessionId }: { sessionId: string }) {
   const { token, me } = useAuth();
   const { search } = useLocation();
@@ -43,12 +53,20 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
   const [busy, setBusy] = useState(false);
   const [rewinding, setRewinding] = useState(false);
   const [terminating, setTerminating] = useState(false);
+  const [finalEntry, setFinalEntry] = useState<AccessLogView | null>(null);
   const allowed = mode === 'interact' ? can.interact(me) : can.view(me);
   const isAdmin = me.roles.includes('admin');
 
   const { containerRef, terminal } = useTerminal();
+  const fit = useFitWidth(containerRef, terminal);
   const { state, connection } = useLiveSession(allowed ? terminal : null, containerRef.current, sessionId, mode, token);
   const live = state.phase === 'live';
+  const desktop = state.kind === 'rdp' || session?.type === 'PAM_RDP';
+  const rdpRef = useRef<RdpLiveHandle>(null);
+  const toolbarRef = useRef<HTMLDivElement>(null);
+  const holdsControl = useRef(false);
+  holdsControl.current = live && state.control?.holder != null && state.control.holder === state.viewerId;
+  const refusal = (desktop ? desktopInputRefusal : inputRefusal)(mode, state.control, state.viewerId, live);
 
   useEffect(() => {
     api.session(token, sessionId).then(setSession, (e) => setError(errorMessage(e)));
@@ -57,6 +75,7 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
   // a refusal shown for an earlier control state would mislead
   useEffect(() => setNotice(''), [state.control?.holder, state.phase]);
 
+  useFocusEscape(terminal, () => toolbarRef.current?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus());
   useTerminalInput(
     terminal,
     () => inputRefusal(mode, state.control, state.viewerId, live),
@@ -72,19 +91,28 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
         setNotice(
           { take: 'You have control: what you type goes to the session.', handback: 'Control handed back.', 'pause-user': 'The user’s keyboard is paused.', 'resume-user': 'The user’s keyboard is resumed.' }[action],
         );
-        if (action === 'take') terminal?.focus();
+        if (action === 'take') (desktop ? rdpRef.current : terminal)?.focus();
       } catch (e) {
         setNotice(`Refused: ${errorMessage(e)}`);
       } finally {
         setBusy(false);
       }
     },
-    [connection, terminal],
+    [connection, terminal, desktop],
   );
 
-  const terminate = async (_: SessionView, reason: string) => {
-    if (!connection.current) throw new Error('not connected to the live service');
-    await connection.current.terminate(reason);
+  /**
+   * Over /live while attached (the viewers see the reason at once); otherwise (a session with no
+   * live stream, or a refused attach) through HTTP, which ends it all the same: a view that could
+   * not attach must not wait for an ack that never comes.
+   */
+  const terminate = async (target: SessionView, reason: string) => {
+    if (live && connection.current) await connection.current.terminate(reason);
+    else {
+      await api.terminate(token, target.id, reason);
+      setSession({ ...target, status: 'Terminated' });
+      setNotice('The session was terminated.');
+    }
     setTerminating(false);
   };
 
@@ -104,16 +132,22 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
       {!allowed && <p className="banner error" role="alert">You need the {mode === 'interact' ? 'interact' : 'shadow'} privilege for this.</p>}
       {state.error && state.phase !== 'ended' && (
         <p className="banner error" role="alert" data-testid="live-error">
-          {state.phase === 'refused' ? `Cannot watch this session: ${state.error}` : state.error}
+          {state.phase === 'refused'
+            ? `Cannot watch this session: ${session && unwatchableReason(session) ? unwatchableReason(session) : state.error}`
+            : state.error}
+          {state.phase === 'refused' && session?.serviceProvider?.startsWith('simulated') && (
+            <> (a simulated session of the demo agent: it has no live stream; watch the demo's `demo-shell` session instead)</>
+          )}
         </p>
       )}
-      {state.phase === 'ended' && <EndedBanner sessionId={sessionId} reason={state.endedReason ?? 'ended'} token={token} />}
+      {state.phase === 'ended' && <EndedBanner sessionId={sessionId} reason={state.endedReason ?? 'ended'} token={token} onEntry={setFinalEntry} />}
       {session && (
-        <p className="muted">
-          {session.user} on {session.client} ({session.type}), owner {session.owner}, since {formatDate(session.startDate)} — {session.status}
+        <p className="muted" data-testid="session-summary">
+          {sessionTitle(session)} ({session.type}), owner {session.owner}, since {formatDate(session.startDate)} —{' '}
+          {finalEntry ? `ended ${formatDate(finalEntry.endDate)} (${finalEntry.status})` : state.phase === 'ended' ? 'ended' : session.status}
         </p>
       )}
-      <div className="toolbar live-toolbar">
+      <div className="toolbar live-toolbar" ref={toolbarRef}>
         <ControlButtons mode={mode} isAdmin={isAdmin} control={state.control} viewerId={state.viewerId} disabled={!live} busy={busy} onAction={(a, f) => void act(a, f)} />
         {rewinding ? (
           <button type="button" className="button" onClick={() => setRewinding(false)}>
@@ -124,6 +158,7 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
             Rewind
           </button>
         )}
+        {!desktop && <SizingToggle sizing={fit.sizing} zoom={fit.zoom} onChoose={fit.choose} />}
         <span className="grow" />
         {session && can.terminate(me, session) && (
           <button type="button" className="button danger" disabled={state.phase === 'ended'} onClick={() => setTerminating(true)}>
@@ -133,12 +168,24 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
       </div>
       <div className="live-layout">
         <div className="live-main">
-          {rewinding && <DvrPanel sessionId={sessionId} token={token} />}
+          {rewinding && !desktop && <DvrPanel sessionId={sessionId} token={token} />}
+          {desktop && state.desktop && allowed && (
+            <RdpLiveView
+              ref={rdpRef}
+              ticket={state.desktop}
+              mode={mode}
+              holdsControl={() => holdsControl.current}
+              sessionLabel={session ? sessionTitle(session) : sessionId}
+              onFocusEscape={() => toolbarRef.current?.querySelector<HTMLButtonElement>('button:not([disabled])')?.focus()}
+            />
+          )}
+          {/* a desktop's rewind plays beside its live screen: the live tunnel stays joined */}
+          {rewinding && desktop && <DesktopDvrPanel sessionId={sessionId} token={token} />}
           <div
             id="live-screen"
             ref={containerRef}
             className="terminal-host live-terminal"
-            hidden={rewinding}
+            hidden={rewinding || desktop}
             role="region"
             aria-label={`Live terminal${mode === 'view' ? ' (view only)' : ''}`}
             data-mode={mode}
@@ -146,8 +193,14 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
             data-phase={state.phase}
           />
           <p className="muted small" data-testid="input-notice" aria-live="polite">
-            {notice || inputRefusal(mode, state.control, state.viewerId, live) || 'You have control: what you type goes to the session.'}
+            {notice || refusal || (desktop ? 'You have control: your mouse and keys go to the session.' : 'You have control: what you type goes to the session.')}
           </p>
+          {mode === 'interact' && !desktop && (
+            <p className="muted small" id="live-keyboard-hint">
+              Every key, Tab and Esc included, goes to the terminal while it has focus: press <kbd>{FOCUS_ESCAPE_LABEL}</kbd> to move the focus
+              to the buttons above. The user keeps their own keyboard while you hold control (an admin can pause it).
+            </p>
+          )}
         </div>
         <ViewersPanel viewers={state.viewers} control={state.control} viewerId={state.viewerId} />
       </div>

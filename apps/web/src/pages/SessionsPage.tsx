@@ -14,6 +14,7 @@ import { resolveColumns } from '../sessions/session-columns';
 import { SessionsTable } from '../sessions/SessionsTable';
 import { SessionsToolbar } from '../sessions/SessionsToolbar';
 import { filterSessions, nextSort, sortSessions, type SortState } from '../sessions/sort-filter';
+import { sessionTitle } from '../sessions/session-title';
 import { TerminateDialog } from '../sessions/TerminateDialog';
 import { useLiveSessions, type LiveEvent } from '../sessions/use-live-sessions';
 import { useSessionColumns } from '../sessions/use-session-columns';
@@ -60,7 +61,7 @@ export function SessionsPage() {
     await api.terminate(token, session.id, reason);
     live.removeLocally(session.id);
     setTerminating(null);
-    setAnnouncement(`Session terminated: ${session.user} on ${session.client}.`);
+    setAnnouncement(`Session terminated: ${sessionTitle(session)}.`);
   };
 
   const ready = live.loaded && prefs.columns !== null;

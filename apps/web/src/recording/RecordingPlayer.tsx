@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTerminal } from '../terminal/use-terminal';
 import type { Cast } from './asciicast';
 import { CastPlayback } from './cast-playback';
+import { SizingToggle } from '../terminal/SizingToggle';
+import { useFitWidth } from '../terminal/use-fit-width';
 import { PlayerControls } from './PlayerControls';
 import './player.css';
 
@@ -16,6 +18,7 @@ interface Props {
 /** Replays an asciicast into xterm.js: play/pause, seek, 0.5×–4×. */
 export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
   const { containerRef, terminal } = useTerminal({ disableStdin: true, cursorBlink: false });
+  const fit = useFitWidth(containerRef, terminal);
   const [playback, setPlayback] = useState<CastPlayback | null>(null);
   const [position, setPosition] = useState(0);
   /** the position whose frame xterm.js has parsed and drawn (writes are asynchronous) */
@@ -81,6 +84,7 @@ export function RecordingPlayer({ cast, label, startAt = 'beginning' }: Props) {
         onSeek={seek}
         onSpeed={setSpeed}
       />
+      <SizingToggle sizing={fit.sizing} zoom={fit.zoom} onChoose={fit.choose} />
       <p className="visually-hidden" role="status" aria-live="polite">
         {state === 'finished' ? 'Playback finished.' : state === 'playing' ? `Playing at ${speed}×.` : 'Paused.'}
       </p>

@@ -3,6 +3,7 @@ import { errorMessage } from '../api/api-error';
 import type { SessionView } from '../api/types';
 import { Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
+import { sessionTitle } from './session-title';
 
 interface Props {
   session: SessionView | null;
@@ -41,13 +42,21 @@ export function TerminateDialog({ session, onCancel, onConfirm }: Props) {
     <Dialog open={session !== null} title="Terminate session" onClose={close}>
       {session && (
         <form onSubmit={submit} className="dialog-form">
-          <p>
-            End <strong>{session.user}</strong>’s {session.type} session on <strong>{session.client}</strong> now. The
-            connection is closed at once.
-          </p>
+          {session.liveStream ? (
+            <p>
+              End <strong>{sessionTitle(session)}</strong> ({session.type}) now. Vigil carries this connection: it is closed at once, and
+              the user and everyone watching see your reason.
+            </p>
+          ) : (
+            <p>
+              End the registry entry of <strong>{sessionTitle(session)}</strong> ({session.type}) now: it moves to the access logs with
+              your reason. Vigil does not carry this connection (an agent reported it), so it cannot close it or tell the user; the login
+              on {session.client} itself is not affected.
+            </p>
+          )}
           <ErrorBanner message={error} />
           <label className="field">
-            <span>Reason (required, shown to the user)</span>
+            <span>{session.liveStream ? 'Reason (required, shown to the user)' : 'Reason (required, kept in the access log)'}</span>
             <textarea
               name="reason"
               required

@@ -1,7 +1,8 @@
 import type { AccessLogView, SessionView } from '../api/types';
+import { sessionTitle } from './session-title';
 import type { LiveEvent } from './use-live-sessions';
 
-const who = (s: SessionView | AccessLogView) => `${s.user} on ${s.client}`;
+const who = (s: SessionView | AccessLogView) => sessionTitle(s);
 
 /** The sentence a screen reader hears for a live change. */
 export function describeLiveEvent(event: LiveEvent): string {

@@ -1,4 +1,5 @@
 import { Column, Entity } from 'typeorm';
+import type { LiveStreamKind } from '@vigil/common';
 import { SessionAttributeColumns, epochMs } from '@vigil/database';
 
 @Entity('open_sessions')
@@ -8,4 +9,8 @@ export class OpenSessionEntity extends SessionAttributeColumns {
 
   @Column({ name: 'disconnected_at', type: 'bigint', nullable: true, transformer: epochMs })
   disconnectedAt: number | null;
+
+  /** set by Vigil's own openers only (jump, browser terminal, RDP tunnel): see LiveStreamKind */
+  @Column({ name: 'live_stream', type: 'varchar', length: 16, nullable: true })
+  liveStream: LiveStreamKind | null;
 }
