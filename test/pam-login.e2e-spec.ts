@@ -185,9 +185,11 @@ describe('Linux PAM hook with a real sshd', () => {
     await gw!.close();
     gw = undefined;
     const offline = await login();
-    // The PAM hook gives up at once on a refused connection and queues: the login takes its
-    // usual time, with a generous margin for a loaded CI machine (the hook's hard cap is 2.5 s).
-    expect(offline.ms).toBeLessThan(baseline.ms + 2_500);
+    // The PAM hook gives up at once on a refused connection and queues: the login takes its usual
+    // time; the issue's bound is 1 s more at most (the hook's hard cap, for a gateway that accepts
+    // and never answers, is 2.5 s: tested below).
+    console.log(`PAM login with the gateway up: ${baseline.ms} ms; stopped: ${offline.ms} ms`);
+    expect(offline.ms).toBeLessThan(baseline.ms + 1_000);
     const queued = JSON.parse((await run(cli, ['status', '--config', configPath, '--json'])).stdout);
     expect(queued.pending).toBe(1);
 
