@@ -17,21 +17,11 @@ import { GatewayProcess } from './support/gateway-process';
 import { GuacamoleWsClient } from './support/guacamole-ws-client';
 import { moveAndWait, waitCovered } from './support/rdp-screen';
 import { DEFAULT_SCREEN, RdpServers, VNC_TARGET, addDeskTargets, requestConnect } from './support/rdp-stack';
+import { pointerStays } from './support/rdp-screen';
 import { RedisServer } from './support/redis-server';
 import { type TestGateway, connectSocket, createUser, nextEvent, startTestGatewayOn } from './support/test-gateway';
 import type { Pointer, VncServer } from './support/vnc-server';
 import { eventually, sleep } from './support/wait';
-
-/** Sends moves to `to` for `watchMs` and asserts the X pointer never leaves `stays` (input dropped). */
-async function pointerStays(client: GuacamoleWsClient, screen: VncServer, to: Pointer, stays: Pointer, watchMs = 2_500): Promise<void> {
-  const until = Date.now() + watchMs;
-  for (let n = 0; Date.now() < until; n++) {
-    if (n % 4 === 0) client.mouse(to.x + (n % 8), to.y);
-    expect(await screen.pointer()).toEqual(stays);
-    await sleep(50);
-  }
-  expect(client.isClosed).toBe(false);
-}
 
 describe.each(DATABASE_KINDS)('RDP/VNC viewers on another gateway than the user (real guacd, Xvnc, Redis) on %s', (kind) => {
   let redis: RedisServer;

@@ -185,16 +185,28 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
     await page.locator('.guac-player[data-state="finished"]').waitFor();
     expect(isColour(await screenColour(page), BLUE)).toBe(true);
 
-    // seek through the timeline: red is drawn before blue, as painted
+    // seek through the timeline: red is drawn before blue, as painted. How long each colour lasts
+    // in the recording depends on the machine's load, so: 30 even steps, then 20 more between the
+    // last step before blue and the first blue one if red fell between two steps.
     const max = Number(await slider.getAttribute('max'));
-    const seen: string[] = [];
-    for (let tenth = 1; tenth <= 9; tenth++) {
-      const value = Math.round((max * tenth) / 10);
+    const colourAt = async (value: number): Promise<string> => {
       await slider.fill(String(value));
       await page.waitForFunction((want) => document.querySelector('.guac-player')?.getAttribute('data-painted') === want, (value * 0.01).toFixed(2));
       const colour = await screenColour(page);
-      seen.push(isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other');
+      return isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
+    };
+    const samples: [number, string][] = [];
+    for (let step = 1; step < 30; step++) samples.push([Math.round((max * step) / 30), '']);
+    for (const sample of samples) sample[1] = await colourAt(sample[0]);
+    const firstBlue = samples.findIndex(([, c]) => c === 'blue');
+    if (!samples.some(([, c]) => c === 'red') && firstBlue > 0) {
+      const [lo, hi] = [samples[firstBlue - 1][0], samples[firstBlue][0]];
+      const finer: [number, string][] = [];
+      for (let k = 1; k < 20; k++) finer.push([Math.round(lo + ((hi - lo) * k) / 20), '']);
+      for (const sample of finer) sample[1] = await colourAt(sample[0]);
+      samples.splice(firstBlue, 0, ...finer);
     }
+    const seen = samples.map(([, c]) => c);
     expect(seen).toContain('red');
     expect(seen.lastIndexOf('red')).toBeLessThan(seen.includes('blue') ? seen.indexOf('blue') : seen.length);
 
