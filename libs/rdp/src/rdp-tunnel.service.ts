@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import type { IncomingMessage, Server } from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -13,7 +12,7 @@ import { AgentsService, UsersService, normalizeAddress, toPrincipal } from '@vig
 import { Clock, SessionEndedEvent, SessionEvents, endNotice, httpAuditContext } from '@vigil/common';
 import { AuditOutbox } from '@vigil/database';
 import { VigilConfig } from '@vigil/config';
-import { recordingFileName, sha256OfFile } from '@vigil/recording';
+import { RecordingLocation, RecordingStore } from '@vigil/recording';
 import { LiveHub, type LiveFeed, shadowVerdict } from '@vigil/shadowing';
 import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import { TargetWithCredentials, TargetsService } from '@vigil/targets';
@@ -22,7 +21,6 @@ import { carriesInput, guacdErrorIn } from './guacamole-instructions';
 import { GuacamoleLiteConnection, guacamoleLiteToken } from './guacamole-lite-token';
 import { sendNotice } from './rdp-notices';
 import { RemoteJoinTarget, readRedemption } from './rdp-token-redemption';
-import { waitForQuietFile } from './recording-seal';
 import { LiveRdpSession, RdpSessions, closeTunnel } from './rdp-sessions';
 import { RdpTokens } from './rdp-tokens';
 import { TUNNEL_PATH } from './tunnel-path';
@@ -64,7 +62,7 @@ interface UserTunnel {
   grant: Extract<TunnelGrant, { kind: 'connect' }>;
   target: TargetWithCredentials;
   ip: string;
-  recording: { relative: string; absolute: string };
+  recording: RecordingLocation;
   /** the registration under way or done (close waits for it) */
   registered?: Promise<LiveRdpSession | null>;
   session?: LiveRdpSession;
@@ -117,7 +115,6 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
   private readonly key = randomBytes(32);
   private readonly tunnels = new WeakMap<WebSocket, Tunnel>();
   private readonly pending = new Set<Promise<unknown>>();
-  private readonly recordingsRoot: string;
   private readonly host = os.hostname();
   private lite?: GuacamoleLiteServer;
   private server?: Server;
@@ -147,9 +144,8 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     private readonly outbox: AuditOutbox,
     private readonly events: EventEmitter2,
     private readonly directory: SessionDirectory,
-  ) {
-    this.recordingsRoot = path.join(config.dataDir, 'recordings');
-  }
+    private readonly recordings: RecordingStore,
+  ) {}
 
   onApplicationBootstrap(): void {
     this.lite = new GuacamoleLite(
@@ -347,10 +343,9 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     if (!target || target.protocol === 'ssh') throw new UpgradeRefusal(403, 'forbidden', 'TargetNotGranted');
     // The session id the connect call answered: the recording and the registry row carry it.
     const tunnelId = grant.sessionId;
-    const relative = recordingFileName(`rdp-${tunnelId}`, new Date(this.clock.now())).replace(/\.cast$/, '.guac');
-    const absolute = path.join(this.recordingsRoot, relative);
-    // guacd's create-recording-path makes one folder level only; guacd runs on this host (or shares the data folder).
-    fs.mkdirSync(path.dirname(absolute), { recursive: true });
+    // guacd runs on this host (or shares the data folder): it writes the file at this path itself.
+    const recording = this.recordings.openDesktop(this.recordings.locate(`rdp-${tunnelId}`, new Date(this.clock.now()), 'guacamole'));
+    const { absolute } = recording;
     const settings: Record<string, string | number | boolean> = {
       ...screen,
       hostname: target.host,
@@ -369,7 +364,7 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
       settings.username = target.accountName;
     }
     return {
-      tunnel: { kind: 'user', tunnelId, grant, target, ip, recording: { relative, absolute } },
+      tunnel: { kind: 'user', tunnelId, grant, target, ip, recording },
       connection: { type: target.protocol, settings },
     };
   }
@@ -492,7 +487,8 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
           // guacamole-lite speaks protocol 1.1.0 (guacd sends no join notice itself): Vigil's own
           // `vigil-notice` instruction, in the user's tunnel only (rdp-notices.ts)
           notifyUser: (line, kind) => {
-            if (target.policy.announceWatching) sendNotice(ws, kind ?? 'watching', line);
+            // a viewer's message is said to the user whatever the announce policy (it is meant for them)
+            if (target.policy.announceWatching || kind === 'message') sendNotice(ws, kind ?? 'watching', line);
           },
           terminate: (reason) => {
             live.endedByVigil ??= { reason: 'terminated' };
@@ -547,15 +543,11 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     await this.seal(live.sessionId, tunnel.recording);
   }
 
-  private async seal(sessionId: string, recording: { relative: string; absolute: string }): Promise<void> {
+  private async seal(sessionId: string, recording: RecordingLocation): Promise<void> {
     try {
-      const exists = await waitForQuietFile(recording.absolute);
-      if (!exists) {
-        await this.accessLog.attachRecording(sessionId, null, null, 'incomplete');
-        this.logger.warn(`guacd left no recording for RDP session ${sessionId}`);
-        return;
-      }
-      await this.accessLog.attachRecording(sessionId, recording.relative, await sha256OfFile(recording.absolute), 'complete');
+      const sealed = await this.recordings.sealDesktop(recording);
+      if (sealed.relativePath === null) this.logger.warn(`guacd left no recording for RDP session ${sessionId}`);
+      await this.recordings.link(sessionId, sealed);
     } catch (error) {
       this.logger.error(`sealing the recording of RDP session ${sessionId} failed: ${(error as Error).message}`);
     }

@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { AccessLogModule } from '@vigil/access-log';
 import { AuthModule } from '@vigil/auth';
+import { RecordingStoreModule } from '@vigil/recording';
 import { SessionsModule } from '@vigil/sessions';
 import { GUACAMOLE_JOIN_MINTER, LiveModule } from '@vigil/shadowing';
 import { TargetsModule } from '@vigil/targets';
@@ -17,7 +18,7 @@ import { RdpTunnelService } from './rdp-tunnel.service';
  */
 @Global()
 @Module({
-  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule],
+  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule, RecordingStoreModule],
   controllers: [RdpConnectController],
   providers: [RdpTokens, RdpSessions, RdpJoinTokens, RdpTunnelService, { provide: GUACAMOLE_JOIN_MINTER, useExisting: RdpJoinTokens }],
   exports: [RdpJoinTokens, RdpSessions, GUACAMOLE_JOIN_MINTER],

@@ -19,3 +19,6 @@ export type { ViewerInput } from './viewer-input-marker';
 export { RECORDING_CONTENT_TYPES, RECORDING_FORMATS, UNKNOWN_RECORDING_CONTENT_TYPE, recordingFormatOf, servedRecording } from './recording-format';
 export type { RecordingFormat, ServedRecording } from './recording-format';
 export { RecordingModule } from './nest/recording.module';
+export { RecordingStoreModule } from './nest/recording-store.module';
+export { RecordingStore } from './nest/recording-store';
+export type { RecordingLocation, SealedRecording } from './nest/recording-store';

@@ -8,6 +8,11 @@ describe('recordingFileName', () => {
     expect(recordingFileName('s', new Date('2024-12-31T23:30:00-05:00'))).toBe('2025/01/01/s.cast');
   });
 
+  it('names a Guacamole recording .guac, in the same dated folder', () => {
+    expect(recordingFileName('rdp-t1', new Date('2025-03-07T10:00:00Z'), 'guacamole')).toBe('2025/03/07/rdp-t1.guac');
+    expect(recordingFileName('s', new Date('2025-03-07T10:00:00Z'), 'asciicast')).toBe('2025/03/07/s.cast');
+  });
+
   it.each(['', '..', '../etc/passwd', 'a/b', 'a\\b', '.hidden', 'a.b', 'a b', 'a\0b', '/abs', 'x'.repeat(129), 'é'])(
     'rejects the unsafe session id %j',
     (sessionId) => {

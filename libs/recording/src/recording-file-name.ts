@@ -1,4 +1,5 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { RECORDING_EXTENSIONS, type RecordingFormat } from '@vigil/common';
 
 /**
  * Session ids become file names, so only a conservative character set is accepted. We reject
@@ -8,11 +9,12 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 const SAFE_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /**
- * Relative path `YYYY/MM/DD/<sessionId>.cast` for a session started at `startDate`. The date is
- * taken in UTC so the folder does not depend on the server's time zone or DST.
+ * Relative path `YYYY/MM/DD/<sessionId>.cast` (`.guac` for a Guacamole recording) for a session
+ * started at `startDate`. The date is taken in UTC so the folder does not depend on the server's
+ * time zone or DST.
  * Throws on an id outside [A-Za-z0-9_-] (no dots, slashes or "..") or an invalid date.
  */
-export function recordingFileName(sessionId: string, startDate: Date): string {
+export function recordingFileName(sessionId: string, startDate: Date, format: RecordingFormat = 'asciicast'): string {
   if (!SAFE_SESSION_ID.test(sessionId)) {
     throw new RangeError(`unsafe session id for a recording file name: ${JSON.stringify(sessionId)}`);
   }
@@ -22,7 +24,7 @@ export function recordingFileName(sessionId: string, startDate: Date): string {
   const year = String(startDate.getUTCFullYear()).padStart(4, '0');
   const month = String(startDate.getUTCMonth() + 1).padStart(2, '0');
   const day = String(startDate.getUTCDate()).padStart(2, '0');
-  return `${year}/${month}/${day}/${sessionId}.cast`;
+  return `${year}/${month}/${day}/${sessionId}${RECORDING_EXTENSIONS[format]}`;
 }
 
 /**

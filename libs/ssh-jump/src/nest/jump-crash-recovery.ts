@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { AccessLogService } from '@vigil/access-log';
 import { Clock } from '@vigil/common';
-import { CrashedRecording, examineCrashedRecording, resolveRecordingPath } from '@vigil/recording';
+import type { CrashedRecording } from '@vigil/recording';
 import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import type { OrphanInstance, TrackedSession } from '../jump-instance-folder';
 import { CRASH_RECOVERY_MESSAGE } from '../recording-failure';
@@ -24,7 +23,6 @@ export class JumpCrashRecovery {
     private readonly recordings: JumpRecordings,
     private readonly sessions: SessionsService,
     private readonly directory: SessionDirectory,
-    private readonly accessLog: AccessLogService,
     private readonly clock: Clock,
   ) {}
 
@@ -56,24 +54,13 @@ export class JumpCrashRecovery {
   }
 
   private async recoverSession({ sessionId, relativePath }: TrackedSession): Promise<void> {
-    const recording = relativePath === null ? null : await this.examine(sessionId, relativePath);
+    const recording = relativePath === null ? null : await this.recordings.store.examineCrashed(sessionId, relativePath);
     const open = await this.directory.findVisible(sessionId, null);
     if (open) {
       await this.sessions.end(sessionId, { reason: 'failed', message: CRASH_RECOVERY_MESSAGE, endDate: this.crashTime(open, recording) });
     }
     // The entry is there now (ended here, or earlier by the timeout sweep); a missing one was purged.
-    if (recording) await this.accessLog.attachRecording(sessionId, relativePath, recording.sha256, 'recovered');
-    else await this.accessLog.attachRecording(sessionId, null, null, 'incomplete');
-  }
-
-  private async examine(sessionId: string, relativePath: string): Promise<CrashedRecording | null> {
-    try {
-      return await examineCrashedRecording(resolveRecordingPath(this.recordings.root, relativePath));
-    } catch (error) {
-      // Missing (the crash came before the file was created) or not a recording: nothing to link.
-      this.logger.warn(`the recording of session ${sessionId} cannot be recovered: ${(error as Error).message}`);
-      return null;
-    }
+    await this.recordings.store.linkRecovered(sessionId, relativePath, recording);
   }
 
   /** The last sign of life: the later of the last heartbeat and the last recorded event. */

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AccessLogService } from '@vigil/access-log';
 import type { VigilConfig } from '@vigil/config';
-import { verifyRecording } from '@vigil/recording';
+import { RecordingStore, verifyRecording } from '@vigil/recording';
 import type { JumpSessionStartInfo } from '../jump-ports';
 import { JumpRecordings, RecordingUnavailableError } from './jump-recordings';
 
@@ -31,7 +31,8 @@ describe('JumpRecordings', () => {
   beforeEach(() => {
     dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-jump-recordings-'));
     accessLog = new FakeAccessLog();
-    recordings = new JumpRecordings({ dataDir } as VigilConfig, accessLog as unknown as AccessLogService);
+    const config = { dataDir } as VigilConfig;
+    recordings = new JumpRecordings(config, new RecordingStore(config, accessLog as unknown as AccessLogService));
   });
   afterEach(async () => {
     await recordings.instance.release();

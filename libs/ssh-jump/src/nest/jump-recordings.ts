@@ -1,9 +1,6 @@
-import * as path from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { AccessLogService } from '@vigil/access-log';
-import type { RecordingStatus } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
-import { OffThreadAsciicastWriter, recordingFileName, resolveRecordingPath, sha256OfFile } from '@vigil/recording';
+import { OffThreadAsciicastWriter, RecordingLocation, RecordingStore, SealedRecording } from '@vigil/recording';
 import { JumpInstanceFolder } from '../jump-instance-folder';
 import type { JumpSessionStartInfo } from '../jump-ports';
 import { recordingFailureCause } from '../recording-failure';
@@ -12,17 +9,10 @@ type FailureListener = (cause: string) => void;
 
 interface OpenRecording {
   writer: OffThreadAsciicastWriter;
-  relativePath: string;
+  location: RecordingLocation;
   /** set once the recording can no longer be written: the cause, without the path */
   failure?: string;
   failureListeners: Set<FailureListener>;
-}
-
-/** What seal() links to the access-log entry. */
-interface SealedRecording {
-  relativePath: string | null;
-  sha256: string | null;
-  status: RecordingStatus;
 }
 
 /** The session could not get a recording; it must not run. `cause` is safe to show. */
@@ -38,7 +28,8 @@ export class RecordingUnavailableError extends Error {
 
 /**
  * One asciicast recording per SSH session: opened before the first byte flows, fed by taps beside
- * the relay, sealed (closed and hashed) at the end and linked from the access-log entry. Encoding,
+ * the relay, sealed (closed and hashed) at the end and linked from the access-log entry; the file
+ * itself (name, writer, hash, status, link) is @vigil/recording's RecordingStore. Encoding,
  * hashing and writing run on the recording thread (OffThreadAsciicastWriter): at relay speeds they
  * cost as much CPU as the relay itself, and must not share its event loop.
  *
@@ -56,25 +47,23 @@ export class JumpRecordings {
   private readonly sealing = new Map<string, Promise<void>>();
   /** sealed before their access-log entry existed (shutdown closes writers while sessions end) */
   private readonly unlinked = new Map<string, SealedRecording>();
-  readonly root: string;
   readonly instance: JumpInstanceFolder;
 
   constructor(
     config: VigilConfig,
-    private readonly accessLog: AccessLogService,
+    readonly store: RecordingStore,
   ) {
-    this.root = path.join(config.dataDir, 'recordings');
     this.instance = JumpInstanceFolder.claim(config.dataDir);
   }
 
   /** Rejects with RecordingUnavailableError when the file cannot be created: the session must be refused. */
   async open(sessionId: string, info: JumpSessionStartInfo): Promise<void> {
-    const relativePath = recordingFileName(sessionId, new Date());
+    const location = this.store.locate(sessionId, new Date(), 'asciicast');
     let writer: OffThreadAsciicastWriter;
     try {
       // Noted before the file exists: from here on a crash leaves a trace the next boot follows.
-      await this.instance.track(sessionId, relativePath);
-      writer = await OffThreadAsciicastWriter.open(resolveRecordingPath(this.root, relativePath), {
+      await this.instance.track(sessionId, location.relative);
+      writer = await this.store.openTerminal(location, {
         cols: info.cols > 0 ? info.cols : 80,
         rows: info.rows > 0 ? info.rows : 24,
         title: `${info.user.username}+${info.target.name}${info.command ? ` ${info.command}` : ''}`,
@@ -86,7 +75,7 @@ export class JumpRecordings {
       this.logger.error(`the recording of session ${sessionId} could not be opened: ${(error as Error).message}`);
       throw new RecordingUnavailableError(recordingFailureCause(error), { cause: error });
     }
-    this.open_.set(sessionId, { writer, relativePath, failureListeners: new Set() });
+    this.open_.set(sessionId, { writer, location, failureListeners: new Set() });
   }
 
   writer(sessionId: string): OffThreadAsciicastWriter | undefined {
@@ -153,37 +142,18 @@ export class JumpRecordings {
     const recording = this.open_.get(sessionId);
     if (recording) {
       this.open_.delete(sessionId);
-      this.unlinked.set(sessionId, await this.close(sessionId, recording));
+      this.unlinked.set(sessionId, await this.store.sealTerminal(sessionId, recording.location, recording.writer));
     }
     const sealed = this.unlinked.get(sessionId);
     if (!sealed) return;
     try {
-      const link = () => this.accessLog.attachRecording(sessionId, sealed.relativePath, sealed.sha256, sealed.status);
-      if (!(await link())) {
-        const entry = await this.accessLog.findVisible(sessionId, null);
-        // No entry yet: the session is still ending, and its end seals again.
-        if (!entry) return;
-        // It ended between the two reads; otherwise another seal linked it already.
-        if (entry.recordingStatus === null) await link();
-      }
+      // No entry yet: the session is still ending, and its end seals again.
+      if (!(await this.store.link(sessionId, sealed))) return;
       this.unlinked.delete(sessionId);
       await this.instance.untrack(sessionId);
     } catch (error) {
       // The trace stays in the instance folder: the next boot links it.
       this.logger.error(`linking the recording of session ${sessionId} failed: ${(error as Error).message}`);
-    }
-  }
-
-  private async close(sessionId: string, recording: OpenRecording): Promise<SealedRecording> {
-    try {
-      const { sha256, droppedBytes } = await recording.writer.close();
-      // Bytes dropped because the disk fell behind are marked in the file; the entry says so too.
-      return { relativePath: recording.relativePath, sha256, status: droppedBytes > 0 ? 'incomplete' : 'complete' };
-    } catch (error) {
-      // What reached the disk before the failure is kept and hashed as it is: incomplete, but evidence.
-      this.logger.error(`sealing the recording of session ${sessionId} failed: ${(error as Error).message}`);
-      const sha256 = await sha256OfFile(recording.writer.path).catch(() => null);
-      return { relativePath: sha256 === null ? null : recording.relativePath, sha256, status: 'incomplete' };
     }
   }
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AccessLogModule } from '@vigil/access-log';
 import { AuditModule } from '@vigil/audit';
 import { AuthModule } from '@vigil/auth';
+import { RecordingStoreModule } from '@vigil/recording';
 import { SessionsModule } from '@vigil/sessions';
 import { LiveModule } from '@vigil/shadowing';
 import { TargetsModule } from '@vigil/targets';
@@ -17,7 +18,7 @@ import { JumpSessionKeeper } from './jump-session-keeper';
  * access log and the live session's recordingFile).
  */
 @Module({
-  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule, AuditModule],
+  imports: [AuthModule, TargetsModule, SessionsModule, AccessLogModule, LiveModule, AuditModule, RecordingStoreModule],
   providers: [JumpPortsAdapter, JumpRecordings, JumpCrashRecovery, JumpService, JumpSessionKeeper],
   exports: [JumpService, JumpRecordings, JumpPortsAdapter],
 })
