@@ -312,7 +312,7 @@ describe('web console (Chromium)', () => {
       alicePage.waitForRequest((r) => r.url().includes('/api/sessions?format=csv')),
       alicePage.getByRole('button', { name: 'Download CSV' }).click(),
     ]);
-    expect(download.suggestedFilename()).toBe('sessions.csv');
+    expect(download.suggestedFilename()).toMatch(/^vigil-sessions-\d{4}-\d\d-\d\dT\d\d-\d\d\.csv$/);
     const table = await readTable(alicePage);
     // the columns are asked for explicitly, not left to the server's stored default
     expect(new URL(csvRequest.url()).searchParams.get('columns')).toBe(table.columnIds.join(','));

@@ -1,6 +1,6 @@
 import { useCallback, useMemo, useState } from 'react';
 import { errorMessage } from '../api/api-error';
-import { downloadFile } from '../api/download';
+import { request } from '../api/client';
 import { api } from '../api/endpoints';
 import type { SessionView } from '../api/types';
 import { useAuth } from '../auth/auth-context';
@@ -13,7 +13,13 @@ import { describeLiveEvent } from '../sessions/describe';
 import { resolveColumns } from '../sessions/session-columns';
 import { SessionsTable } from '../sessions/SessionsTable';
 import { SessionsToolbar } from '../sessions/SessionsToolbar';
-import { filterSessions, nextSort, sortSessions, type SortState } from '../sessions/sort-filter';
+import { csvFileName, parseCsv, pickRows, saveFile, toCsv } from '../sessions/csv-export';
+import { FilterChips } from '../sessions/FilterChips';
+import { applyChips, chipChoices, type ChipField } from '../sessions/filter-chips';
+import { filterSessions, nextSort, sortSessions } from '../sessions/sort-filter';
+import { parseViewState, viewStateQuery, withChip, withoutChip, type SessionsViewState } from '../sessions/url-state';
+import { navigate } from '../router/history';
+import { useLocation } from '../router/use-location';
 import { sessionTitle } from '../sessions/session-title';
 import { TerminateDialog } from '../sessions/TerminateDialog';
 import { useLiveSessions, type LiveEvent } from '../sessions/use-live-sessions';
@@ -31,8 +37,12 @@ export function SessionsPage() {
   }, []);
   const live = useLiveSessions(token, onLiveEvent);
   const prefs = useSessionColumns(token);
-  const [filter, setFilter] = useState('');
-  const [sort, setSort] = useState<SortState | null>({ columnId: 'startDate', direction: 'descending' });
+  // filter text, chips and sort live in the URL: a reload, a shared link and back/forward keep them
+  const location = useLocation();
+  const view = useMemo(() => parseViewState(new URLSearchParams(location.href.split('?')[1] ?? '')), [location.href]);
+  const { text: filter, sort, chips } = view;
+  const setView = (next: Partial<SessionsViewState>, replace = false) =>
+    navigate(`${location.pathname}${viewStateQuery({ ...view, ...next })}`, { replace });
   const [editorOpen, setEditorOpen] = useState(false);
   const [terminating, setTerminating] = useState<SessionView | null>(null);
   const [downloading, setDownloading] = useState(false);
@@ -40,16 +50,24 @@ export function SessionsPage() {
 
   const columns = useMemo(() => resolveColumns(prefs.columns ?? [], prefs.available), [prefs.columns, prefs.available]);
   const rows = useMemo(
-    () => sortSessions(filterSessions(live.sessions, columns, filter), columns, sort),
-    [live.sessions, columns, filter, sort],
+    () => sortSessions(filterSessions(applyChips(live.sessions, chips), columns, filter), columns, sort),
+    [live.sessions, columns, filter, sort, chips],
   );
+  const choices = useCallback((field: ChipField) => chipChoices(live.sessions, field), [live.sessions]);
 
+  const filtered = filter !== '' || chips.length > 0;
   const download = async () => {
     setDownloading(true);
     setActionError(null);
     try {
-      const ids = columns.map((c) => c.id).join(',');
-      await downloadFile(`/api/sessions?format=csv&columns=${encodeURIComponent(ids)}`, token, 'sessions.csv', 'text/csv');
+      const shown = columns.map((c) => c.id);
+      // filtered: the id as an extra column picks the lines of the rows shown (then goes again)
+      const addId = filtered && !shown.includes('id');
+      const ids = addId ? [...shown, 'id'] : shown;
+      const response = await request(`/api/sessions?format=csv&columns=${encodeURIComponent(ids.join(','))}`, { token, accept: 'text/csv' });
+      const text = await response.text();
+      const csv = filtered ? toCsv(pickRows(parseCsv(text), ids.indexOf('id'), rows.map((r) => r.id), addId)) : text;
+      saveFile(new Blob([csv], { type: 'text/csv' }), csvFileName(new Date()));
     } catch (e) {
       setActionError(`Download failed: ${errorMessage(e)}`);
     } finally {
@@ -80,12 +98,21 @@ export function SessionsPage() {
       </div>
       <SessionsToolbar
         filter={filter}
-        onFilter={setFilter}
+        // typing replaces the history entry: back goes to the previous view, not the previous keystroke
+        onFilter={(text) => setView({ text }, true)}
         editorId={EDITOR_ID}
         editorOpen={editorOpen}
         onToggleEditor={() => setEditorOpen((open) => !open)}
         onDownload={() => void download()}
         downloading={downloading}
+        downloadLabel={filtered ? `Download CSV (${rows.length} shown)` : 'Download CSV'}
+      />
+      <FilterChips
+        chips={chips}
+        choices={choices}
+        onAdd={(chip) => setView({ chips: withChip(chips, chip) })}
+        onRemove={(chip) => setView({ chips: withoutChip(chips, chip) })}
+        onClear={() => setView({ chips: [] })}
       />
       <ErrorBanner message={live.error ?? prefs.error ?? actionError} />
       {editorOpen && prefs.columns && (
@@ -102,7 +129,7 @@ export function SessionsPage() {
             columns={columns}
             rows={rows}
             sort={sort}
-            onSort={(id) => setSort((current) => nextSort(current, id))}
+            onSort={(id) => setView({ sort: nextSort(sort, id) })}
             onTerminate={setTerminating}
             caption={`Open sessions, ${summary}`}
             watchers={live.watchers}
@@ -112,7 +139,6 @@ export function SessionsPage() {
               {count === 0 ? 'No open sessions right now. New ones appear here as they start.' : 'No session matches the filter.'}
             </p>
           )}
-          {filter && <p className="muted small">The CSV holds every open session you may see, in the columns shown, not only the filtered rows.</p>}
         </>
       )}
       <LiveRegion id="sessions-live" message={announcement} />

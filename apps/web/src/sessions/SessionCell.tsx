@@ -8,7 +8,17 @@ export function SessionCell({ column, session }: { column: SessionColumn; sessio
   switch (column.id) {
     case 'duration':
       return <DurationCell startDate={session.startDate} />;
-    case 'startDate':
+    case 'startDate': {
+      // to the minute, so the default columns fit a laptop: the duration beside it counts the seconds
+      const iso = column.text(session);
+      return (
+        <td>
+          <time dateTime={iso} title={formatDate(iso)}>
+            {formatDate(iso).slice(0, 16)}
+          </time>
+        </td>
+      );
+    }
     case 'lastHeartbeat': {
       const iso = column.text(session);
       return (
@@ -26,10 +36,25 @@ export function SessionCell({ column, session }: { column: SessionColumn; sessio
         </td>
       );
     case 'serviceUrl':
-    case 'externalId': {
+    case 'externalId':
+    case 'id':
+    case 'client': {
       const text = column.text(session);
       return (
-        <td className="truncate" title={text}>
+        <td className="clip wide" title={text}>
+          {text}
+        </td>
+      );
+    }
+    case 'user':
+    case 'device':
+    case 'accountName':
+    case 'serviceProvider':
+    case 'owner': {
+      // free text of any length: clipped so the default columns fit a laptop, in full in the tooltip
+      const text = column.text(session);
+      return (
+        <td className="clip" title={text}>
           {text}
         </td>
       );

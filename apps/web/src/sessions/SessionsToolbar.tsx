@@ -6,9 +6,11 @@ interface Props {
   onToggleEditor: () => void;
   onDownload: () => void;
   downloading: boolean;
+  /** says what the CSV holds: the rows shown when a filter is on */
+  downloadLabel: string;
 }
 
-export function SessionsToolbar({ filter, onFilter, editorId, editorOpen, onToggleEditor, onDownload, downloading }: Props) {
+export function SessionsToolbar({ filter, onFilter, editorId, editorOpen, onToggleEditor, onDownload, downloading, downloadLabel }: Props) {
   return (
     <div className="toolbar" role="toolbar" aria-label="Sessions tools">
       <label className="field inline grow">
@@ -25,7 +27,7 @@ export function SessionsToolbar({ filter, onFilter, editorId, editorOpen, onTogg
         Columns
       </button>
       <button type="button" className="button primary" onClick={onDownload} disabled={downloading}>
-        {downloading ? 'Preparing…' : 'Download CSV'}
+        {downloading ? 'Preparing…' : downloadLabel}
       </button>
     </div>
   );

@@ -4,6 +4,7 @@ import { errorMessage } from '../api/api-error';
 import { allOpenSessions, api } from '../api/endpoints';
 import type { AccessLogView, SessionView } from '../api/types';
 import { liveSessionsReducer, type LiveAction } from './live-sessions-reducer';
+import { useGatewayLiveness } from './use-gateway-liveness';
 
 /** Server → client events of the /sessions namespace (as SessionsServerEvents on the server). */
 interface SessionsServerEvents {
@@ -84,7 +85,12 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
       setLink('live');
       void load();
     });
-    socket.on('disconnect', () => setLink('reconnecting'));
+    socket.on('disconnect', (reason) => {
+      setLink('reconnecting');
+      // the client retries on its own after a lost connection, not after the server dropped it
+      // (a restart, a shutdown): retry then too, the gateway usually comes back
+      if (reason === 'io server disconnect') setTimeout(() => !disposed && socket.connect(), 1000);
+    });
     socket.on('connect_error', () => {
       setLink('offline');
       if (generation === 0) void load(); // still show the list when the live stream can't connect
@@ -117,7 +123,11 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
   const sessions = useMemo(() => [...byId.values()], [byId]);
   const removeLocally = useCallback((id: string) => dispatch({ type: 'remove', id }), []);
 
-  return { sessions, loaded, link, error, removeLocally, watchers };
+  // connected but the gateway no longer answers: it froze, and the stream with it
+  const answering = useGatewayLiveness(link === 'live');
+  const shown: LinkState = link === 'live' && !answering ? 'reconnecting' : link;
+
+  return { sessions, loaded, link: shown, error, removeLocally, watchers };
 }
 
 function withWatchers(current: ReadonlyMap<string, Watcher[]>, sessionId: string, viewers: Watcher[]): ReadonlyMap<string, Watcher[]> {
