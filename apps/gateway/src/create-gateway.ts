@@ -7,6 +7,7 @@ import { UsersService } from '@vigil/auth';
 import { RedisIoAdapter, VigilIoAdapter } from '@vigil/cluster';
 import { JumpService } from '@vigil/ssh-jump';
 import { VigilConfig } from '@vigil/config';
+import { VigilLogger } from '@vigil/observability';
 import { writeAdminPasswordFile } from './admin-password-file';
 import { AppModule } from './app.module';
 import { describeBinding } from './bind-address';
@@ -29,6 +30,8 @@ export interface RunningGateway {
   jumpPort: number;
   /** where the SSH jump binds, e.g. `0.0.0.0:2222 (every interface)` */
   jumpBound: string;
+  /** a host that reaches the jump from this machine, for the example `ssh` line */
+  jumpHost: string;
   /** set only when the bootstrap admin was just created with a generated password */
   generatedAdminPassword: string | null;
   /** the file (0600) holding that generated password; null when none was generated or writing it failed */
@@ -39,7 +42,13 @@ export interface RunningGateway {
 export async function createGateway(config: VigilConfig): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     bodyParser: false,
-    logger: levelsFrom(config.logLevel),
+    // At stop, after the shutdown hooks have ended the sessions, every HTTP connection still open
+    // is destroyed: `server.close()` alone waits for sockets that never finish a request (a
+    // browser's pre-connected socket, a half-sent request: up to headersTimeout, 60 s) and for
+    // upgraded WebSockets other than socket.io's (the desktop tunnel).
+    forceCloseConnections: true,
+    // Nest's route/module wiring lines only at LOG_LEVEL=debug: the default start output stays short.
+    logger: new VigilLogger(config.logLevel),
     // TLS_CERT/TLS_KEY: HTTPS, and socket.io over wss on the same server
     httpsOptions: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
   });
@@ -85,19 +94,17 @@ export async function startGateway(config: VigilConfig): Promise<RunningGateway>
   const generatedAdminPassword = admin?.generatedPassword ?? null;
   const http = describeBinding(address.address, address.port);
   const jumpPort = app.get(JumpService).port;
+  const jump = describeBinding(config.host, jumpPort);
   return {
     app,
     url: `${config.tls ? 'https' : 'http'}://${http.reachableAt}`,
     bound: http.bound,
     port: address.port,
     jumpPort,
-    jumpBound: describeBinding(config.host, jumpPort).bound,
+    jumpBound: jump.bound,
+    // host:port → host, and `[::1]` → `::1` (ssh takes a bare IPv6 address after the @)
+    jumpHost: jump.reachableAt.slice(0, jump.reachableAt.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1'),
     generatedAdminPassword,
     adminPasswordFile: generatedAdminPassword ? writeAdminPasswordFile(config.dataDir, generatedAdminPassword) : null,
   };
-}
-
-function levelsFrom(level: VigilConfig['logLevel']) {
-  const order = ['error', 'warn', 'log', 'debug', 'verbose'] as const;
-  return order.slice(0, order.indexOf(level) + 1) as ('error' | 'warn' | 'log' | 'debug' | 'verbose')[];
 }

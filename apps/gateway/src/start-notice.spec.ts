@@ -1,12 +1,14 @@
 import { startNotice } from './start-notice';
 
-const base = { url: 'http://127.0.0.1:8080', bound: '0.0.0.0:8080, every IPv4 interface', jumpPort: 2222, jumpBound: '0.0.0.0:2222, every IPv4 interface' };
+const base = { url: 'http://127.0.0.1:8080', bound: '0.0.0.0:8080, every IPv4 interface', jumpPort: 2222, jumpBound: '0.0.0.0:2222, every IPv4 interface', jumpHost: '127.0.0.1' };
 
 describe('startNotice', () => {
   it('says where it really binds, and keeps the line scripts read', () => {
     const text = startNotice({ ...base, generatedAdminPassword: null, adminPasswordFile: null }, 'admin', false);
     expect(text).toBe(
-      'listening on http://127.0.0.1:8080 (bound to 0.0.0.0:8080, every IPv4 interface)\n' + 'ssh jump listening on 2222 (bound to 0.0.0.0:2222, every IPv4 interface)\n',
+      'listening on http://127.0.0.1:8080 (bound to 0.0.0.0:8080, every IPv4 interface)\n' +
+        'ssh jump listening on 2222 (bound to 0.0.0.0:2222, every IPv4 interface)\n' +
+        "  connect through the jump: ssh -p 2222 admin+TARGET@127.0.0.1  (TARGET: a target's name)\n",
     );
     // the contract's and the test helpers' pattern
     expect(/listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1]).toBe('http://127.0.0.1:8080');

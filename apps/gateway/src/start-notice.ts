@@ -1,6 +1,6 @@
 import type { RunningGateway } from './create-gateway';
 
-type Started = Pick<RunningGateway, 'url' | 'bound' | 'jumpPort' | 'jumpBound' | 'generatedAdminPassword' | 'adminPasswordFile'>;
+type Started = Pick<RunningGateway, 'url' | 'bound' | 'jumpPort' | 'jumpBound' | 'jumpHost' | 'generatedAdminPassword' | 'adminPasswordFile'>;
 
 /**
  * What `main` prints once the gateway listens, whatever LOG_LEVEL: scripts and operators read the
@@ -10,7 +10,11 @@ type Started = Pick<RunningGateway, 'url' | 'bound' | 'jumpPort' | 'jumpBound' |
  * Never the structured log.
  */
 export function startNotice(gateway: Started, adminUsername: string, terminal: boolean): string {
-  let text = `listening on ${gateway.url} (bound to ${gateway.bound})\n` + `ssh jump listening on ${gateway.jumpPort} (bound to ${gateway.jumpBound})\n`;
+  let text =
+    `listening on ${gateway.url} (bound to ${gateway.bound})\n` +
+    `ssh jump listening on ${gateway.jumpPort} (bound to ${gateway.jumpBound})\n` +
+    // The login name is `<vigil user>+<target name>`; the one line that saves a trip to the README.
+    `  connect through the jump: ssh -p ${gateway.jumpPort} ${adminUsername}+TARGET@${gateway.jumpHost}  (TARGET: a target's name)\n`;
   if (!gateway.generatedAdminPassword) return text;
   const file = gateway.adminPasswordFile;
   const password =

@@ -1,2 +1,3 @@
 export * from './metrics.service';
 export * from './observability.module';
+export * from './vigil-logger';

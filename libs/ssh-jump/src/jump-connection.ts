@@ -14,6 +14,7 @@ import { SessionRelay } from './session-relay';
 import { sendDisconnect } from './ssh-disconnect';
 import { connectUpstream, errorMessage, type UpstreamOptions } from './upstream-connect';
 import { sendUserAuthBanner } from './user-auth-banner';
+import { loginBanner } from './login-banner';
 
 export interface JumpConnectionDeps {
   ports: JumpPorts;
@@ -246,6 +247,8 @@ export class JumpConnection {
     this.target = target;
     this.upstream = upstream.client;
     logger?.log(`user ${user.username} from ${ip} connected to target ${target.name}`);
+    // Before USERAUTH_SUCCESS, or clients no longer print it: stderr, ahead of the shell.
+    sendUserAuthBanner(this.connection, loginBanner(target.name, target.policy));
     ctx.accept();
   }
 
