@@ -318,7 +318,8 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     await expect(http.get(`${entry!.recordingUrl}/verify`).auth(ADMIN_TOKEN.value, { type: 'bearer' }).then((r) => r.body.ok)).resolves.toBe(true);
     const stored = findFile(path.join(db.env.VIGIL_DATA_DIR, 'recordings'), `${entry!.id}.cast`)!;
     expect(fs.statSync(stored).size).toBeLessThanOrEqual(LIMIT_BYTES);
-    const failed = (await auditOf(http, entry!.id)).filter((i) => i.action === 'recording.failed');
+    // the record is committed with the failure; the hash chain takes it in just after (poll: a loaded machine)
+    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'))).filter((i) => i.action === 'recording.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0].actor).toMatch(/^agent:/);
     expect(failed[0].requestParameters).toMatchObject({ cause: 'file too large (EFBIG)', strict: true, user: 'alice', target: 'strict-box', outcome: 'session ended' });
@@ -332,7 +333,8 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     expect(result.stderr.split('\n').filter((line) => line.includes('[Vigil]') && !line.includes('[Vigil] Your session on "lax-box" is recorded.'))).toEqual([]);
     const entry = await eventually(latestEntry, (e) => e?.recordingStatus != null && e.id !== undefined && e.endReason === 'ended');
     expect(entry).toMatchObject({ endReason: 'ended', recordingStatus: 'incomplete' });
-    const failed = (await auditOf(http, entry!.id)).filter((i) => i.action === 'recording.failed');
+    // the record is committed with the failure; the hash chain takes it in just after (poll: a loaded machine)
+    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'))).filter((i) => i.action === 'recording.failed');
     expect(failed.map((f) => f.requestParameters)).toEqual([
       { cause: 'file too large (EFBIG)', strict: false, user: 'alice', target: 'lax-box', outcome: 'session continues unrecorded' },
     ]);
