@@ -36,6 +36,10 @@ export const AUDIT_VOCABULARY = {
   'viewer.input': kind('vigil.live', 'SendInput'),
   'control.take': kind('vigil.live', 'TakeControl'),
   'control.handback': kind('vigil.live', 'HandBackControl'),
+  'control.request': kind('vigil.live', 'RequestControl'),
+  'control.grant': kind('vigil.live', 'GrantControl'),
+  'control.deny': kind('vigil.live', 'DenyControlRequest'),
+  'user.message': kind('vigil.live', 'SendMessageToUser'),
   'user.pause': kind('vigil.live', 'PauseUserInput'),
   'user.resume': kind('vigil.live', 'ResumeUserInput'),
   // accounts and sign-in

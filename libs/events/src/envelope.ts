@@ -35,7 +35,7 @@ const SESSION_STATES: Record<string, 'started' | 'ended' | 'terminated'> = {
   'session.terminate': 'terminated',
 };
 
-const LIVE_ACTIONS = new Set(['viewer.join', 'viewer.leave', 'control.take', 'control.handback', 'user.pause', 'user.resume', 'viewer.input']);
+const LIVE_ACTIONS = new Set(['viewer.join', 'viewer.leave', 'control.take', 'control.handback', 'user.pause', 'user.resume', 'viewer.input', 'control.request', 'control.grant', 'control.deny', 'user.message']);
 
 /**
  * The envelopes of one chained audit record: the CloudTrail call itself, plus Vigil's own

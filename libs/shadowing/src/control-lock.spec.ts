@@ -155,3 +155,33 @@ describe('ControlLock', () => {
     expect(lock.state().interactiveViewers).toEqual(['bob']);
   });
 });
+
+describe('ControlLock.moveTo (a granted request)', () => {
+  it('moves the lock from the expected holder to an interact viewer', () => {
+    const lock = new ControlLock();
+    lock.attach('a', 'interact');
+    lock.attach('b', 'interact');
+    lock.take('a');
+    expect(lock.moveTo('b', 'a')).toEqual({ ok: true, changed: true, previousHolder: 'a' });
+    expect(lock.canType('b')).toBe(true);
+    expect(lock.canType('a')).toBe(false);
+  });
+
+  it('does nothing when the holder changed since the grant was decided', () => {
+    const lock = new ControlLock();
+    lock.attach('a', 'interact');
+    lock.attach('b', 'interact');
+    lock.attach('c', 'interact');
+    lock.take('c');
+    expect(lock.moveTo('b', 'a')).toEqual({ ok: false, reason: 'holder-changed' });
+    expect(lock.holder()).toBe('c');
+  });
+
+  it('never gives the lock to a view-only or unknown viewer', () => {
+    const lock = new ControlLock();
+    lock.attach('v', 'view');
+    expect(lock.moveTo('v', null)).toEqual({ ok: false, reason: 'not-interactive' });
+    expect(lock.moveTo('ghost', null)).toEqual({ ok: false, reason: 'not-attached' });
+    expect(lock.holder()).toBeNull();
+  });
+});

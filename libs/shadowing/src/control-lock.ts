@@ -93,6 +93,19 @@ export class ControlLock {
     return { ok: true, changed: true, previousHolder };
   }
 
+  /**
+   * Moves the lock to `to` (a granted request), only if it is still held by `expectedHolder`
+   * (null: free): a grant decided against a state that changed meanwhile does nothing.
+   */
+  moveTo(to: string, expectedHolder: string | null): TakeResult | { ok: false; reason: 'holder-changed' } {
+    const mode = this.viewers.get(to);
+    if (mode === undefined) return { ok: false, reason: 'not-attached' };
+    if (mode !== 'interact') return { ok: false, reason: 'not-interactive' };
+    if (this.lockHolder !== expectedHolder) return { ok: false, reason: 'holder-changed' };
+    this.lockHolder = to;
+    return { ok: true, changed: expectedHolder !== to, previousHolder: expectedHolder };
+  }
+
   /** Gives the lock back. Only the holder can. */
   handBack(viewerId: string): HandBackResult {
     if (this.lockHolder !== viewerId) return { ok: false, reason: 'not-holder', holder: this.lockHolder };

@@ -22,13 +22,30 @@ export interface LiveSnapshot {
   kind: 'ssh' | 'rdp' | null;
   /** an RDP/VNC session: the Guacamole tunnel and the single-use join token of the latest attach */
   desktop: { tunnel: string; token: string } | null;
+  /** requests for control this viewer is asked to answer (it holds control, or is an admin); `expiresAt` in this browser's clock */
+  requests: { from: string; username: string; expiresAt: number }[];
+  /** this viewer's own request for control: pending until answered (or lapsed, `expiresAt`) */
+  myRequest: { status: 'pending'; expiresAt: number } | { status: 'granted' | 'denied'; by: string } | null;
 }
 
-export const INITIAL_SNAPSHOT: LiveSnapshot = { phase: 'connecting', error: null, viewerId: null, viewers: [], control: null, endedReason: null, kind: null, desktop: null };
+export const INITIAL_SNAPSHOT: LiveSnapshot = {
+  phase: 'connecting',
+  error: null,
+  viewerId: null,
+  viewers: [],
+  control: null,
+  endedReason: null,
+  kind: null,
+  desktop: null,
+  requests: [],
+  myRequest: null,
+};
 
 type Queued = { kind: 'output'; data: string } | { kind: 'resize'; cols: number; rows: number } | { kind: 'resync'; cols: number; rows: number; screen: string };
 
 const ACK_TIMEOUT_MS = 10_000;
+/** the server's lapse of a request for control (libs/shadowing control-lock-requests.ts) */
+const REQUEST_TTL_MS = 30_000;
 
 /**
  * One viewer's attachment to a live session over socket.io `/live`. `output` (and `resize`,
@@ -63,9 +80,19 @@ export class LiveConnection {
       if (!mine(p)) return;
       // the socket stays open: an ack (e.g. of our own terminate) may still be on its way.
       // Nobody watches an ended session and nobody holds its control: say so at once.
-      this.update({ phase: 'ended', endedReason: p.reason, viewers: [], control: null });
+      this.update({ phase: 'ended', endedReason: p.reason, viewers: [], control: null, requests: [], myRequest: null });
     });
     this.socket.on('error', (p) => this.update({ error: p.error }));
+    this.socket.on('control-request', (p) => {
+      if (!mine(p)) return;
+      const others = this.state.requests.filter((r) => r.from !== p.from);
+      this.update({ requests: [...others, { from: p.from, username: p.username, expiresAt: Date.now() + p.expiresInMs }] });
+    });
+    this.socket.on('control-request-closed', (p) => {
+      if (!mine(p)) return;
+      const requests = this.state.requests.filter((r) => r.from !== p.from);
+      this.update(p.from === this.state.viewerId ? { requests, myRequest: { status: p.outcome, by: p.by } } : { requests });
+    });
   }
 
   get snapshot(): LiveSnapshot {
@@ -79,6 +106,40 @@ export class LiveConnection {
   control(action: ControlAction, force?: boolean): Promise<void> {
     const payload = { sessionId: this.sessionId, action, ...(force ? { force } : {}) };
     return settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('control', payload));
+  }
+
+  /** Asks the holder (and the admins) for control; when nobody holds it, the server gives it at once. */
+  async requestControl(): Promise<void> {
+    const before = this.state.control?.holder ?? null;
+    await this.control('request');
+    if (before !== null && this.state.control?.holder !== this.state.viewerId) {
+      this.update({ myRequest: { status: 'pending', expiresAt: Date.now() + REQUEST_TTL_MS } });
+      // unanswered: it lapses on the server; the button comes back here
+      setTimeout(() => this.expireRequests(), REQUEST_TTL_MS + 50);
+    }
+  }
+
+  /** Grants or denies another viewer's request (`to`: its viewer id). */
+  async answer(action: 'grant' | 'deny', to: string): Promise<void> {
+    try {
+      await settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('control', { sessionId: this.sessionId, action, to }));
+    } finally {
+      // answered, lapsed or refused: the banner's question is closed either way
+      this.update({ requests: this.state.requests.filter((r) => r.from !== to) });
+    }
+  }
+
+  /** One line to the session's user. */
+  message(text: string): Promise<void> {
+    return settle(this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('message', { sessionId: this.sessionId, text }));
+  }
+
+  /** Forgets lapsed requests (the server lets them lapse on its own). */
+  expireRequests(now = Date.now()): void {
+    const requests = this.state.requests.filter((r) => r.expiresAt > now);
+    const mine = this.state.myRequest;
+    const myRequest = mine?.status === 'pending' && mine.expiresAt <= now ? null : mine;
+    if (requests.length !== this.state.requests.length || myRequest !== mine) this.update({ requests, myRequest });
   }
 
   terminate(reason: string): Promise<void> {

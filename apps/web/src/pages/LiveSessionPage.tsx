@@ -8,7 +8,10 @@ import { ErrorBanner } from '../common/ErrorBanner';
 import { formatDate } from '../common/format';
 import { LiveRegion } from '../common/LiveRegion';
 import { useDocumentTitle } from '../common/use-document-title';
-import { ControlButtons } from '../live/ControlButtons';
+import { ControlButtons, type ButtonAction } from '../live/ControlButtons';
+import { controlHint } from '../live/control-hints';
+import { ControlRequestBanner } from '../live/ControlRequestBanner';
+import { MessageUserForm } from '../live/MessageUserForm';
 import { desktopInputRefusal, inputRefusal } from '../live/control-info';
 import { DvrPanel } from '../live/DvrPanel';
 import { SizingToggle } from '../terminal/SizingToggle';
@@ -17,7 +20,6 @@ import { useFocusEscape } from '../live/use-focus-escape';
 import { FOCUS_ESCAPE_LABEL } from '../rdp/desktop-status';
 import { DesktopDvrPanel } from '../recording/DesktopDvrPanel';
 import { EndedBanner } from '../live/EndedBanner';
-import type { ControlAction } from '../live/live-protocol';
 import { RdpLiveView, type RdpLiveHandle } from '../live/RdpLiveView';
 import { useLiveSession } from '../live/use-live-session';
 import { useTerminalInput } from '../live/use-terminal-input';
@@ -84,12 +86,19 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
   );
 
   const act = useCallback(
-    async (action: ControlAction, force?: boolean) => {
+    async (action: ButtonAction, force?: boolean) => {
       setBusy(true);
       try {
-        await connection.current?.control(action, force);
+        if (action === 'request') await connection.current?.requestControl();
+        else await connection.current?.control(action, force);
         setNotice(
-          { take: 'You have control: what you type goes to the session.', handback: 'Control handed back.', 'pause-user': 'The user’s keyboard is paused.', 'resume-user': 'The user’s keyboard is resumed.' }[action],
+          {
+            take: 'You have control: what you type goes to the session.',
+            handback: 'Control handed back.',
+            'pause-user': 'The user’s keyboard is paused.',
+            'resume-user': 'The user’s keyboard is resumed.',
+            request: 'Control requested: the viewer holding it (or an admin) is asked.',
+          }[action],
         );
         if (action === 'take') (desktop ? rdpRef.current : terminal)?.focus();
       } catch (e) {
@@ -100,6 +109,8 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
     },
     [connection, terminal, desktop],
   );
+
+  const expireRequests = useCallback(() => connection.current?.expireRequests(), [connection]);
 
   /**
    * Over /live while attached (the viewers see the reason at once); otherwise (a session with no
@@ -148,7 +159,17 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
         </p>
       )}
       <div className="toolbar live-toolbar" ref={toolbarRef}>
-        <ControlButtons mode={mode} isAdmin={isAdmin} control={state.control} viewerId={state.viewerId} disabled={!live} busy={busy} onAction={(a, f) => void act(a, f)} />
+        <ControlButtons
+          mode={mode}
+          isAdmin={isAdmin}
+          control={state.control}
+          viewerId={state.viewerId}
+          disabled={!live}
+          busy={busy}
+          onAction={(a, f) => void act(a, f)}
+          hint={controlHint({ mode, isAdmin, live, control: state.control, viewerId: state.viewerId, viewers: state.viewers, myRequest: state.myRequest })}
+          requestPending={state.myRequest?.status === 'pending'}
+        />
         {rewinding ? (
           <button type="button" className="button" onClick={() => setRewinding(false)}>
             ● Back to live
@@ -166,6 +187,16 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
           </button>
         )}
       </div>
+      {live && (
+        <ControlRequestBanner
+          requests={state.requests}
+          onAnswer={(action, to) => connection.current?.answer(action, to) ?? Promise.resolve()}
+          onExpire={expireRequests}
+        />
+      )}
+      {live && ((mode === 'interact' && can.interact(me)) || isAdmin) && (
+        <MessageUserForm disabled={!live} onSend={(text) => connection.current?.message(text) ?? Promise.reject(new Error('not connected'))} />
+      )}
       <div className="live-layout">
         <div className="live-main">
           {rewinding && !desktop && <DvrPanel sessionId={sessionId} token={token} />}

@@ -1,6 +1,6 @@
 import type { VigilNotice } from './vigil-notice';
 
-const ICON: Record<VigilNotice['kind'], string> = { watching: '👁', left: '👋', control: '⌨', paused: '⏸', resumed: '▶', ended: '■' };
+const ICON: Record<VigilNotice['kind'], string> = { watching: '👁', left: '👋', control: '⌨', paused: '⏸', resumed: '▶', ended: '■', message: '✉' };
 
 /**
  * What Vigil told the user in-band ("admin is watching", "ivan took control"): always in the DOM

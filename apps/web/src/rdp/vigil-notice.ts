@@ -6,7 +6,7 @@
  */
 export const NOTICE_OPCODE = 'vigil-notice';
 
-export const NOTICE_KINDS = ['watching', 'left', 'control', 'paused', 'resumed', 'ended'] as const;
+export const NOTICE_KINDS = ['watching', 'left', 'control', 'paused', 'resumed', 'ended', 'message'] as const;
 export type NoticeKind = (typeof NOTICE_KINDS)[number];
 
 export interface VigilNotice {

@@ -1,6 +1,6 @@
 import type { UserPrincipal } from '@vigil/auth';
 import type { ViewerMode } from '../control-lock';
-import type { ActionAck, AttachAck, ControlAction } from './live-events';
+import type { ActionAck, AttachAck, ControlAction, ControlOptions } from './live-events';
 import type { RemoteSessionState } from './live-cluster-states';
 import type { SessionWatchers } from './live-hub.service';
 import type { GuacamoleRedemption } from './streams/guacamole-stream';
@@ -24,7 +24,8 @@ type Answer<T> = (answer: T | null) => void;
 export interface LiveClusterEvents {
   'live:attach': (request: RemoteViewer & { mode: ViewerMode }, answer: Answer<AttachAck>) => void;
   'live:input': (request: RemoteViewer & { data: string }, answer: Answer<ActionAck>) => void;
-  'live:control': (request: RemoteViewer & { action: ControlAction; force?: boolean }, answer: Answer<ActionAck>) => void;
+  'live:control': (request: RemoteViewer & { action: ControlAction } & ControlOptions, answer: Answer<ActionAck>) => void;
+  'live:message': (request: RemoteViewer & { text: string }, answer: Answer<ActionAck>) => void;
   'live:detach': (request: RemoteViewer, answer: Answer<ActionAck>) => void;
   /**
    * A remote viewer's transport backlog, reported by its gateway when it changes: the holder's

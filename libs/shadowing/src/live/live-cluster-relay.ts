@@ -3,7 +3,7 @@ import type { UserPrincipal } from '@vigil/auth';
 import type { ViewerMode } from '../control-lock';
 import { LiveClusterAnswer, LiveClusterEvents, LiveClusterRequest, ViewerActions } from './live-cluster-events';
 import { RemoteSessionState, RemoteSessionStates } from './live-cluster-states';
-import type { ActionAck, AttachAck, ControlAction } from './live-events';
+import type { ActionAck, AttachAck, ControlAction, ControlOptions } from './live-events';
 import type { LiveClusterLink, LiveHub, SessionWatchers } from './live-hub.service';
 import type { LiveSession } from './live-session';
 import { LiveNamespace, liveRoom, transportBacklog } from './live-socket';
@@ -24,7 +24,8 @@ const REMOTE_PRESENCE_CHECK_MS = 5_000;
 export interface HolderRules {
   attachViewer(session: LiveSession, viewerId: string, user: UserPrincipal, mode: ViewerMode, join: () => void): Promise<AttachAck>;
   inputFrom(session: LiveSession, viewerId: string, user: UserPrincipal, data: string): Promise<ActionAck>;
-  controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): Promise<ActionAck>;
+  controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, options?: ControlOptions): Promise<ActionAck>;
+  messageFrom(session: LiveSession, viewerId: string, user: UserPrincipal, text: string): Promise<ActionAck>;
   leaveSession(session: LiveSession, viewerId: string, user: UserPrincipal, leaveRoom: () => void): boolean;
 }
 
@@ -180,7 +181,11 @@ export class LiveClusterRelay implements LiveClusterLink {
     });
     this.server.on('live:control', (request, answer) => {
       const session = holding<'live:control'>(request, answer);
-      if (session) void rules.controlFrom(session, request.viewerId, request.user, request.action, request.force).then(answer);
+      if (session) void rules.controlFrom(session, request.viewerId, request.user, request.action, { force: request.force, to: request.to }).then(answer);
+    });
+    this.server.on('live:message', (request, answer) => {
+      const session = holding<'live:message'>(request, answer);
+      if (session) void rules.messageFrom(session, request.viewerId, request.user, request.text).then(answer);
     });
     this.server.on('live:detach', (request, answer) => {
       const session = holding<'live:detach'>(request, answer);

@@ -48,6 +48,7 @@ function setUp() {
   const emitted: { sessionId: string; event: string; payload: unknown }[] = [];
   const edge: LiveEdge = {
     toSession: (sessionId, event, payload) => void emitted.push({ sessionId, event, payload }),
+    toViewer: (viewerId, event, payload) => void emitted.push({ sessionId: `viewer:${viewerId}`, event, payload }),
     removeFromSession: (sessionId, viewerId) => void emitted.push({ sessionId, event: 'left-room', payload: viewerId }),
     clearSession: () => undefined,
     auditContext: () => ({ sourceIp: '192.0.2.7' }),
@@ -188,5 +189,111 @@ describe('LiveCore (protocol-neutral /live rules)', () => {
     expect((ack as { screen: string }).screen).toContain('hello');
     expect(Object.keys(ack).sort()).toEqual(['cols', 'control', 'kind', 'ok', 'rows', 'screen', 'sessionId', 'viewerId', 'viewers']);
     feed.close('ended');
+  });
+});
+
+describe('LiveCore: request control, grant, deny, and a message to the user', () => {
+  let t: ReturnType<typeof setUp>;
+  beforeEach(() => (t = setUp()));
+  afterEach(() => t.hub.onModuleDestroy());
+  const bob = user('bob', ['auditor'], ['shadow', 'interact']);
+  const carol = user('carol', ['auditor'], ['shadow', 'interact']);
+  const toViewer = (id: string, event: string) => t.emitted.filter((e) => e.sessionId === `viewer:${id}` && e.event === event).map((e) => e.payload);
+
+  async function heldByBob() {
+    await t.core.attachViewer(t.rdp(), 'bob-1', bob, 'interact', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'carol-1', carol, 'interact', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'admin-1', admin, 'view', () => undefined);
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'take')).resolves.toEqual({ ok: true });
+  }
+
+  it('a request reaches the holder and the admin viewers; the holder grants and the lock moves, audited', async () => {
+    await heldByBob();
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request')).resolves.toEqual({ ok: true });
+    const asked = { sessionId: 'rdp-1', from: 'carol-1', username: 'carol', expiresInMs: 30_000 };
+    expect(toViewer('bob-1', 'control-request')).toEqual([asked]);
+    expect(toViewer('admin-1', 'control-request')).toEqual([asked]);
+    expect(toViewer('carol-1', 'control-request')).toEqual([]); // never to the requester
+    expect(t.hub.mayType('rdp-1', 'carol-1')).toBe(false); // a request gives nothing by itself
+
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'grant', { to: 'carol-1' })).resolves.toEqual({ ok: true });
+    expect(t.rdp().lock.holder()).toBe('carol-1');
+    expect(t.hub.mayType('rdp-1', 'carol-1')).toBe(true);
+    expect(t.hub.mayType('rdp-1', 'bob-1')).toBe(false);
+    expect(toViewer('carol-1', 'control-request-closed')).toEqual([{ sessionId: 'rdp-1', from: 'carol-1', outcome: 'granted', by: 'bob' }]);
+    expect(t.audits.map((a) => a.action)).toEqual(expect.arrayContaining(['control.request', 'control.grant']));
+    expect(t.audits.find((a) => a.action === 'control.grant')).toMatchObject({ actor: 'user:bob', sessionId: 'rdp-1', requestParameters: { action: 'grant', to: 'carol' } });
+    expect(t.notices).toContain('carol took control of this session'); // announced like a take
+    // a replayed grant finds no request
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'grant', { to: 'carol-1' })).resolves.toMatchObject({ ok: false, error: /no pending request/ });
+  });
+
+  it('refuses forged answers: a non-holder, a viewer that did not ask, another session, a made-up id', async () => {
+    await heldByBob();
+    const dave = user('dave2', ['auditor'], ['shadow', 'interact']);
+    await t.core.attachViewer(t.rdp(), 'dave-1', dave, 'interact', () => undefined);
+    await t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request');
+    // dave neither holds control nor is an admin
+    await expect(t.core.controlFrom(t.rdp(), 'dave-1', dave, 'grant', { to: 'carol-1' })).resolves.toMatchObject({ ok: false, error: /only the viewer holding control or an admin/ });
+    // the requester cannot grant itself
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'grant', { to: 'carol-1' })).resolves.toMatchObject({ ok: false, error: /forbidden/ });
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'grant', { to: 'dave-1' })).resolves.toMatchObject({ ok: false, error: /no pending request/ });
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'grant', { to: 'forged-id' })).resolves.toMatchObject({ ok: false, error: /no pending request/ });
+    // a viewer of another session, with its own pending request there
+    const ssh: SshLiveSource = { kind: 'ssh', size: { cols: 20, rows: 3 }, injectInput: () => undefined, setUserInputPaused: () => undefined, notifyUser: () => undefined, terminate: () => undefined };
+    const feed = t.hub.open(info('ssh-2'), ssh);
+    await t.core.attachViewer(t.hub.get('ssh-2')!, 'admin-2', admin, 'interact', () => undefined);
+    await t.core.attachViewer(t.hub.get('ssh-2')!, 'other-1', dave, 'interact', () => undefined);
+    await t.core.controlFrom(t.hub.get('ssh-2')!, 'admin-2', admin, 'take');
+    await expect(t.core.controlFrom(t.hub.get('ssh-2')!, 'other-1', dave, 'request')).resolves.toEqual({ ok: true });
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'grant', { to: 'other-1' })).resolves.toMatchObject({ ok: false, error: /no pending request/ });
+    expect(t.rdp().lock.holder()).toBe('bob-1');
+    expect(t.hub.get('ssh-2')!.lock.holder()).toBe('admin-2');
+    feed.close('ended');
+  });
+
+  it('an admin viewer may answer; a denial tells the requester and leaves the lock', async () => {
+    await heldByBob();
+    await t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request');
+    await expect(t.core.controlFrom(t.rdp(), 'admin-1', admin, 'deny', { to: 'carol-1' })).resolves.toEqual({ ok: true });
+    expect(t.rdp().lock.holder()).toBe('bob-1');
+    expect(toViewer('carol-1', 'control-request-closed')).toEqual([{ sessionId: 'rdp-1', from: 'carol-1', outcome: 'denied', by: 'admin' }]);
+    expect(toViewer('bob-1', 'control-request-closed')).toHaveLength(1); // the holder's banner closes too
+    expect(t.audits.find((a) => a.action === 'control.deny')).toMatchObject({ actor: 'user:admin', requestParameters: { action: 'deny', to: 'carol' } });
+    // asking again at once is rate-limited, and reaches nobody
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request')).resolves.toMatchObject({ ok: false, error: /rate limited/ });
+    expect(toViewer('bob-1', 'control-request')).toHaveLength(1);
+  });
+
+  it('a request when nobody holds control is a take; view-mode viewers cannot ask; the holder need not', async () => {
+    await t.core.attachViewer(t.rdp(), 'carol-1', carol, 'interact', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    await expect(t.core.controlFrom(t.rdp(), 'viewer', auditor, 'request')).resolves.toMatchObject({ ok: false, error: /interact mode/ });
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request')).resolves.toEqual({ ok: true });
+    expect(t.rdp().lock.holder()).toBe('carol-1');
+    expect(t.audits.filter((a) => a.action === 'control.take')).toHaveLength(1);
+    await expect(t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request')).resolves.toEqual({ ok: false, error: 'you already hold control' });
+  });
+
+  it('a grant whose record cannot be written is undone: control stays with its holder', async () => {
+    await heldByBob();
+    await t.core.controlFrom(t.rdp(), 'carol-1', carol, 'request');
+    t.failAudit(true);
+    await expect(t.core.controlFrom(t.rdp(), 'bob-1', bob, 'grant', { to: 'carol-1' })).resolves.toEqual({ ok: false, error: 'refused: the audit record could not be written' });
+    expect(t.rdp().lock.holder()).toBe('bob-1');
+    expect(t.hub.mayType('rdp-1', 'carol-1')).toBe(false);
+  });
+
+  it('a message reaches the user after its record (with the text); view-only non-admins cannot send one', async () => {
+    await t.core.attachViewer(t.rdp(), 'viewer', auditor, 'view', () => undefined);
+    await t.core.attachViewer(t.rdp(), 'admin-1', admin, 'view', () => undefined);
+    await expect(t.core.messageFrom(t.rdp(), 'viewer', auditor, 'hello')).resolves.toMatchObject({ ok: false, error: /interact/ });
+    await expect(t.core.messageFrom(t.rdp(), 'ghost', admin, 'hello')).resolves.toEqual({ ok: false, error: 'not attached to this session' });
+    t.failAudit(true);
+    await expect(t.core.messageFrom(t.rdp(), 'admin-1', admin, 'not audited')).resolves.toMatchObject({ ok: false });
+    t.failAudit(false);
+    await expect(t.core.messageFrom(t.rdp(), 'admin-1', admin, 'please save your work')).resolves.toEqual({ ok: true });
+    expect(t.notices.filter((n) => n.startsWith('message from'))).toEqual(['message from admin: please save your work']);
+    expect(t.audits.find((a) => a.action === 'user.message')).toMatchObject({ actor: 'user:admin', requestParameters: { text: 'please save your work' } });
   });
 });

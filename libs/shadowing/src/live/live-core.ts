@@ -7,7 +7,8 @@ import type { ViewerMode } from '../control-lock';
 import { AUDIT_UNAVAILABLE, LiveAuditTrail } from './live-audit-trail';
 import type { HolderRules, LiveClusterRelay } from './live-cluster-relay';
 import type { LiveEdge } from './live-edge';
-import type { ActionAck, AttachAck, ControlAction } from './live-events';
+import { LiveControlRequests } from './live-control-requests';
+import type { ActionAck, AttachAck, ControlAction, ControlOptions } from './live-events';
 import { LiveEndListener, LiveHub, SessionWatchers } from './live-hub.service';
 import type { LiveSession } from './live-session';
 import { NOT_ATTACHED, controlVerdict, inputVerdict, shadowVerdict } from './shadow-permission';
@@ -29,6 +30,7 @@ export class LiveCore implements HolderRules, LiveEndListener {
   private relay: LiveClusterRelay | null = null;
   private readonly audit: LiveAuditTrail;
   private readonly presence: ViewerPresence;
+  private readonly requests: LiveControlRequests;
   /** viewer (socket) id → session ids it is attached to (rooms are not enough: a lagging viewer leaves its room) */
   readonly attachments = new Map<string, Set<string>>();
 
@@ -39,6 +41,14 @@ export class LiveCore implements HolderRules, LiveEndListener {
   ) {
     this.audit = new LiveAuditTrail(outbox, () => this.edge);
     this.presence = new ViewerPresence(() => this.edge, events);
+    this.requests = new LiveControlRequests(this.audit, () => this.edge, {
+      take: (session, viewerId, user) => this.controlFrom(session, viewerId, user, 'take'),
+      moved: (session, username) => {
+        this.edge?.toSession(session.info.sessionId, 'control', { sessionId: session.info.sessionId, control: session.lock.state() });
+        this.relay?.stateChanged(session);
+        if (username !== null) this.presence.controlChanged(session, username, 'take');
+      },
+    });
   }
 
   /** The socket edge registers itself (and, with REDIS_URL, its cluster relay) once it is up. */
@@ -61,6 +71,7 @@ export class LiveCore implements HolderRules, LiveEndListener {
     // Joined in the same tick as the stream's cut: what it sends after the cut reaches this viewer live.
     join();
     this.attachedTo(viewerId).add(sessionId);
+    this.requests.viewerAttached(viewerId, user);
     let start: StreamStart;
     try {
       start = await attached.start;
@@ -93,8 +104,14 @@ export class LiveCore implements HolderRules, LiveEndListener {
    * is undone (a forced take-over leaves control free, not back with its earlier holder); a
    * hand-back or a resume only gives power up and stays, answered with the error.
    */
-  async controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, force?: boolean): Promise<ActionAck> {
+  async controlFrom(session: LiveSession, viewerId: string, user: UserPrincipal, action: ControlAction, options: ControlOptions = {}): Promise<ActionAck> {
     if (!session.viewer(viewerId)) return NOT_ATTACHED;
+    const { force } = options;
+    if (action === 'request') return this.requests.request(session, viewerId, user);
+    if (action === 'grant' || action === 'deny') {
+      if (options.to === undefined) return { ok: false, error: `to must be the requesting viewer's id for ${action}` };
+      return this.requests.answer(session, viewerId, user, action, options.to);
+    }
     const allowed = controlVerdict(user, action, force);
     if (!allowed.ok) return allowed;
     const { sessionId } = session.info;
@@ -140,12 +157,18 @@ export class LiveCore implements HolderRules, LiveEndListener {
     return recorded ? { ok: true } : AUDIT_UNAVAILABLE;
   }
 
+  /** A viewer's message to the session's user (see LiveControlRequests.message). */
+  messageFrom(session: LiveSession, viewerId: string, user: UserPrincipal, text: string): Promise<ActionAck> {
+    return this.requests.message(session, viewerId, user, text);
+  }
+
   leaveSession(session: LiveSession, viewerId: string, user: UserPrincipal, leaveRoom: () => void): boolean {
     const { sessionId } = session.info;
     leaveRoom();
     this.attachments.get(viewerId)?.delete(sessionId);
     const viewer = session.detach(viewerId);
     this.relay?.forgetViewer(viewerId);
+    if (!this.attachments.get(viewerId)?.size) this.requests.forget(viewerId);
     if (!viewer) return false;
     this.presence.changed(session, viewer.username);
     this.edge?.toSession(sessionId, 'control', { sessionId, control: session.lock.state() });
@@ -183,6 +206,7 @@ export class LiveCore implements HolderRules, LiveEndListener {
   forgetViewer(viewerId: string): void {
     this.attachments.delete(viewerId);
     this.audit.forget(viewerId);
+    this.requests.forget(viewerId);
   }
 
   private inputRefusal(session: LiveSession, viewerId: string): ActionAck | null {

@@ -11,6 +11,8 @@ export type LiveServerPayload<E extends LiveServerEvent> = Parameters<LiveServer
 export interface LiveEdge {
   /** to every viewer of the session (the session's room, cluster-wide) */
   toSession<E extends LiveServerEvent>(sessionId: string, event: E, payload: LiveServerPayload<E>): void;
+  /** to one viewer (its socket on any gateway: every socket is in the room named by its id) */
+  toViewer<E extends LiveServerEvent>(viewerId: string, event: E, payload: LiveServerPayload<E>): void;
   /** takes one viewer (its socket on any gateway) out of the session's room */
   removeFromSession(sessionId: string, viewerId: string): void;
   /** takes every viewer out of the session's room (it ended) */

@@ -39,14 +39,29 @@ export type AttachAck = SshAttachAck | RdpAttachAck | { ok: false; error: string
 
 export type ActionAck = { ok: true } | { ok: false; error: string };
 
-export const CONTROL_ACTIONS = ['take', 'handback', 'pause-user', 'resume-user'] as const;
+export const CONTROL_ACTIONS = ['take', 'handback', 'pause-user', 'resume-user', 'request', 'grant', 'deny'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
+/** the actions that answer a request: they name the requester (`to`, its viewer id) */
+export const ANSWER_ACTIONS = ['grant', 'deny'] as const;
+
+/** what a control action carries besides its name */
+export interface ControlOptions {
+  /** take over from another holder (admins) */
+  force?: boolean;
+  /** grant/deny: the requesting viewer's id */
+  to?: string;
+}
+
+/** A message to the session's user is one short line. */
+export const MAX_MESSAGE_CHARS = 200;
 
 /** viewer → server */
 export interface LiveClientEvents {
   attach: (payload: { sessionId: string; mode: ViewerMode }, ack: (result: AttachAck) => void) => void;
   input: (payload: { sessionId: string; data: string }, ack?: (result: ActionAck) => void) => void;
-  control: (payload: { sessionId: string; action: ControlAction; force?: boolean }, ack?: (result: ActionAck) => void) => void;
+  control: (payload: { sessionId: string; action: ControlAction; force?: boolean; to?: string }, ack?: (result: ActionAck) => void) => void;
+  /** one line to the session's user (their terminal, or a notice in their desktop tunnel) */
+  message: (payload: { sessionId: string; text: string }, ack?: (result: ActionAck) => void) => void;
   terminate: (payload: { sessionId: string; reason: string }, ack?: (result: ActionAck) => void) => void;
   detach: (payload: { sessionId: string }, ack?: (result: ActionAck) => void) => void;
 }
@@ -60,6 +75,10 @@ export interface LiveServerEvents {
   viewers: (payload: { sessionId: string; viewers: ViewerInfo[] }) => void;
   control: (payload: { sessionId: string; control: ControlLockState }) => void;
   ended: (payload: { sessionId: string; reason: string }) => void;
+  /** to the holder and the admin viewers: `from` (a viewer id) asks for control; answer with grant/deny before it lapses */
+  'control-request': (payload: { sessionId: string; from: string; username: string; expiresInMs: number }) => void;
+  /** to the requester and whoever was asked: the request was granted or denied */
+  'control-request-closed': (payload: { sessionId: string; from: string; outcome: 'granted' | 'denied'; by: string }) => void;
   error: (payload: { error: string }) => void;
   /** the socket's token expired or was revoked (logout, account disabled...): the server closes it next */
   revoked: (payload: { reason: string; error: string }) => void;

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseAttach, parseControl, parseDetach, parseInput, parseTerminate } from './live-payloads';
+import { parseAttach, parseControl, parseDetach, parseInput, parseMessage, parseTerminate } from './live-payloads';
 
 /**
  * Properties of the /live payload parsers, for whatever a socket.io client can send: socket.io
@@ -144,5 +144,24 @@ describe('/live payload parsers (fast-check)', () => {
       }),
       { numRuns: NUM_RUNS },
     );
+  });
+});
+
+describe('request control and message payloads', () => {
+  const id = '0b1f8a3e-4c1d-4f6e-9a2b-3c4d5e6f7a8b';
+  it('grant and deny name a well-formed viewer id; other actions take none', () => {
+    expect(parseControl({ sessionId: id, action: 'grant', to: 'AbC_-123' })).toEqual({ ok: true, value: { sessionId: id, action: 'grant', force: false, to: 'AbC_-123' } });
+    expect(parseControl({ sessionId: id, action: 'request' })).toEqual({ ok: true, value: { sessionId: id, action: 'request', force: false } });
+    for (const to of [undefined, '', 'a b', 'x'.repeat(65), 42, { $ne: null }]) expect(parseControl({ sessionId: id, action: 'deny', to }).ok).toBe(false);
+    expect(parseControl({ sessionId: id, action: 'take', to: 'abc' })).toEqual({ ok: false, error: 'to is only for grant and deny' });
+  });
+
+  it('a message is sanitised, trimmed and bounded', () => {
+    expect(parseMessage({ sessionId: id, text: '  hi\u001b[2J\r\nthere\u202e ' })).toEqual({ ok: true, value: { sessionId: id, text: 'hi [2J there' } });
+    expect(parseMessage({ sessionId: id, text: 'é'.repeat(200) }).ok).toBe(true);
+    expect(parseMessage({ sessionId: id, text: 'é'.repeat(201) })).toMatchObject({ ok: false, error: /at most 200/ });
+    expect(parseMessage({ sessionId: id, text: '\u0000\u0007 \u202e' })).toEqual({ ok: false, error: 'text must not be empty' });
+    expect(parseMessage({ sessionId: id, text: 5 }).ok).toBe(false);
+    expect(parseMessage({ sessionId: id, text: 'x', extra: 1 }).ok).toBe(false);
   });
 });

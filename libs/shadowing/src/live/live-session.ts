@@ -1,5 +1,6 @@
 import type { UserPrincipal } from '@vigil/auth';
 import { ControlLock, ViewerMode } from '../control-lock';
+import { ControlRequests } from '../control-lock-requests';
 import type { ViewerInfo } from './live-events';
 import type { LiveSessionInfo, LiveSource } from './live-source';
 import type { LiveStream, StreamStart } from './streams/live-stream';
@@ -10,6 +11,8 @@ import type { LiveStream, StreamStart } from './streams/live-stream';
  */
 export class LiveSession<S extends LiveSource = LiveSource, T extends LiveStream = LiveStream> {
   readonly lock = new ControlLock();
+  /** viewers asking the holder (or an admin) for the lock */
+  readonly requests = new ControlRequests();
   private readonly viewers = new Map<string, ViewerInfo>();
   private closed = false;
 
@@ -41,6 +44,7 @@ export class LiveSession<S extends LiveSource = LiveSource, T extends LiveStream
     this.stream.detach(viewerId);
     const wasPausing = this.lock.state().pausedBy === viewerId;
     this.lock.detach(viewerId);
+    this.requests.forget(viewerId);
     if (wasPausing) this.source.setUserInputPaused(false);
     return viewer;
   }

@@ -13,6 +13,11 @@ export class LiveSocketEdge implements LiveEdge {
     emit.call(this.server.to(liveRoom(sessionId)), event, payload);
   }
 
+  toViewer<E extends LiveServerEvent>(viewerId: string, event: E, payload: LiveServerPayload<E>): void {
+    const target = this.server.to(viewerId);
+    (target.emit as (event: E, payload: LiveServerPayload<E>) => boolean).call(target, event, payload);
+  }
+
   removeFromSession(sessionId: string, viewerId: string): void {
     // Every socket is in the room named by its id, on whichever gateway it is.
     this.server.in(viewerId).socketsLeave(liveRoom(sessionId));

@@ -1,5 +1,5 @@
 /** What a notice to the user is about (a desktop tunnel carries it as the `vigil-notice` instruction's first argument). */
-export type LiveNoticeKind = 'watching' | 'left' | 'control' | 'paused' | 'resumed' | 'ended';
+export type LiveNoticeKind = 'watching' | 'left' | 'control' | 'paused' | 'resumed' | 'ended' | 'message';
 
 /** What every live session's origin lets the core do to it, whatever the protocol. */
 interface LiveSourceControls {

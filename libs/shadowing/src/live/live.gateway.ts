@@ -18,7 +18,7 @@ import { LiveClusterRelay } from './live-cluster-relay';
 import { LiveCore } from './live-core';
 import type { ActionAck, AttachAck } from './live-events';
 import { LiveHub } from './live-hub.service';
-import { parseAttach, parseControl, parseDetach, parseInput, parseTerminate } from './live-payloads';
+import { parseAttach, parseControl, parseDetach, parseInput, parseMessage, parseTerminate } from './live-payloads';
 import { LiveNamespace, LiveSocket, liveRoom as room } from './live-socket';
 import { LiveSocketEdge } from './live-socket-edge';
 import { NOT_ATTACHED, SESSION_NOT_FOUND, mayTerminate } from './shadow-permission';
@@ -124,12 +124,26 @@ export class LiveGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     if (!admitted.ok) return admitted;
     const parsed = parseControl(payload);
     if (!parsed.ok) return parsed;
-    const { sessionId, action, force } = parsed.value;
+    const { sessionId, action, force, to } = parsed.value;
     const { user } = admitted;
     const session = this.hub.get(sessionId);
-    if (session) return this.core.controlFrom(session, socket.id, user, action, force);
+    if (session) return this.core.controlFrom(session, socket.id, user, action, { force, to });
     if (!this.core.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
-    return (await this.forward('live:control', { viewerId: socket.id, user, sessionId, action, force })) ?? NOT_ATTACHED;
+    return (await this.forward('live:control', { viewerId: socket.id, user, sessionId, action, force, to })) ?? NOT_ATTACHED;
+  }
+
+  @SubscribeMessage('message')
+  async message(@ConnectedSocket() socket: LiveSocket, @MessageBody() payload: unknown): Promise<ActionAck> {
+    const admitted = await this.admit(socket, 'message');
+    if (!admitted.ok) return admitted;
+    const parsed = parseMessage(payload);
+    if (!parsed.ok) return parsed;
+    const { sessionId, text } = parsed.value;
+    const { user } = admitted;
+    const session = this.hub.get(sessionId);
+    if (session) return this.core.messageFrom(session, socket.id, user, text);
+    if (!this.core.attachedTo(socket.id).has(sessionId)) return NOT_ATTACHED;
+    return (await this.forward('live:message', { viewerId: socket.id, user, sessionId, text })) ?? NOT_ATTACHED;
   }
 
   @SubscribeMessage('terminate')

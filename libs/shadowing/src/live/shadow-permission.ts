@@ -63,3 +63,25 @@ export function mayTerminate(user: UserPrincipal, sessionOwner: string): ShadowV
   if (verdict.ok) return verdict;
   return { ok: false, error: verdict.refusal === 'not-found' ? SESSION_NOT_FOUND : `forbidden: ${verdict.error}` };
 }
+
+/** Asking for control: a viewer attached to type (interact mode) that still has the privilege. */
+export function requestVerdict(user: UserPrincipal, viewer: ViewerInfo | undefined): ShadowVerdict {
+  if (!viewer) return NOT_ATTACHED;
+  if (viewer.mode !== 'interact') return { ok: false, error: 'forbidden: requesting control needs interact mode' };
+  if (!hasPrivilege(user, 'interact')) return { ok: false, error: 'forbidden: requesting control requires the interact privilege' };
+  return { ok: true };
+}
+
+/** Granting or denying a request: the viewer that holds control now, or an admin. */
+export function answerVerdict(user: UserPrincipal, isHolder: boolean): ShadowVerdict {
+  if (isHolder || user.roles.includes('admin')) return { ok: true };
+  return { ok: false, error: 'forbidden: only the viewer holding control or an admin may answer a request' };
+}
+
+/** A message to the session's user: an admin viewer, or a viewer attached to type with the interact privilege. */
+export function messageVerdict(user: UserPrincipal, viewer: ViewerInfo | undefined): ShadowVerdict {
+  if (!viewer) return NOT_ATTACHED;
+  if (user.roles.includes('admin')) return { ok: true };
+  if (viewer.mode !== 'interact' || !hasPrivilege(user, 'interact')) return { ok: false, error: 'forbidden: messaging the user needs interact mode and the interact privilege' };
+  return { ok: true };
+}

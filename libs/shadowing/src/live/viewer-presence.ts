@@ -3,7 +3,6 @@ import { SessionEvents, SessionViewersEvent } from '@vigil/common';
 import { systemFlushScheduler } from '../flush-scheduler';
 import type { LiveEdge } from './live-edge';
 import type { LiveSession } from './live-session';
-import type { ControlAction } from './live-events';
 import { WatchLevel, WatchNotices, controlNotice } from './watch-notices';
 
 const VIEWERS_DEBOUNCE_MS = 100;
@@ -30,7 +29,7 @@ export class ViewerPresence {
    * (policy `announceWatching`), every change of who may type is too: a desktop's user in the
    * tunnel beside the picture, a terminal's as a `[Vigil]` line (also in the recording).
    */
-  controlChanged(session: LiveSession, username: string, action: ControlAction): void {
+  controlChanged(session: LiveSession, username: string, action: Parameters<typeof controlNotice>[1]): void {
     if (!session.info.announceWatching || session.info.user === username || session.isClosed) return;
     const { line, kind } = controlNotice(username, action, session.source.kind === 'rdp' ? 'desktop' : 'terminal');
     session.source.notifyUser(line, kind);

@@ -1,7 +1,7 @@
 import { ViewerRateLimits } from './viewer-rate-limits';
 
 describe('ViewerRateLimits', () => {
-  const limits = { membership: { capacity: 3, refillPerSecond: 1 }, control: { capacity: 2, refillPerSecond: 2 }, input: { capacity: 5, refillPerSecond: 10 } };
+  const limits = { membership: { capacity: 3, refillPerSecond: 1 }, control: { capacity: 2, refillPerSecond: 2 }, input: { capacity: 5, refillPerSecond: 10 }, message: { capacity: 1, refillPerSecond: 0.2 } };
 
   it('refuses past the burst with a clear error, per socket and per kind of action', () => {
     let now = 0;

@@ -12,11 +12,13 @@ export const LIVE_ACTION_LIMITS = {
   /** control (take, handback, pause, resume) and terminate */
   control: { capacity: 10, refillPerSecond: 4 },
   input: { capacity: 200, refillPerSecond: 100 },
+  /** a message to the user: a line on their screen, so a few, then one every 5 s */
+  message: { capacity: 3, refillPerSecond: 0.2 },
 } satisfies Record<string, TokenBucketOptions>;
 
 export type LiveActionKind = keyof typeof LIVE_ACTION_LIMITS;
 
-const NAMES: Record<LiveActionKind, string> = { membership: 'attach/detach', control: 'control/terminate', input: 'input' };
+const NAMES: Record<LiveActionKind, string> = { membership: 'attach/detach', control: 'control/terminate', input: 'input', message: 'message' };
 
 /** Token buckets per socket and kind of action. Time is injected; `forget` at disconnect. */
 export class ViewerRateLimits {
