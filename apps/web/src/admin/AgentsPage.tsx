@@ -1,4 +1,5 @@
 import { useCallback, useRef, useState, type FormEvent } from 'react';
+import { AdminTable } from './AdminTable';
 import { adminApi, type AdminAgent, type IssuedAgentToken } from '../api/admin';
 import { errorMessage } from '../api/api-error';
 import { CopyButton } from '../access-keys/CopyButton';
@@ -134,54 +135,38 @@ function AgentsAdministration({ token }: { token: string }) {
 
 function AgentsTable({ agents, onRotate, onRevoke }: { agents: AdminAgent[]; onRotate: (a: AdminAgent) => void; onRevoke: (a: AdminAgent) => void }) {
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Agents">
-      <table className="data-table admin-table">
-        <caption className="visually-hidden">Agents, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="actions">
-              Actions
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {agents.map((agent) => (
-            <tr key={agent.id} data-agent-id={agent.id}>
-              <th scope="row">{agent.name}</th>
-              <td>{agent.kind === 'jump-server' ? 'jump server' : 'agent'}</td>
-              <td>
-                <time dateTime={agent.createdAt}>{formatDate(agent.createdAt)}</time>
-              </td>
-              <td>
-                {agent.revokedAt ? (
-                  <span className="key-status inactive">
-                    Revoked <time dateTime={agent.revokedAt}>{formatDate(agent.revokedAt)}</time>
-                  </span>
-                ) : (
-                  <span className="key-status active">Active</span>
-                )}
-              </td>
-              <td className="actions">
-                {!agent.revokedAt && (
-                  <div className="action-group">
-                    <button type="button" className="button small" aria-label={`Rotate the token of ${agent.name}`} onClick={() => onRotate(agent)}>
-                      Rotate token
-                    </button>
-                    <button type="button" className="button small danger" aria-label={`Revoke ${agent.name}`} onClick={() => onRevoke(agent)}>
-                      Revoke
-                    </button>
-                  </div>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable label="Agents" caption="Agents, newest first" columns={['Name', 'Kind', 'Created', 'Status']}>
+      {agents.map((agent) => (
+        <tr key={agent.id} data-agent-id={agent.id}>
+          <th scope="row">{agent.name}</th>
+          <td>{agent.kind === 'jump-server' ? 'jump server' : 'agent'}</td>
+          <td>
+            <time dateTime={agent.createdAt}>{formatDate(agent.createdAt)}</time>
+          </td>
+          <td>
+            {agent.revokedAt ? (
+              <span className="key-status inactive">
+                Revoked <time dateTime={agent.revokedAt}>{formatDate(agent.revokedAt)}</time>
+              </span>
+            ) : (
+              <span className="key-status active">Active</span>
+            )}
+          </td>
+          <td className="actions">
+            {!agent.revokedAt && (
+              <div className="action-group">
+                <button type="button" className="button small" aria-label={`Rotate the token of ${agent.name}`} onClick={() => onRotate(agent)}>
+                  Rotate token
+                </button>
+                <button type="button" className="button small danger" aria-label={`Revoke ${agent.name}`} onClick={() => onRevoke(agent)}>
+                  Revoke
+                </button>
+              </div>
+            )}
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }
 

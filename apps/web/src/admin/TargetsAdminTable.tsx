@@ -1,4 +1,5 @@
 import type { AdminTarget, TargetProbe } from '../api/admin';
+import { AdminTable } from './AdminTable';
 
 interface Props {
   targets: AdminTarget[];
@@ -34,65 +35,47 @@ function ProbeResult({ target, probe, onRepin }: { target: AdminTarget; probe: T
 
 export function TargetsAdminTable({ targets, probes, onEdit, onDelete, onTest, onRepin }: Props) {
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Targets">
-      <table className="data-table admin-table">
-        <caption className="visually-hidden">Targets, by name</caption>
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">Protocol</th>
-            <th scope="col">Address</th>
-            <th scope="col">Account</th>
-            <th scope="col">Owner</th>
-            <th scope="col">Host key</th>
-            <th scope="col" className="actions">
-              Actions
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {targets.map((target) => (
-            <tr key={target.id} data-target={target.name}>
-              <th scope="row">{target.name}</th>
-              <td>{target.protocol.toUpperCase()}</td>
-              <td>
-                <code>
-                  {target.host}:{target.port}
-                </code>
-              </td>
-              <td>
-                {target.accountName} <span className="muted">({target.authentication === 'privateKey' ? 'key' : target.authentication})</span>
-              </td>
-              <td>{target.owner ?? <span className="muted">—</span>}</td>
-              <td>
-                {target.protocol !== 'ssh' ? (
-                  <span className="muted">n/a</span>
-                ) : target.hostKeySha256 ? (
-                  <code className="fingerprint">{target.hostKeySha256}</code>
-                ) : (
-                  <span className="muted">not pinned yet</span>
-                )}
-                <div>
-                  <ProbeResult target={target} probe={probes[target.name]} onRepin={onRepin} />
-                </div>
-              </td>
-              <td className="actions">
-                <div className="action-group">
-                  <button type="button" className="button small" aria-label={`Test connection to ${target.name}`} disabled={probes[target.name] === 'testing'} onClick={() => onTest(target)}>
-                    Test
-                  </button>
-                  <button type="button" className="button small" aria-label={`Edit ${target.name}`} onClick={() => onEdit(target)}>
-                    Edit
-                  </button>
-                  <button type="button" className="button small danger" aria-label={`Delete ${target.name}`} onClick={() => onDelete(target)}>
-                    Delete
-                  </button>
-                </div>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <AdminTable label="Targets" caption="Targets, by name" columns={['Name', 'Protocol', 'Address', 'Account', 'Owner', 'Host key']}>
+      {targets.map((target) => (
+        <tr key={target.id} data-target={target.name}>
+          <th scope="row">{target.name}</th>
+          <td>{target.protocol.toUpperCase()}</td>
+          <td>
+            <code>
+              {target.host}:{target.port}
+            </code>
+          </td>
+          <td>
+            {target.accountName} <span className="muted">({target.authentication === 'privateKey' ? 'key' : target.authentication})</span>
+          </td>
+          <td>{target.owner ?? <span className="muted">—</span>}</td>
+          <td>
+            {target.protocol !== 'ssh' ? (
+              <span className="muted">n/a</span>
+            ) : target.hostKeySha256 ? (
+              <code className="fingerprint">{target.hostKeySha256}</code>
+            ) : (
+              <span className="muted">not pinned yet</span>
+            )}
+            <div>
+              <ProbeResult target={target} probe={probes[target.name]} onRepin={onRepin} />
+            </div>
+          </td>
+          <td className="actions">
+            <div className="action-group">
+              <button type="button" className="button small" aria-label={`Test connection to ${target.name}`} disabled={probes[target.name] === 'testing'} onClick={() => onTest(target)}>
+                Test
+              </button>
+              <button type="button" className="button small" aria-label={`Edit ${target.name}`} onClick={() => onEdit(target)}>
+                Edit
+              </button>
+              <button type="button" className="button small danger" aria-label={`Delete ${target.name}`} onClick={() => onDelete(target)}>
+                Delete
+              </button>
+            </div>
+          </td>
+        </tr>
+      ))}
+    </AdminTable>
   );
 }

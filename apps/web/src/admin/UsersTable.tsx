@@ -1,4 +1,5 @@
 import type { AdminUser } from '../api/admin';
+import { AdminTable } from './AdminTable';
 
 export type UserAction = 'edit' | 'password' | 'disable' | 'enable' | 'delete';
 
@@ -14,59 +15,43 @@ const list = (values: string[]) => (values.length ? values.join(', ') : <span cl
 /** Every user with what an admin can do to each; the buttons' names say which user. */
 export function UsersTable({ users, me, busy, onAction }: Props) {
   return (
-    <div className="table-wrap" tabIndex={0} role="region" aria-label="Users">
-      <table className="data-table admin-table">
-        <caption className="visually-hidden">Users, by name</caption>
-        <thead>
-          <tr>
-            <th scope="col">Username</th>
-            <th scope="col">Roles</th>
-            <th scope="col">Privileges</th>
-            <th scope="col">Status</th>
-            <th scope="col" className="actions">
-              Actions
+    <AdminTable label="Users" caption="Users, by name" columns={['Username', 'Roles', 'Privileges', 'Status']}>
+      {users.map((user) => {
+        const self = user.username === me;
+        const button = (action: UserAction, label: string, className = 'button small') => (
+          <button
+            type="button"
+            className={className}
+            disabled={busy === user.username}
+            aria-label={`${label} ${user.username}`}
+            onClick={() => onAction(user, action)}
+          >
+            {label}
+          </button>
+        );
+        return (
+          <tr key={user.id} data-username={user.username}>
+            <th scope="row">
+              {user.username}
+              {self && <span className="muted"> (you)</span>}
             </th>
+            <td>{list(user.roles)}</td>
+            <td>{list(user.privileges)}</td>
+            <td>
+              <span className={user.disabled ? 'key-status inactive' : 'key-status active'}>{user.disabled ? 'Disabled' : 'Active'}</span>
+            </td>
+            <td className="actions">
+              <div className="action-group">
+                {button('edit', 'Edit')}
+                {button('password', 'Reset password')}
+                {/* an admin cannot lock themself out: the gateway refuses it too (403) */}
+                {!self && (user.disabled ? button('enable', 'Enable') : button('disable', 'Disable', 'button small danger'))}
+                {!self && button('delete', 'Delete', 'button small danger')}
+              </div>
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {users.map((user) => {
-            const self = user.username === me;
-            const button = (action: UserAction, label: string, className = 'button small') => (
-              <button
-                type="button"
-                className={className}
-                disabled={busy === user.username}
-                aria-label={`${label} ${user.username}`}
-                onClick={() => onAction(user, action)}
-              >
-                {label}
-              </button>
-            );
-            return (
-              <tr key={user.id} data-username={user.username}>
-                <th scope="row">
-                  {user.username}
-                  {self && <span className="muted"> (you)</span>}
-                </th>
-                <td>{list(user.roles)}</td>
-                <td>{list(user.privileges)}</td>
-                <td>
-                  <span className={user.disabled ? 'key-status inactive' : 'key-status active'}>{user.disabled ? 'Disabled' : 'Active'}</span>
-                </td>
-                <td className="actions">
-                  <div className="action-group">
-                    {button('edit', 'Edit')}
-                    {button('password', 'Reset password')}
-                    {/* an admin cannot lock themself out: the gateway refuses it too (403) */}
-                    {!self && (user.disabled ? button('enable', 'Enable') : button('disable', 'Disable', 'button small danger'))}
-                    {!self && button('delete', 'Delete', 'button small danger')}
-                  </div>
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </AdminTable>
   );
 }
