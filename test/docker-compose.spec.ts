@@ -185,9 +185,11 @@ describe('docker-compose.yml', () => {
     const mountOf = (service: Service, volume: string): string | undefined =>
       (service.volumes ?? []).map((v) => v.split(':')).find(([source]) => source === volume)?.[1];
     const dataDir = String(services['gateway-1'].environment?.VIGIL_DATA_DIR);
-    // libs/rdp passes guacd recording-path = path.join(config.dataDir, 'recordings', YYYY/MM/DD)
+    // libs/rdp passes guacd the recording path RecordingStore locates: path.join(config.dataDir, 'recordings', YYYY/MM/DD)
     const rdpSource = fs.readFileSync(path.join(root, 'libs/rdp/src/rdp-tunnel.service.ts'), 'utf8');
-    expect(rdpSource).toContain("path.join(config.dataDir, 'recordings')");
+    expect(rdpSource).toMatch(/recordings\.locate\(|store\.locate\(|\.locate\([^)]*'guacamole'\)/);
+    const storeSource = fs.readFileSync(path.join(root, 'libs/recording/src/nest/recording-store.ts'), 'utf8');
+    expect(storeSource).toContain("path.join(config.dataDir, 'recordings')");
     const recordingsPath = path.posix.join(dataDir, 'recordings');
     expect(mountOf(services.guacd, 'recordings')).toBe(recordingsPath);
     for (const [name, service] of vigilServices) {

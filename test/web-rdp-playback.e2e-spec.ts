@@ -24,6 +24,8 @@ import { eventually, sleep } from './support/wait';
 
 const GUAC_TYPE = 'application/vnd.vigil.guacamole-recording';
 /** what is painted, in order: the last one is the recording's last frame */
+/** ms on CLOCK_MONOTONIC, as libuv reads it (the clock guacd stamps its frames with) */
+const monotonicMs = () => Number(process.hrtime.bigint() / 1_000_000n);
 const RED = 0xff0000;
 const BLUE = 0x0000ff;
 
@@ -52,6 +54,9 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
   let painter: XRootPainter;
   let sessionId: string;
   let recordingFile: string;
+  /** when the root window was painted red, and then blue: ms of CLOCK_MONOTONIC, guacd's clock for its sync timestamps */
+  let redAt = 0;
+  let blueAt = 0;
   const contexts: BrowserContext[] = [];
   const pageErrors: string[] = [];
 
@@ -95,6 +100,7 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
     await eventually(async () => gw.app.get(RdpSessions).get(sessionId), (s) => s !== undefined);
     await sleep(800);
     await painter.paint(RED);
+    redAt = monotonicMs();
     // guacd sees the change, draws it to the user and records it
     await client.waitFor((i) => i.opcode === 'img' || i.opcode === 'png', 'a screen update after the paint', 10_000);
     await sleep(1200);
@@ -111,6 +117,7 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
     expect([...opcodes].some((op) => op === 'img' || op === 'png')).toBe(true);
     await get(`/api/sessions/${sessionId}/recording`, stack.tokens.oscar).expect(404);
 
+    blueAt = monotonicMs();
     await painter.paint(BLUE);
     await sleep(1500);
     client.close();
@@ -185,30 +192,28 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
     await page.locator('.guac-player[data-state="finished"]').waitFor();
     expect(isColour(await screenColour(page), BLUE)).toBe(true);
 
-    // seek through the timeline: red is drawn before blue, as painted. How long each colour lasts
-    // in the recording depends on the machine's load, so: 30 even steps, then 20 more between the
-    // last step before blue and the first blue one if red fell between two steps.
-    const max = Number(await slider.getAttribute('max'));
+    // seek to the frames painted red and then blue. guacd stamps its frames (sync) with
+    // CLOCK_MONOTONIC milliseconds (libguac/timestamp.c), the clock of Node's hrtime, so which
+    // frames come after each paint is known from the file (a paint may take several frames to
+    // draw: the last frame before blue's paint shows red whole, the last frame of all blue); the
+    // player's timeline starts at the first frame. Guacamole.SessionRecording shows, for a position between two frames, the later one:
+    // seek to a frame's own time (floored to the slider's 10 ms) to see that frame.
+    const syncs = new GuacamoleParser().push(fs.readFileSync(recordingFile)).filter((i) => i.opcode === 'sync').map((i) => Number(i.args[0]));
+    const redFrame = [...syncs].reverse().find((t) => t > redAt && t < blueAt);
+    const blueFrame = syncs[syncs.length - 1];
+    expect(redFrame).toBeDefined();
+    expect(blueFrame).toBeGreaterThan(blueAt);
+    const sliderAt = (frame: number) => Math.floor((frame - syncs[0]) / 10);
     const colourAt = async (value: number): Promise<string> => {
       await slider.fill(String(value));
       await page.waitForFunction((want) => document.querySelector('.guac-player')?.getAttribute('data-painted') === want, (value * 0.01).toFixed(2));
       const colour = await screenColour(page);
       return isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
     };
-    const samples: [number, string][] = [];
-    for (let step = 1; step < 30; step++) samples.push([Math.round((max * step) / 30), '']);
-    for (const sample of samples) sample[1] = await colourAt(sample[0]);
-    const firstBlue = samples.findIndex(([, c]) => c === 'blue');
-    if (!samples.some(([, c]) => c === 'red') && firstBlue > 0) {
-      const [lo, hi] = [samples[firstBlue - 1][0], samples[firstBlue][0]];
-      const finer: [number, string][] = [];
-      for (let k = 1; k < 20; k++) finer.push([Math.round(lo + ((hi - lo) * k) / 20), '']);
-      for (const sample of finer) sample[1] = await colourAt(sample[0]);
-      samples.splice(firstBlue, 0, ...finer);
-    }
-    const seen = samples.map(([, c]) => c);
-    expect(seen).toContain('red');
-    expect(seen.lastIndexOf('red')).toBeLessThan(seen.includes('blue') ? seen.indexOf('blue') : seen.length);
+    await expect(colourAt(sliderAt(redFrame!))).resolves.toBe('red');
+    await expect(colourAt(sliderAt(blueFrame))).resolves.toBe('blue');
+    // and back: seeking backwards redraws the earlier frame
+    await expect(colourAt(sliderAt(redFrame!))).resolves.toBe('red');
 
     // pause: at 0.5× from the start, the position stops moving once paused and stays short of the end
     await player.getByLabel('Speed 0.5×').check({ force: true });

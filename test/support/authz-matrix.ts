@@ -533,7 +533,7 @@ export const EXCLUDED_PATHS = /^\/api\/docs(\/|$)/;
  * How a /live action ended, as its ack says. `refused`: the handshake itself was refused
  * (connect_error), so the principal never gets to send anything.
  */
-export type LiveExpect = 'refused' | 'ok' | 'not-found' | 'forbidden' | 'not-attached' | 'view-mode' | 'not-interactive' | 'not-holder';
+export type LiveExpect = 'refused' | 'ok' | 'not-found' | 'forbidden' | 'not-attached' | 'view-mode' | 'not-interactive' | 'not-holder' | 'no-request';
 
 export const LIVE_ERRORS: Record<Exclude<LiveExpect, 'refused' | 'ok'>, RegExp> = {
   'not-found': /^session not found$/,
@@ -542,6 +542,7 @@ export const LIVE_ERRORS: Record<Exclude<LiveExpect, 'refused' | 'ok'>, RegExp> 
   'view-mode': /^input refused: attached in view mode$/,
   'not-interactive': /^cannot take control: not-interactive$/,
   'not-holder': /^you do not hold control$/,
+  'no-request': /^no pending request for control from this viewer$/,
 };
 
 export interface LiveRow {
@@ -638,6 +639,42 @@ export const LIVE_ROWS: LiveRow[] = [
     prelude: 'attach-best',
     session: 'live',
     payload: (sessionId) => ({ sessionId, action: 'resume-user' }),
+    expect: [R, R, R, F, NA, NA, 'ok', NA, NA, NA, NA, R],
+  },
+  {
+    event: 'control',
+    label: 'control request',
+    checks: 'v0.6: asking for control: interact viewers with the interact privilege (an attached owner in view mode cannot); with control free it is a take',
+    prelude: 'attach-best',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId, action: 'request' }),
+    expect: [R, R, R, F, NA, NA, 'ok', NA, NA, NA, NA, R],
+  },
+  {
+    event: 'control',
+    label: 'control grant',
+    checks: 'v0.6: granting a request: the holder or an admin (an admin answering a request nobody made is told so); others are not attached',
+    prelude: 'attach-best',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId, action: 'grant', to: 'no-such-viewer' }),
+    expect: [R, R, R, F, NA, NA, 'no-request', NA, NA, NA, NA, R],
+  },
+  {
+    event: 'control',
+    label: 'control deny',
+    checks: 'v0.6: denying a request: the holder or an admin',
+    prelude: 'attach-best',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId, action: 'deny', to: 'no-such-viewer' }),
+    expect: [R, R, R, F, NA, NA, 'no-request', NA, NA, NA, NA, R],
+  },
+  {
+    event: 'message',
+    label: 'message to the user',
+    checks: "v0.6: a line on the user's screen: an admin viewer, or an interact viewer with the interact privilege (the owner watching in view mode cannot)",
+    prelude: 'attach-best',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId, text: 'authorization matrix' }),
     expect: [R, R, R, F, NA, NA, 'ok', NA, NA, NA, NA, R],
   },
   {

@@ -145,4 +145,14 @@ describe('DiskQueue', () => {
     expect(fs.statSync(q.file).mode & 0o077).toBe(0);
     expect(fs.statSync(dir).mode & 0o077).toBe(0);
   });
+
+  it('takes over an empty lock file once it is older than a write takes (its writer was killed before writing its pid)', () => {
+    const q = new DiskQueue(dir);
+    const lock = path.join(dir, 'journal.ndjson.lock');
+    fs.writeFileSync(lock, '');
+    const old = new Date(Date.now() - 1_000);
+    fs.utimesSync(lock, old, old);
+    q.enqueue(open('b'));
+    expect(ids(q)).toEqual(['open:b']);
+  });
 });

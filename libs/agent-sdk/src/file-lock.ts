@@ -1,6 +1,9 @@
 import * as fs from 'node:fs';
 import { QueueLockedError } from './errors';
 
+/** An empty lock file older than this lost its writer (a live one writes its pid at once). */
+const EMPTY_LOCK_GRACE_MS = 250;
+
 const SLEEP = new Int32Array(new SharedArrayBuffer(4));
 const sleepSync = (ms: number): void => void Atomics.wait(SLEEP, 0, 0, ms);
 
@@ -51,7 +54,9 @@ export class FileLock {
       const stat = fs.statSync(this.path);
       if (Date.now() - stat.mtimeMs > this.staleMs) return true;
       const pid = Number(fs.readFileSync(this.path, 'utf8'));
-      if (!Number.isInteger(pid) || pid <= 0) return false; // being written right now
+      // No pid yet: being written right now (microseconds), or its writer was killed between the
+      // create and the write (SIGKILL during a flush): after EMPTY_LOCK_GRACE_MS it is the latter.
+      if (!Number.isInteger(pid) || pid <= 0) return Date.now() - stat.mtimeMs > EMPTY_LOCK_GRACE_MS;
       // run() is synchronous and never re-entrant: a lock bearing our pid is a dead namesake's.
       if (pid === process.pid) return true;
       process.kill(pid, 0);
