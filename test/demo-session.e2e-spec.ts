@@ -8,6 +8,9 @@ import { DATABASE_KINDS, createTestDatabase } from './support/databases';
 import { ADMIN, TestGateway, connectSocket, nextEvent, startTestGateway, startTestGatewayOn } from './support/test-gateway';
 import { eventually, sleep } from './support/wait';
 
+// the demo's waits allow for a loaded CI machine (a fresh session takes seconds here, not a minute)
+jest.setTimeout(180_000);
+
 interface Session {
   id: string;
   type: string;
@@ -65,9 +68,10 @@ describe.each(DATABASE_KINDS)('demo session (VIGIL_DEMO=1) on %s: a live SSH ses
 
   it('shows a live PAM_SSH session of the scripted user on the demo target within a few seconds', async () => {
     const started = Date.now();
-    const sessions = await eventually(demoSessions, (items) => items.length === 1, 20_000);
+    const sessions = await eventually(demoSessions, (items) => items.length === 1, 40_000);
     expect(sessions).toHaveLength(1);
-    expect(Date.now() - started).toBeLessThan(20_000);
+    // the issue's bound is a minute from the first start; here it is seconds, with room for a loaded CI machine
+    expect(Date.now() - started).toBeLessThan(40_000);
     // this process listens on the gateway's ports and, for the demo, one more on loopback
     const demoPort = gw.app.get(DemoShell).targetPort;
     expect(demoPort).toBeGreaterThan(0);
@@ -82,11 +86,15 @@ describe.each(DATABASE_KINDS)('demo session (VIGIL_DEMO=1) on %s: a live SSH ses
   });
 
   it('a /live viewer attaches in view mode and sees the scripted user at work', async () => {
-    const [session] = await eventually(demoSessions, (items) => items.length === 1, 20_000);
+    const [session] = await eventually(demoSessions, (items) => items.length === 1, 40_000);
     const { socket, text } = await viewer();
     const ack = await attach(socket, session.id, 'view');
     expect({ ...ack, screen: undefined }).toMatchObject({ ok: true, kind: 'ssh', sessionId: session.id });
-    expect(plain(ack.screen ?? '')).toContain('Vigil demo target');
+    // the exact screen at attach is whatever the scripted user had on it (it may just have run
+    // `clear`): the fake shell's prompt is on it now or in what follows
+    expect(typeof ack.screen).toBe('string');
+    const initial = plain(ack.screen ?? '');
+    await expect(eventually(async () => initial + text(), (t) => t.includes('demo@demo-shell'), 30_000)).resolves.toContain('demo@demo-shell');
     // the user keeps typing: new output arrives, and it is the fake shell's
     const seen = await eventually(async () => text(), (t) => /demo@demo-shell:~\$ \S/.test(t) || /[a-z]{2,}/.test(t.replace(/\[Vigil\][^\n]*/g, '')), 30_000);
     expect(seen.replace(/\[Vigil\][^\n]*/g, '')).toMatch(/[a-z]{2,}/);
@@ -94,7 +102,7 @@ describe.each(DATABASE_KINDS)('demo session (VIGIL_DEMO=1) on %s: a live SSH ses
   });
 
   it('interact + take control: typed input reaches the fake shell, which echoes it; outside the script it refuses, host files never show', async () => {
-    const [session] = await eventually(demoSessions, (items) => items.length === 1, 20_000);
+    const [session] = await eventually(demoSessions, (items) => items.length === 1, 40_000);
     const { socket, text } = await viewer();
     expect((await attach(socket, session.id, 'interact')).ok).toBe(true);
     await expect(socket.emitWithAck('control', { sessionId: session.id, action: 'take' })).resolves.toEqual({ ok: true });
@@ -149,7 +157,7 @@ describe.each(DATABASE_KINDS)('demo session (VIGIL_DEMO=1) on %s: a live SSH ses
   });
 
   it('terminate ends the session with the reason, recorded; the scripted user is back in a new session soon after', async () => {
-    const [session] = await eventually(demoSessions, (items) => items.length === 1, 20_000);
+    const [session] = await eventually(demoSessions, (items) => items.length === 1, 40_000);
     const { socket } = await viewer();
     expect((await attach(socket, session.id, 'view')).ok).toBe(true);
     const ended = nextEvent<{ sessionId: string; reason: string }>(socket, 'ended', () => true, 10_000);
@@ -160,7 +168,7 @@ describe.each(DATABASE_KINDS)('demo session (VIGIL_DEMO=1) on %s: a live SSH ses
       (e) => e?.recordingUrl != null,
     );
     expect(entry).toMatchObject({ endReason: 'terminated', endedBy: 'admin', endMessage: 'demo: seen enough' });
-    const next = await eventually(demoSessions, (items) => items.length === 1 && items[0].id !== session.id, 30_000);
+    const next = await eventually(demoSessions, (items) => items.length === 1 && items[0].id !== session.id, 60_000);
     expect(next).toHaveLength(1);
     expect(next[0].id).not.toBe(session.id);
   });
@@ -222,7 +230,7 @@ describe('demo session across restarts (one database)', () => {
     };
     try {
       const first = await startTestGatewayOn(db, { VIGIL_DEMO: '1' });
-      const before = await eventually(() => demoSession(first), (items) => items.length === 1, 20_000);
+      const before = await eventually(() => demoSession(first), (items) => items.length === 1, 40_000);
       expect(before).toHaveLength(1);
       const firstPort = first.app.get(DemoShell).targetPort;
       await first.close();
@@ -240,7 +248,7 @@ describe('demo session across restarts (one database)', () => {
 
       const again = await startTestGatewayOn(db, { VIGIL_DEMO: '1' });
       try {
-        const after = await eventually(() => demoSession(again), (items) => items.length === 1, 20_000);
+        const after = await eventually(() => demoSession(again), (items) => items.length === 1, 40_000);
         expect(after).toHaveLength(1);
         expect(after[0].id).not.toBe(before[0].id);
         const users = await again.http.get('/api/users').auth(again.adminToken, { type: 'bearer' }).expect(200);
@@ -255,5 +263,5 @@ describe('demo session across restarts (one database)', () => {
     } finally {
       await db.drop();
     }
-  }, 120_000);
+  }, 180_000);
 });

@@ -209,7 +209,8 @@ describe.each(DATABASE_KINDS)('/live request control and message the user on %s'
     await user.exited;
     const entry = await eventually(
       () => gw.http.get(`/api/access-logs/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).then((r) => r.body as { recordingUrl: string | null }),
-      (e) => e.recordingUrl !== null,
+      // until the entry exists (a 404's body has no recordingUrl) and its recording is linked
+      (e) => typeof e.recordingUrl === 'string',
     );
     const cast = await gw.http.get(entry.recordingUrl!).auth(gw.adminToken, { type: 'bearer' }).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];

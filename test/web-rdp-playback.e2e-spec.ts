@@ -210,10 +210,21 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
       const colour = await screenColour(page);
       return isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
     };
-    await expect(colourAt(sliderAt(redFrame!))).resolves.toBe('red');
-    await expect(colourAt(sliderAt(blueFrame))).resolves.toBe('blue');
+    // the frame's images are decoded by the browser after the seek has applied the instructions:
+    // read the canvas until it shows the frame (or give up after 5 s)
+    const seekShows = async (value: number, want: string) => {
+      let seen = await colourAt(value);
+      for (const until = Date.now() + 5_000; seen !== want && Date.now() < until; ) {
+        await sleep(100);
+        const colour = await screenColour(page);
+        seen = isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
+      }
+      return seen;
+    };
+    await expect(seekShows(sliderAt(redFrame!), 'red')).resolves.toBe('red');
+    await expect(seekShows(sliderAt(blueFrame), 'blue')).resolves.toBe('blue');
     // and back: seeking backwards redraws the earlier frame
-    await expect(colourAt(sliderAt(redFrame!))).resolves.toBe('red');
+    await expect(seekShows(sliderAt(redFrame!), 'red')).resolves.toBe('red');
 
     // pause: at 0.5× from the start, the position stops moving once paused and stays short of the end
     await player.getByLabel('Speed 0.5×').check({ force: true });
