@@ -1,17 +1,10 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { AgentsService } from '@vigil/auth';
 import { VigilConfig } from '@vigil/config';
-import { OpenSessionDto, SessionDirectory, SessionsService } from '@vigil/sessions';
+import { SessionDirectory, SessionsService } from '@vigil/sessions';
+import { nextDemoSessionKind } from './demo/demo-session-kinds';
 
 const USERS = ['jdoe', 'asmith', 'mchen', 'rkumar', 'lgarcia', 'tnguyen'];
-const KINDS: Pick<OpenSessionDto, 'type' | 'client' | 'port' | 'serviceUrl' | 'accountName' | 'serviceProvider'>[] = [
-  { type: 'PAM_SSH', client: 'srv-db-01', port: 22, serviceUrl: 'ssh://srv-db-01:22', accountName: 'root', serviceProvider: 'vigil-jump' },
-  { type: 'PAM_RDP', client: 'win-ad-02', port: 3389, serviceUrl: 'rdp://win-ad-02:3389', accountName: 'Administrator', serviceProvider: 'vigil-rdp' },
-  { type: 'WebSSO', client: 'crm.example.com', port: 443, serviceUrl: 'https://crm.example.com/login', accountName: 'jdoe@example.com', serviceProvider: 'corp-idp' },
-  { type: 'ESSO', client: 'sap-prod', port: 3200, serviceUrl: 'sap://sap-prod:3200', accountName: 'SAP_ADMIN', serviceProvider: 'esso-agent' },
-  { type: 'CONSOLE', client: 'ws-0142', port: undefined, serviceUrl: undefined, accountName: 'CORP\\jdoe', serviceProvider: 'windows' },
-  { type: 'PAM', client: 'oracle-fin', port: 1521, serviceUrl: 'oracle://oracle-fin:1521/FIN', accountName: 'SYSTEM', serviceProvider: 'vigil-pam' },
-];
 const OPEN_AT_ONCE = 6;
 const CHURN_MS = 15_000;
 const HEARTBEAT_MS = 20_000;
@@ -40,8 +33,8 @@ export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.demo) return;
     this.agentId = await this.agents.ensureInternal('demo-agent', 'jump-server');
-    const open = await this.mine();
-    for (let i = open.length; i < OPEN_AT_ONCE; i++) await this.openOne();
+    const openTypes: string[] = (await this.mine()).map((session) => session.type);
+    while (openTypes.length < OPEN_AT_ONCE) openTypes.push(await this.openOne(openTypes));
     this.timers.push(setInterval(() => void this.churn(), CHURN_MS), setInterval(() => void this.heartbeat(), HEARTBEAT_MS));
     this.timers.forEach((t) => t.unref());
     this.logger.log(`demo agent reporting ${OPEN_AT_ONCE} sessions owned by "${this.config.admin.username}" (VIGIL_DEMO=1)`);
@@ -56,9 +49,10 @@ export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown 
     return items.filter((s) => s.agentId === this.agentId);
   }
 
-  private async openOne(): Promise<void> {
+  /** Opens the next simulated session and returns its type. */
+  private async openOne(openTypes: readonly string[]): Promise<string> {
     const n = this.sequence++;
-    const kind = KINDS[(Date.now() / 1000 + n) % KINDS.length | 0];
+    const kind = nextDemoSessionKind(openTypes);
     await this.sessions.open(this.agentId, {
       ...kind,
       // reported, not carried: nothing to watch live, and the sessions page and View say so
@@ -69,13 +63,15 @@ export class DemoAgent implements OnApplicationBootstrap, OnApplicationShutdown 
       owner: this.config.admin.username,
       startDate: new Date(Date.now() - ((n * 7919) % 3600) * 1000).toISOString(),
     });
+    return kind.type;
   }
 
   private async churn(): Promise<void> {
     try {
-      const [oldest] = (await this.mine()).sort((a, b) => a.startDate.localeCompare(b.startDate));
+      const open = (await this.mine()).sort((a, b) => a.startDate.localeCompare(b.startDate));
+      const [oldest] = open;
       if (oldest) await this.sessions.end(oldest.id, { reason: 'ended', agentId: this.agentId });
-      await this.openOne();
+      await this.openOne(open.slice(1).map((session) => session.type));
     } catch (error) {
       this.logger.warn(`demo churn failed: ${(error as Error).message}`);
     }
