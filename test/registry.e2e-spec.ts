@@ -67,6 +67,9 @@ describe.each(DATABASE_KINDS)('session registry on %s', (kind) => {
     const csv = await gw.http.get('/api/sessions?format=csv&columns=user,type,port,owner').auth(alice, { type: 'bearer' }).expect(200);
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.text).toBe('User,Type,Port,Owner\r\njdoe,PAM_RDP,3389,alice\r\n');
+    // a number without its unit is a guess for whoever opens the file
+    const withDuration = await gw.http.get('/api/sessions?format=csv&columns=user,duration').auth(alice, { type: 'bearer' }).expect(200);
+    expect(withDuration.text).toMatch(/^User,Duration \(s\)\r\njdoe,\d+\r\n$/);
 
     const aliceEnded = nextEvent<{ id: string; endReason: string }>(aliceSocket, 'session.ended', (e) => e.id === id);
     const ended = await gw.http

@@ -190,10 +190,19 @@ describe('web console (Chromium)', () => {
     sessions.kim = await openSession({ owner: 'alice', user: 'kim', client: 'srv-web-02', accountName: 'deploy' });
     await row(alicePage, sessions.kim.id).waitFor();
     await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session opened: kim → deploy@corp-idp');
+    // the new row is highlighted for a few seconds, the others are not
+    await expect(row(alicePage, sessions.kim.id).getAttribute('data-appeared')).resolves.toBe('true');
+    await expect(row(alicePage, sessions.ops.id).getAttribute('data-appeared')).resolves.toBeNull();
+    await alicePage.locator(`tr[data-session-id="${sessions.kim.id}"]:not([data-appeared])`).waitFor({ timeout: 15_000 });
 
     await endSession(sessions.jdoe.id);
     await row(alicePage, sessions.jdoe.id).waitFor({ state: 'detached' });
     await expect(alicePage.locator('#sessions-live').textContent()).resolves.toContain('Session ended: jdoe → root@corp-idp');
+    // the row that left is listed above the table for a moment, with its access-log entry
+    const ended = alicePage.getByTestId('recently-ended').locator(`li[data-ended-session-id="${sessions.jdoe.id}"]`);
+    await expect(ended.textContent()).resolves.toContain('Ended jdoe → root@corp-idp');
+    await expect(ended.getByRole('link', { name: 'Access log entry' }).getAttribute('href')).resolves.toBe(`/access-logs/${sessions.jdoe.id}`);
+    await ended.waitFor({ state: 'detached', timeout: 20_000 });
     await expect(alicePage.evaluate('window.__sameDocument')).resolves.toBe(true);
     await expect(alicePage.getByTestId('session-count').textContent()).resolves.toBe('2 open sessions');
   });
@@ -289,7 +298,8 @@ describe('web console (Chromium)', () => {
     expect(new URL(csvRequest.url()).searchParams.get('columns')).toBe(table.columnIds.join(','));
     const csv = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
 
-    expect(csv[0]).toEqual(table.headers);
+    // the CSV's numbers carry their unit in the header (the table shows "1h 02m 03s")
+    expect(csv[0]).toEqual(table.headers.map((h) => (h === 'Duration' ? 'Duration (s)' : h)));
     const body = csv.slice(1);
     expect(body).toHaveLength(table.rows.length);
     const durationAt = table.columnIds.indexOf('duration');
@@ -383,7 +393,7 @@ describe('web console (Chromium)', () => {
     const [download] = await Promise.all([alicePage.waitForEvent('download'), alicePage.getByRole('button', { name: 'Download CSV' }).click()]);
     const csv = parseCsv(fs.readFileSync((await download.path())!, 'utf8'));
     const headers = await alicePage.locator('thead th').allTextContents();
-    expect(csv[0]).toEqual(headers);
+    expect(csv[0]).toEqual(headers.map((h) => (h === 'Duration' ? 'Duration (s)' : h)));
     expect(csv).toHaveLength(31);
     expect(csv.slice(1).every((cells) => cells[3].startsWith('pager-') && cells[8] === 'ended')).toBe(true);
   });

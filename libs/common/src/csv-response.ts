@@ -27,7 +27,7 @@ export async function streamCsv<Row>(
   res.status(200);
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  res.write(columns.map((c) => csvCell(c.header)).join(',') + '\r\n');
+  res.write(columns.map((c) => csvCell(c.csvHeader ?? c.header)).join(',') + '\r\n');
   const now = Date.now();
   for await (const rows of pages) {
     let chunk = '';

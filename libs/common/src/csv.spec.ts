@@ -22,7 +22,7 @@ describe('CSV', () => {
   it('writes the chosen columns in the chosen order', () => {
     const row = { user: 'jdoe', type: 'PAM_SSH', port: 22, startDate: '2026-01-01T00:00:00.000Z' } as SessionView;
     const columns = pickColumns(SESSION_COLUMNS, ['port', 'user', 'duration']);
-    expect(toCsv(columns, [row], Date.parse('2026-01-01T00:01:30.000Z'))).toBe('Port,User,Duration\r\n22,jdoe,90\r\n');
+    expect(toCsv(columns, [row], Date.parse('2026-01-01T00:01:30.000Z'))).toBe('Port,User,Duration (s)\r\n22,jdoe,90\r\n');
   });
 
   it('names unknown columns instead of ignoring them', () => {

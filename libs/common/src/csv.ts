@@ -12,7 +12,7 @@ export function csvCell(value: string | number | null | undefined): string {
 }
 
 export function toCsv<Row>(columns: ColumnDefinition<Row>[], rows: Row[], now = Date.now()): string {
-  const lines = [columns.map((c) => csvCell(c.header)).join(',')];
+  const lines = [columns.map((c) => csvCell(c.csvHeader ?? c.header)).join(',')];
   for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row, now))).join(','));
   return lines.join('\r\n') + '\r\n';
 }

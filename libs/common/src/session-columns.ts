@@ -4,6 +4,8 @@ import type { AccessLogView, SessionView } from './session-attributes';
 export interface ColumnDefinition<Row> {
   id: string;
   header: string;
+  /** the CSV's header when it differs: a number's unit, which the page shows in each cell instead */
+  csvHeader?: string;
   value: (row: Row, now: number) => string | number | null;
 }
 
@@ -23,7 +25,7 @@ export const SESSION_COLUMNS: ColumnDefinition<SessionView>[] = [
   { id: 'serviceProvider', header: 'Service provider', value: (s) => s.serviceProvider },
   { id: 'owner', header: 'Owner', value: (s) => s.owner },
   { id: 'status', header: 'Status', value: (s) => s.status },
-  { id: 'duration', header: 'Duration', value: (s, now) => durationSeconds(s.startDate, now) },
+  { id: 'duration', header: 'Duration', csvHeader: 'Duration (s)', value: (s, now) => durationSeconds(s.startDate, now) },
   { id: 'id', header: 'Session ID', value: (s) => s.id },
   { id: 'externalId', header: 'External ID', value: (s) => s.externalId },
   { id: 'lastHeartbeat', header: 'Last heartbeat', value: (s) => s.lastHeartbeat },
@@ -36,7 +38,7 @@ export const ACCESS_LOG_COLUMNS: ColumnDefinition<AccessLogView>[] = [
     (c) => c as unknown as ColumnDefinition<AccessLogView>,
   ),
   { id: 'endDate', header: 'End date', value: (e) => e.endDate },
-  { id: 'duration', header: 'Duration', value: (e) => e.durationSeconds },
+  { id: 'duration', header: 'Duration', csvHeader: 'Duration (s)', value: (e) => e.durationSeconds },
   { id: 'endReason', header: 'End reason', value: (e) => e.endReason },
   { id: 'endedBy', header: 'Ended by', value: (e) => e.endedBy },
   { id: 'endMessage', header: 'End message', value: (e) => e.endMessage },

@@ -1,3 +1,5 @@
+import { plainHttpError, plainNetworkError } from './plain-errors';
+
 /** A non-2xx answer from the API, with the server's message when it sent one. */
 export class ApiError extends Error {
   constructor(
@@ -6,6 +8,11 @@ export class ApiError extends Error {
   ) {
     super(message);
     this.name = 'ApiError';
+  }
+
+  /** The message in words for the user (see plain-errors.ts); `message` keeps the server's text. */
+  get plain(): string {
+    return plainHttpError(this.status, this.message);
   }
 
   static async from(response: Response): Promise<ApiError> {
@@ -21,6 +28,9 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show the user for a failed call. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  if (error instanceof ApiError) return error.plain;
+  if (error instanceof Error) return plainNetworkError(error) ?? error.message;
+  return String(error);
 }

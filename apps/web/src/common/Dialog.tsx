@@ -7,15 +7,28 @@ interface Props {
   children: ReactNode;
 }
 
-/** A modal on the native <dialog>: focus trap, Escape and the backdrop come from the browser. */
+/**
+ * A modal on the native <dialog>: focus trap, Escape and the backdrop come from the browser. On
+ * close the focus goes back to what had it before (the button that opened the dialog); when that
+ * is gone (the row of a terminated session), to the page's main region, never to nowhere.
+ */
 export function Dialog({ open, title, onClose, children }: Props) {
   const ref = useRef<HTMLDialogElement>(null);
+  const opener = useRef<HTMLElement | null>(null);
 
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
-    if (!open && dialog.open) dialog.close();
+    if (open && !dialog.open) {
+      opener.current = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+      dialog.showModal();
+    }
+    if (!open && dialog.open) {
+      dialog.close();
+      const back = opener.current?.isConnected ? opener.current : document.getElementById('main');
+      back?.focus();
+      opener.current = null;
+    }
   }, [open]);
 
   return (

@@ -1,7 +1,7 @@
-export function ErrorBanner({ message }: { message: string | null }) {
+export function ErrorBanner({ message, id }: { message: string | null; id?: string }) {
   if (!message) return null;
   return (
-    <p className="banner error" role="alert">
+    <p className="banner error" role="alert" id={id}>
       {message}
     </p>
   );

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { plainConnectionError } from '../api/plain-errors';
 import type { ActionAck, AttachAck, ControlAction, ControlState, LiveClientEvents, LiveServerEvents, ViewerInfo, ViewerMode } from './live-protocol';
 
 /** Where the session's screen goes: the terminal, in the order the calls are made. */
@@ -70,7 +71,7 @@ export class LiveConnection {
     const mine = (p: { sessionId: string }) => p.sessionId === sessionId;
     this.socket.on('connect', () => this.attach());
     this.socket.on('disconnect', () => !this.final() && this.update({ phase: 'reconnecting' }));
-    this.socket.on('connect_error', (error) => this.update({ phase: 'reconnecting', error: `Cannot reach the live service: ${error.message}` }));
+    this.socket.on('connect_error', (error) => this.update({ phase: 'reconnecting', error: plainConnectionError(error.message, 'the live view') }));
     this.socket.on('output', (p) => mine(p) && this.deliver({ kind: 'output', data: p.data }));
     this.socket.on('resize', (p) => mine(p) && this.deliver({ kind: 'resize', cols: p.cols, rows: p.rows }));
     this.socket.on('resync', (p) => mine(p) && this.deliver({ kind: 'resync', cols: p.cols, rows: p.rows, screen: p.screen }));

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, errorMessage } from '../api/api-error';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { useDocumentTitle } from '../common/use-document-title';
@@ -14,6 +14,7 @@ export function LoginPage({ onLogin, notice }: Props) {
   const [password, setPassword] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -24,6 +25,11 @@ export function LoginPage({ onLogin, notice }: Props) {
     } catch (e) {
       setError(e instanceof ApiError && e.status === 401 ? 'Wrong username or password.' : errorMessage(e));
       setBusy(false);
+      // the disabled button lost the focus: put it back where the user retypes, the password selected
+      requestAnimationFrame(() => {
+        passwordField.current?.focus();
+        passwordField.current?.select();
+      });
     }
   };
 
@@ -36,14 +42,21 @@ export function LoginPage({ onLogin, notice }: Props) {
         </div>
         <p className="muted">Live monitor of privileged sessions.</p>
         {notice && !error && <p className="banner info" role="status">{notice}</p>}
-        <ErrorBanner message={error} />
+        <ErrorBanner message={error} id="login-error" />
         <label className="field">
           <span>Username</span>
           <input name="username" autoComplete="username" required autoFocus value={username} onChange={(e) => setUsername(e.target.value)} />
         </label>
         <label className="field">
           <span>Password</span>
-          <input name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            ref={passwordField}
+            name="password"
+            type="password"
+            autoComplete="current-password"
+            required
+            aria-describedby={error ? 'login-error' : undefined}
+            value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
         <button type="submit" className="button primary wide" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

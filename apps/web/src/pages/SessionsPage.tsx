@@ -24,6 +24,8 @@ import { sessionTitle } from '../sessions/session-title';
 import { TerminateDialog } from '../sessions/TerminateDialog';
 import { useLiveSessions, type LiveEvent } from '../sessions/use-live-sessions';
 import { useSessionColumns } from '../sessions/use-session-columns';
+import { RecentlyEndedList } from '../sessions/RecentlyEndedList';
+import { useRecentChanges } from '../sessions/use-recent-changes';
 
 const EDITOR_ID = 'column-editor';
 
@@ -32,9 +34,15 @@ export function SessionsPage() {
   useDocumentTitle('Sessions');
   const { token, me } = useAuth();
   const [announcement, setAnnouncement] = useState('');
-  const onLiveEvent = useCallback((event: LiveEvent) => {
-    if (event.kind !== 'updated') setAnnouncement(describeLiveEvent(event));
-  }, []);
+  const recent = useRecentChanges();
+  const { record } = recent;
+  const onLiveEvent = useCallback(
+    (event: LiveEvent) => {
+      record(event);
+      if (event.kind !== 'updated') setAnnouncement(describeLiveEvent(event));
+    },
+    [record],
+  );
   const live = useLiveSessions(token, onLiveEvent);
   const prefs = useSessionColumns(token);
   // filter text, chips and sort live in the URL: a reload, a shared link and back/forward keep them
@@ -124,6 +132,7 @@ export function SessionsPage() {
         </p>
       ) : (
         <>
+          <RecentlyEndedList ended={recent.changes.ended} />
           <SessionsTable
             me={me}
             columns={columns}
@@ -133,6 +142,7 @@ export function SessionsPage() {
             onTerminate={setTerminating}
             caption={`Open sessions, ${summary}`}
             watchers={live.watchers}
+            appeared={recent.changes.appeared}
           />
           {rows.length === 0 && (
             <p className="empty" role="status">

@@ -18,9 +18,11 @@ interface Props {
   onTerminate: (session: SessionView) => void;
   caption: string;
   watchers: ReadonlyMap<string, Watcher[]>;
+  /** ids of rows that appeared live a moment ago (highlighted) */
+  appeared?: ReadonlyMap<string, number>;
 }
 
-export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, caption, watchers }: Props) {
+export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, caption, watchers, appeared }: Props) {
   const body = useRef<HTMLTableSectionElement>(null);
   const head = useRef<HTMLTableRowElement>(null);
   const visible = useRowWindow(rows.length, body);
@@ -93,6 +95,7 @@ export function SessionsTable({ me, columns, rows, sort, onSort, onTerminate, ca
                 session={session}
                 viewers={watchers.get(session.id)}
                 onTerminate={onTerminate}
+                appeared={appeared?.has(session.id) ?? false}
                 rowIndex={visible ? start + i + 2 : undefined}
               />
             ))}

@@ -1,4 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
+import { plainConnectionError } from '../api/plain-errors';
 
 /** The `/terminal` namespace as the console speaks it (server: libs/web-terminal). */
 interface ServerEvents {
@@ -56,7 +57,7 @@ export class TerminalConnection {
     this.socket.on('output', (data) => this.write(typeof data === 'string' ? data : new Uint8Array(data)));
     this.socket.on('ended', (p) => this.end(p.reason));
     this.socket.on('revoked', (p) => this.end(p.error));
-    this.socket.on('connect_error', (error) => this.end(`Cannot reach Vigil: ${error.message}`));
+    this.socket.on('connect_error', (error) => this.end(plainConnectionError(error.message, 'the terminal')));
     this.socket.on('disconnect', () => this.end('the connection to Vigil was lost'));
   }
 
