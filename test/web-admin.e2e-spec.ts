@@ -14,6 +14,7 @@ import { ConsolePages } from './support/console-pages';
 import { SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startSshd, writeAskpass } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, createUser, login, sessionPayload, startTestGateway } from './support/test-gateway';
+import { readmeScreenshot } from './support/screenshot-dir';
 
 const NEW_USER = { username: 'nadia', password: 'nadia-first-password' };
 
@@ -89,6 +90,7 @@ describe('web console: administration (users and agents)', () => {
     await expect(apiUser(NEW_USER.username)).resolves.toMatchObject({ roles: ['owner'], privileges: ['shadow'], disabled: false });
     // the form was cleared for the next one
     await expect(admin.getByLabel('Username').inputValue()).resolves.toBe('');
+    await readmeScreenshot(admin, 'admin-users.png');
 
     // the new user signs in to the console, then connects through the jump with the same password
     const nadia = await signedIn(NEW_USER.username, NEW_USER.password);

@@ -18,6 +18,7 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startS
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, connectSocket, createUser, login, startTestGateway } from './support/test-gateway';
 import { eventually } from './support/wait';
+import { readmeScreenshot } from './support/screenshot-dir';
 
 interface Received {
   body: string;
@@ -214,6 +215,7 @@ describe('web console: audit trail, who watched, event rules (Chromium, real SSH
     await admin.locator('[data-verdict="ok"]').waitFor();
     await expect(admin.locator('[data-verdict="ok"]').textContent()).resolves.toMatch(/Chain intact: \d+ records verified up to #\d+/);
     const found: Record<string, string[]> = { 'audit page': await accessibilityViolations(admin) };
+    await readmeScreenshot(admin, 'audit.png');
 
     await admin.getByLabel('Event name').selectOption('ConsoleLogin');
     await admin.getByLabel('User', { exact: true }).fill('mallory');

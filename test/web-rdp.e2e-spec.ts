@@ -19,6 +19,7 @@ import { RDP_TARGET, RdpStack, VNC_TARGET } from './support/rdp-stack';
 import { ADMIN } from './support/test-gateway';
 import type { Pointer, VncServer } from './support/vnc-server';
 import { eventually, sleep } from './support/wait';
+import { readmeScreenshot } from './support/screenshot-dir';
 
 const TERMINATE_REASON = 'Desktop policy check from the console';
 const END_BOUND_MS = 1_000;
@@ -176,6 +177,7 @@ describe('web console: RDP/VNC in the browser and its live view (Chromium, real 
     expect(query.get('token')).toMatch(/^vgt1_/);
     // the display has focus once connected: keys go to the remote side at once
     await expect(userPage.evaluate(() => document.activeElement?.id)).resolves.toBe('remote-screen');
+    await readmeScreenshot(userPage, 'rdp-in-browser.png');
 
     sessionId = (await userPage.getByTestId('rdp-session-link').getAttribute('data-session-id'))!;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
@@ -264,7 +266,7 @@ describe('web console: RDP/VNC in the browser and its live view (Chromium, real 
     await rewind.and(adminPage.locator(':not([data-state="loading"])')).waitFor({ timeout: 20_000 });
     expect(Number(await rewind.getAttribute('data-duration'))).toBeGreaterThan(0);
     await adminPage.locator('[data-testid="rdp-live"][data-desktop-phase="connected"]').waitFor();
-    await adminPage.getByRole('button', { name: '● Back to live' }).click();
+    await adminPage.getByRole('button', { name: 'Close rewind' }).click();
     await adminPage.locator('[data-testid="dvr"]').waitFor({ state: 'detached' });
     await expect(adminPage.getByTestId('input-notice').textContent()).resolves.toContain('View only');
     await adminPage.locator('[data-testid="viewer-list"] li[data-viewer="admin"][data-mode="view"]').waitFor();

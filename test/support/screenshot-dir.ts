@@ -17,3 +17,14 @@ export function screenshotDir(): { dir: string; committed: boolean; cleanup: () 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-screenshots-'));
   return { dir, committed: false, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A full-page screenshot of `page` as docs/screenshots/`name` when VIGIL_SCREENSHOTS=1, and nothing
+ * otherwise (the README's pictures are regenerated on purpose, not by every run).
+ */
+export async function readmeScreenshot(page: { screenshot(options: { path: string; fullPage: boolean }): Promise<unknown> }, name: string): Promise<void> {
+  if (process.env.VIGIL_SCREENSHOTS !== '1') return;
+  const dir = path.join(repoRoot(), 'docs', 'screenshots');
+  fs.mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: path.join(dir, name), fullPage: true });
+}
