@@ -187,7 +187,7 @@ describe.each(DATABASE_KINDS)('crash with SSH sessions open on %s', (kind) => {
     // The recording reaches the disk within about a second (the writer flushes every second).
     const recordings = path.join(db.env.VIGIL_DATA_DIR, 'recordings');
     for (let i = 0; i < 100; i++) {
-      const file = findFile(recordings, `${crashed.id}.cast`);
+      const file = findFile(recordings, `${crashed.id}.vcast`);
       if (file && fs.readFileSync(file, 'utf8').includes('BEFORE-CRASH-42')) break;
       await sleep(100);
     }
@@ -210,7 +210,7 @@ describe.each(DATABASE_KINDS)('crash with SSH sessions open on %s', (kind) => {
     // Its recording is linked, verifies against the hash taken at boot, and replays up to the crash.
     expect(entry.recordingUrl).toBe(`/api/access-logs/${crashed.id}/recording`);
     await expect(http.get(`${entry.recordingUrl}/verify`).auth(admin, { type: 'bearer' }).then((r) => r.body.ok)).resolves.toBe(true);
-    const file = findFile(recordings, `${crashed.id}.cast`)!;
+    const file = findFile(recordings, `${crashed.id}.vcast`)!;
     expect((await replayToScreen(file, { tolerateTruncatedTail: true })).screen).toContain('BEFORE-CRASH-42');
 
     // The neighbour's session is still open and still works; its jump's folder is still there.

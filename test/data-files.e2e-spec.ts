@@ -82,7 +82,7 @@ describe.each(DATABASE_KINDS)('data folder permissions on %s', (kind) => {
       const entries = modes(dataDir);
       const files = entries.filter((e) => e.kind === 'file').map((e) => e.path);
       // what must be there, so the check below cannot pass on an empty folder
-      expect(files.some((f) => /\.cast$/.test(f))).toBe(true);
+      expect(files.some((f) => /\.vcast$/.test(f))).toBe(true);
       expect(files).toEqual(expect.arrayContaining([path.join('ssh', 'jump_host_ed25519'), path.join('secrets', 'credential.key')]));
       if (kind === 'sqlite') expect(files).toEqual(expect.arrayContaining(['vigil.sqlite', 'vigil.sqlite-wal', 'vigil.sqlite-shm']));
       expect(wrongModes(dataDir)).toEqual([]);

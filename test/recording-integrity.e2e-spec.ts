@@ -212,7 +212,7 @@ describe.each(DATABASE_KINDS)('recording access and integrity on %s', (kind) => 
     await user.waitFor('USER-2');
     const entry = await closeShell(user, sessionId);
 
-    const file = findFile(recordingsDir(), `${sessionId}.cast`)!;
+    const file = findFile(recordingsDir(), `${sessionId}.vcast`)!;
     const { events } = await readAsciicast(file);
     const userInput = events.filter((e) => e.code === 'i').map((e) => e.data).join('');
     expect(userInput).toContain('echo USER-$((1+1))');
@@ -259,8 +259,12 @@ describe.each(DATABASE_KINDS)('recording access and integrity on %s', (kind) => 
  */
 describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind) => {
   const LIMIT_BYTES = 32 * 1024 * 1024;
-  /** NUL bytes are escaped as \u0000 (6 bytes each) in the recording: ~36 MB, past the limit. */
-  const ZEROS = 6_000_000;
+  /**
+   * NUL bytes are stored as they are (framed recording: 11 bytes per frame on top): 34 MB, just
+   * past the limit, so the failure comes near the end of the output, as the user's notice needs
+   * the client to have read what is still queued ahead of it.
+   */
+  const ZEROS = 34_000_000;
   let dir: string;
   let sshd: SshdHandle;
   let aliceKey: KeyPair;
@@ -316,7 +320,7 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     // what was written before the failure is kept, hashed as it is on disk: it verifies
     expect(entry!.recordingUrl).not.toBeNull();
     await expect(http.get(`${entry!.recordingUrl}/verify`).auth(ADMIN_TOKEN.value, { type: 'bearer' }).then((r) => r.body.ok)).resolves.toBe(true);
-    const stored = findFile(path.join(db.env.VIGIL_DATA_DIR, 'recordings'), `${entry!.id}.cast`)!;
+    const stored = findFile(path.join(db.env.VIGIL_DATA_DIR, 'recordings'), `${entry!.id}.vcast`)!;
     expect(fs.statSync(stored).size).toBeLessThanOrEqual(LIMIT_BYTES);
     // the record is committed with the failure; the hash chain takes it in just after (poll: a loaded machine)
     const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'))).filter((i) => i.action === 'recording.failed');

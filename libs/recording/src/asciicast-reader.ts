@@ -1,6 +1,8 @@
+import { isFramedRecording } from '@vigil/common';
 import type { AsciicastEvent, AsciicastHeader } from './asciicast-format';
 import { AsciicastFormatError } from './asciicast-format-error';
 import { InvalidLineError, parseJsonLine, validateEvent, validateHeader } from './asciicast-line-validation';
+import { framedAsAsciicast } from './framed/framed-to-asciicast';
 import { LineTooLongError, readLines, type FileLine } from './read-lines';
 
 /** Far above any single event the writer produces; stops a damaged file from exhausting memory. */
@@ -28,11 +30,14 @@ export interface AsciicastRecording {
 /**
  * Streams a recording: the header entry first, then one entry per event, validating as it goes.
  * Throws AsciicastFormatError naming the offending line. Memory stays at one line at a time.
+ * A framed recording (`.vcast`) is read as the asciicast it converts to (framed-to-asciicast.ts).
  */
-export async function* iterateAsciicast(
-  filePath: string,
-  options: ReadAsciicastOptions = {},
-): AsyncGenerator<AsciicastEntry> {
+export function iterateAsciicast(filePath: string, options: ReadAsciicastOptions = {}): AsyncGenerator<AsciicastEntry> {
+  if (isFramedRecording(filePath)) return framedAsAsciicast(filePath, options);
+  return iterateStoredAsciicast(filePath, options);
+}
+
+async function* iterateStoredAsciicast(filePath: string, options: ReadAsciicastOptions): AsyncGenerator<AsciicastEntry> {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let sawHeader = false;
   let previousTime = 0;

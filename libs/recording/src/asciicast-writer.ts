@@ -7,7 +7,9 @@ import {
   type AsciicastEventCode,
 } from './asciicast-format';
 import { BoundedEventBuffer } from './bounded-event-buffer';
-import { EventBatchSerializer } from './event-batch-serializer';
+import { EventBatchSerializer, type BatchSerializer } from './event-batch-serializer';
+import { FrameBatchSerializer } from './framed/frame-batch-serializer';
+import { FRAMED_EXTENSION, formatFramedHeaderLine } from './framed/framed-format';
 import { HashedAppendFile } from './hashed-append-file';
 import { RecordingFailedError } from './recording-failed-error';
 import { formatViewerInputMarker } from './viewer-input-marker';
@@ -68,7 +70,10 @@ export interface AsciicastWriterStats {
 }
 
 /**
- * Records one terminal session as asciicast v2, incrementally.
+ * Records one terminal session, incrementally, in the format its file name says: `.vcast`, Vigil's
+ * framed recording (the exact bytes with their time, no escaping: framed/framed-format.ts), or
+ * `.cast`, asciicast v2 as stored (UTF-8 decoded and JSON-escaped here; invalid UTF-8 becomes
+ * U+FFFD, so a `.cast` recording of binary output is lossy: kept for tests and tooling).
  *
  * The record methods (output, input, resize, marker) are meant to be called from the SSH relay's
  * data handlers: they only copy the chunk into memory, never touch the disk, never throw and
@@ -76,9 +81,6 @@ export interface AsciicastWriterStats {
  * queue passes flushThresholdBytes), so a crash loses at most about one interval.
  */
 export class AsciicastWriter {
-  // Decoding and JSON escaping happen at flush time, not in the record call; the serializer keeps
-  // one UTF-8 decoder per direction so characters split across chunks stay intact.
-  private readonly serializer = new EventBatchSerializer();
   private readonly buffer: BoundedEventBuffer;
   private readonly timer: NodeJS.Timeout;
 
@@ -90,9 +92,17 @@ export class AsciicastWriter {
   private earlyFlushScheduled = false;
   private unsyncedWrites = false;
   private closing?: Promise<AsciicastWriterSummary>;
+  /** cost units queued and written since open, for written() */
+  private queuedTotal = 0;
+  private writtenTotal = 0;
+  private writtenWaiters: Array<{ upTo: number; resolve: () => void }> = [];
 
   private constructor(
     private readonly file: HashedAppendFile,
+    // Serialising (framing, or decoding and JSON escaping) happens at flush time, not in the record
+    // call; the asciicast serializer keeps one UTF-8 decoder per direction so characters split
+    // across chunks stay intact.
+    private readonly serializer: BatchSerializer,
     private readonly clock: () => number,
     private readonly startMs: number,
     private readonly flushThresholdBytes: number,
@@ -122,16 +132,11 @@ export class AsciicastWriter {
     const clock = options.clock ?? (() => performance.now());
     const timestamp = options.timestamp ?? Math.floor(Date.now() / 1000);
 
+    const framed = filePath.endsWith(FRAMED_EXTENSION);
     const file = await HashedAppendFile.create(filePath);
     try {
-      const header = formatHeaderLine({
-        version: 2,
-        width: cols,
-        height: rows,
-        timestamp,
-        title: options.title,
-        env: options.env,
-      });
+      const fields = { width: cols, height: rows, timestamp, title: options.title, env: options.env };
+      const header = framed ? formatFramedHeaderLine(fields) : formatHeaderLine({ version: 2, ...fields });
       await file.append(Buffer.from(header, 'utf8'));
     } catch (error) {
       await file.close().catch(() => undefined);
@@ -139,6 +144,7 @@ export class AsciicastWriter {
     }
     return new AsciicastWriter(
       file,
+      framed ? new FrameBatchSerializer() : new EventBatchSerializer(),
       clock,
       clock(),
       flushThresholdBytes,
@@ -198,6 +204,17 @@ export class AsciicastWriter {
   }
 
   /**
+   * Resolves once everything recorded so far has been handed to the OS (or given up on after a
+   * failure), without flushing early: the recording thread tells the gateway "taken" only then, so
+   * the gateway's in-flight bound covers every byte not yet written, and the thread's own queue
+   * never overflows first.
+   */
+  written(): Promise<void> {
+    if (this.writtenTotal >= this.queuedTotal) return Promise.resolve();
+    return new Promise((resolve) => this.writtenWaiters.push({ upTo: this.queuedTotal, resolve }));
+  }
+
+  /**
    * Writes everything still queued, syncs and closes the file, and returns its hash for the
    * access log. Safe to call more than once: every call gets the same result.
    * Rejects with RecordingFailedError when a write failed during the session.
@@ -216,7 +233,9 @@ export class AsciicastWriter {
   }
 
   private enqueue(code: AsciicastEventCode, data: Uint8Array | string, cost: number): void {
+    const before = this.buffer.queuedBytes; // a gap marker written first counts too
     this.buffer.push(this.elapsedSeconds(), code, data, cost);
+    this.queuedTotal += this.buffer.queuedBytes - before;
     if (this.buffer.queuedBytes >= this.flushThresholdBytes) this.scheduleEarlyFlush();
   }
 
@@ -273,7 +292,19 @@ export class AsciicastWriter {
         this.fail(error);
       } finally {
         this.buffer.settle(batch);
+        this.settleWritten(batch.cost);
       }
+    }
+  }
+
+  private settleWritten(cost: number): void {
+    this.writtenTotal += cost;
+    if (this.writtenWaiters.length === 0) return;
+    const waiting = this.writtenWaiters;
+    this.writtenWaiters = [];
+    for (const waiter of waiting) {
+      if (waiter.upTo <= this.writtenTotal) waiter.resolve();
+      else this.writtenWaiters.push(waiter);
     }
   }
 
@@ -282,6 +313,7 @@ export class AsciicastWriter {
     this.failure = new RecordingFailedError(this.file.path, error);
     this.accepting = false;
     this.buffer.discardQueued();
+    this.settleWritten(Number.POSITIVE_INFINITY); // nothing more will be written: release every waiter
     try {
       this.onError?.(this.failure);
     } catch {

@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { isFramedRecording } from '@vigil/common';
 import type { AsciicastHeader } from './asciicast-format';
 import { AsciicastFormatError } from './asciicast-format-error';
 import { InvalidLineError, parseJsonLine, validateEvent, validateHeader } from './asciicast-line-validation';
 import { DEFAULT_MAX_LINE_BYTES } from './asciicast-reader';
+import { iterateFrames } from './framed/frame-reader';
 
 const NEWLINE = 0x0a;
 
@@ -16,7 +18,7 @@ export interface CrashedRecording {
   header: AsciicastHeader;
   /** Time of the last complete event, seconds since the start (0 when there is none). */
   lastEventSeconds: number;
-  /** Bytes after the last newline: an event line the crash cut short (Vigil's readers can skip it). */
+  /** Bytes after the last complete line or frame: what the crash cut short (Vigil's readers can skip it). */
   tornBytes: number;
 }
 
@@ -28,6 +30,7 @@ export interface CrashedRecording {
  * Throws AsciicastFormatError when the header or the last complete line is not asciicast v2.
  */
 export async function examineCrashedRecording(filePath: string): Promise<CrashedRecording> {
+  if (isFramedRecording(filePath)) return examineCrashedFrames(filePath);
   const hash = createHash('sha256');
   let size = 0;
   let lastNewline = -1;
@@ -84,4 +87,33 @@ function parse<T>(filePath: string, line: number, read: () => T): T {
     if (error instanceof InvalidLineError) throw new AsciicastFormatError(filePath, line, error.message);
     throw error;
   }
+}
+
+/**
+ * The same for a framed recording (`.vcast`): the frames are walked to the last complete one (a
+ * frame the crash cut short is the torn tail), and the whole file is hashed as it is.
+ * Throws AsciicastFormatError when the header or a complete frame is damaged.
+ */
+async function examineCrashedFrames(filePath: string): Promise<CrashedRecording> {
+  let header: AsciicastHeader | undefined;
+  let complete = 0;
+  let lastEventSeconds = 0;
+  for await (const entry of iterateFrames(filePath, { tolerateTruncatedTail: true })) {
+    if (entry.kind === 'header') {
+      header = entry.header;
+      complete = entry.end;
+    } else {
+      complete = entry.frame.end;
+      lastEventSeconds = entry.frame.micros / 1_000_000;
+    }
+  }
+  if (!header) throw new AsciicastFormatError(filePath, 1, 'no complete header line'); // iterateFrames throws first
+  // Hashed in a pass of its own, of the file as it is then: the seal covers every byte on disk.
+  const hash = createHash('sha256');
+  let size = 0;
+  for await (const chunk of createReadStream(filePath) as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    size += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes: size, header, lastEventSeconds, tornBytes: size - complete };
 }

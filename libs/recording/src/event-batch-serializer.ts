@@ -6,12 +6,20 @@ import { JsonStringEncoder } from './json-string-encoder';
 /** Room for `[123456.123456,"o","` and `"]\n` around each event's data. */
 const LINE_OVERHEAD_ESTIMATE = 32;
 
+/** Turns a flush batch of queued events into the bytes appended to the recording file. */
+export interface BatchSerializer {
+  /** `dataBytes` (the batch's queued cost) only sizes the first allocation. Pieces are appended in order. */
+  serialize(events: readonly PendingEvent[], dataBytes: number): Buffer | Buffer[];
+  /** Whatever the serializer still holds at the end of the recording (`time`: the close time). */
+  finish(time: number): Buffer;
+}
+
 /**
  * Turns queued events into asciicast event lines. Owns one streaming encoder per direction, so
  * it must see every batch of a recording, in order: a character split across two chunks (or two
  * batches) is completed by the later one, and output and input never complete each other's.
  */
-export class EventBatchSerializer {
+export class EventBatchSerializer implements BatchSerializer {
   private readonly encoders: Record<'o' | 'i', JsonStringEncoder> = {
     o: new JsonStringEncoder(),
     i: new JsonStringEncoder(),

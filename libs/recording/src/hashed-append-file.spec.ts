@@ -29,7 +29,19 @@ describe('HashedAppendFile', () => {
     expect(second).toEqual(first);
   });
 
-  it('creates the file readable by its owner only', async () => {
+  it('appends pieces in order with one writev, hashed as they reach the file (more pieces than one writev takes)', async () => {
+    const file = await HashedAppendFile.create(join(dir, 'pieces'));
+    await file.append(Buffer.from('header\n'));
+    const pieces = Array.from({ length: 3_000 }, (_, i) => Buffer.alloc(1 + (i % 97), i & 0xff));
+    await file.append(pieces);
+    await file.append([]);
+    const { sha256, bytes } = await file.close();
+    const onDisk = await readFile(join(dir, 'pieces'));
+    expect(onDisk).toEqual(Buffer.concat([Buffer.from('header\n'), ...pieces]));
+    expect({ sha256, bytes }).toEqual({ sha256: createHash('sha256').update(onDisk).digest('hex'), bytes: onDisk.length });
+  });
+
+    it('creates the file readable by its owner only', async () => {
     const file = await HashedAppendFile.create(join(dir, 'private'));
     await file.close();
     expect((await stat(join(dir, 'private'))).mode & 0o077).toBe(0);

@@ -39,7 +39,30 @@ export class HashedAppendFile {
     return this.written;
   }
 
-  async append(data: Buffer): Promise<void> {
+  /** Appends `data`, or the pieces of `data` in order (one writev: no copy to join them). */
+  async append(data: Buffer | readonly Buffer[]): Promise<void> {
+    if (Array.isArray(data)) return this.appendPieces(data as readonly Buffer[]);
+    return this.appendBuffer(data as Buffer);
+  }
+
+  private async appendPieces(pieces: readonly Buffer[]): Promise<void> {
+    if (pieces.length === 0) return;
+    const { bytesWritten } = await this.handle.writev(pieces as Buffer[], this.written);
+    // libuv writes every piece or fails; should it stop short anyway, hash what reached the file
+    // and write the rest as one buffer.
+    let left = bytesWritten;
+    let index = 0;
+    for (; index < pieces.length && left >= pieces[index].length; index++) {
+      this.hash.update(pieces[index]);
+      left -= pieces[index].length;
+    }
+    this.written += bytesWritten;
+    if (index === pieces.length) return;
+    this.hash.update(pieces[index].subarray(0, left));
+    await this.appendBuffer(Buffer.concat([pieces[index].subarray(left), ...pieces.slice(index + 1)]));
+  }
+
+  private async appendBuffer(data: Buffer): Promise<void> {
     let offset = 0;
     // A regular-file write may be short; hash each slice only once the OS has accepted it.
     while (offset < data.length) {

@@ -16,7 +16,18 @@ export { examineCrashedRecording } from './crashed-recording';
 export type { CrashedRecording } from './crashed-recording';
 export { VIEWER_INPUT_MARKER_PREFIX, formatViewerInputMarker, parseViewerInputMarker } from './viewer-input-marker';
 export type { ViewerInput } from './viewer-input-marker';
-export { RECORDING_CONTENT_TYPES, RECORDING_FORMATS, UNKNOWN_RECORDING_CONTENT_TYPE, recordingFormatOf, servedRecording } from './recording-format';
+export {
+  FRAMED_RECORDING_CONTENT_TYPE,
+  RECORDING_CONTENT_TYPES,
+  RECORDING_FORMATS,
+  UNKNOWN_RECORDING_CONTENT_TYPE,
+  isFramedRecording,
+  recordingFormatOf,
+  servedRecording,
+} from './recording-format';
+export { iterateFrames, recordedBytes } from './framed/frame-reader';
+export type { FramedEntry, ReadFramesOptions, RecordedFrame } from './framed/frame-reader';
+export { asciicastTextOf, framedAsAsciicast } from './framed/framed-to-asciicast';
 export type { RecordingFormat, ServedRecording } from './recording-format';
 export { RecordingModule } from './nest/recording.module';
 export { RecordingStoreModule } from './nest/recording-store.module';

@@ -9,7 +9,7 @@ import { RECORDING_EXTENSIONS, type RecordingFormat } from '@vigil/common';
 const SAFE_SESSION_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
 
 /**
- * Relative path `YYYY/MM/DD/<sessionId>.cast` (`.guac` for a Guacamole recording) for a session
+ * Relative path `YYYY/MM/DD/<sessionId>.vcast` (a framed terminal recording; `.guac` for a Guacamole one) for a session
  * started at `startDate`. The date is taken in UTC so the folder does not depend on the server's
  * time zone or DST.
  * Throws on an id outside [A-Za-z0-9_-] (no dots, slashes or "..") or an invalid date.

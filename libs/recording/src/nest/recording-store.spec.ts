@@ -25,7 +25,7 @@ class FakeAccessLog {
   findVisible = jest.fn(async (id: string) => (this.ended.has(id) ? { id, recordingStatus: this.links.get(id)?.status ?? null } : null));
 }
 
-const sha256 = (data: string) => createHash('sha256').update(data).digest('hex');
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 const START = new Date('2025-03-07T10:00:00Z');
 
 describe('RecordingStore', () => {
@@ -41,7 +41,7 @@ describe('RecordingStore', () => {
   afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('names each format in the dated folder under <dataDir>/recordings, and refuses an unsafe id', () => {
-    expect(store.locate('s1', START, 'asciicast')).toEqual({ relative: '2025/03/07/s1.cast', absolute: path.join(dataDir, 'recordings', '2025/03/07/s1.cast') });
+    expect(store.locate('s1', START, 'asciicast')).toEqual({ relative: '2025/03/07/s1.vcast', absolute: path.join(dataDir, 'recordings', '2025/03/07/s1.vcast') });
     expect(store.locate('rdp-t1', START, 'guacamole').relative).toBe('2025/03/07/rdp-t1.guac');
     expect(() => store.locate('../etc', START, 'guacamole')).toThrow(/unsafe session id/);
   });
@@ -51,7 +51,7 @@ describe('RecordingStore', () => {
     const writer = await store.openTerminal(location, { cols: 80, rows: 24 });
     writer.output('hello');
     const sealed = await store.sealTerminal('t1', location, writer);
-    expect(sealed).toEqual({ relativePath: location.relative, sha256: sha256(fs.readFileSync(location.absolute, 'utf8')), status: 'complete' });
+    expect(sealed).toEqual({ relativePath: location.relative, sha256: sha256(fs.readFileSync(location.absolute)), status: 'complete' });
   });
 
   it('seals a terminal recording that dropped bytes, or whose close failed, as incomplete, keeping what is on disk', async () => {
@@ -94,8 +94,9 @@ describe('RecordingStore', () => {
   });
 
   it('recovers a crashed terminal recording as it is on disk; a missing or non-recording file links incomplete', async () => {
+    // a recording from before framed recordings (.cast), as a crash left it
     const content = '{"version":2,"width":20,"height":3,"timestamp":1700000000}\n[0.5,"o","one"]\n[1,"o","tw';
-    const location = store.locate('c1', START, 'asciicast');
+    const location = { relative: '2025/03/07/c1.cast', absolute: path.join(store.root, '2025/03/07/c1.cast') };
     fs.mkdirSync(path.dirname(location.absolute), { recursive: true });
     fs.writeFileSync(location.absolute, content);
     accessLog.ended.add('c1').add('c2').add('c3');

@@ -14,7 +14,7 @@ const FIRST_BATCH_CAPACITY = 64 * 1024;
 export interface OffThreadWriterOptions extends Omit<AsciicastWriterOptions, 'clock'> {
   /** Milliseconds from any origin; defaults to performance.now(). Read on this thread, per event. */
   clock?: () => number;
-  /** Bytes posted to the thread and not yet taken; beyond it output is dropped behind a gap marker. */
+  /** Bytes posted to the thread and not yet written by it; beyond it output is dropped behind a gap marker. */
   maxInFlightBytes?: number;
   thread?: RecordingThread;
 }
@@ -28,7 +28,7 @@ export interface OffThreadWriterStats {
 /**
  * The AsciicastWriter's contract (same file, same record calls, same summary) with the work moved
  * to the recording thread: a record call here stamps the time and copies the chunk into the turn's
- * batch, nothing else. Escaping, hashing and disk writes run on the thread.
+ * batch, nothing else. Framing (or, for a `.cast` path, escaping), hashing and disk writes run on the thread.
  *
  * Memory stays bounded: if the thread falls `maxInFlightBytes` behind, output and input are dropped
  * (never the user's data path) and one gap marker records how much, as the writer itself does.
@@ -97,7 +97,9 @@ export class OffThreadAsciicastWriter {
           env: options.env,
           flushIntervalMs: options.flushIntervalMs,
           flushThresholdBytes: options.flushThresholdBytes,
-          maxBufferedBytes: options.maxBufferedBytes,
+          // A backstop only: the thread reports bytes taken once written, so this side's bound
+          // (maxInFlightBytes) holds everything not yet on disk; markers need a little room on top.
+          maxBufferedBytes: (options.maxInFlightBytes ?? options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES) + 1024 * 1024,
           syncToDisk: options.syncToDisk,
         },
       });

@@ -40,7 +40,7 @@ export interface ThreadSummary {
 export type FromRecordingThread =
   | { type: 'opened'; id: number }
   | { type: 'open-failed'; id: number; message: string }
-  /** the worker took `bytes` of a batch into its writer: the gateway may send that much more */
+  /** the worker wrote `bytes` of a batch to the file (handed to the OS): the gateway may send that much more */
   | { type: 'consumed'; id: number; bytes: number }
   | { type: 'failed'; id: number; message: string }
   | { type: 'closed'; id: number; summary: ThreadSummary }

@@ -1,6 +1,7 @@
 /**
- * The recording thread: runs one AsciicastWriter per recording, so JSON escaping, SHA-256 and file
- * I/O of every session's recording happen off the event loop that relays the sessions.
+ * The recording thread: runs one AsciicastWriter per recording (framing `.vcast`, or escaping
+ * `.cast`, as the path says), so serialising, SHA-256 and file I/O of every session's recording
+ * happen off the event loop that relays the sessions.
  */
 import { parentPort } from 'node:worker_threads';
 import { parseSize } from '../asciicast-format';
@@ -73,7 +74,10 @@ function record(id: number, buffer: ArrayBuffer, events: Extract<ToRecordingThre
       }
     }
   }
-  reply({ type: 'consumed', id, bytes });
+  if (!recording) return reply({ type: 'consumed', id, bytes });
+  // Told once on disk, not once queued here: the gateway's in-flight bound then covers every byte
+  // not yet written, so a flood is dropped (behind a gap marker) there and not in this queue.
+  void recording.writer.written().then(() => reply({ type: 'consumed', id, bytes }));
 }
 
 async function close(id: number, elapsedMs: number): Promise<void> {
