@@ -48,7 +48,7 @@ describe('OutputCoalescer', () => {
     coalescer = new OutputCoalescer({
       onFlush: (text) => flushed.push(text),
       intervalMs: 16,
-      maxPendingChars: 1024,
+      maxPendingBytes: 1024,
       scheduler,
     });
   });
@@ -115,7 +115,7 @@ describe('OutputCoalescer', () => {
     coalescer.write('y'.repeat(600));
 
     expect(flushed).toEqual(['x'.repeat(600) + 'y'.repeat(600)]);
-    expect(coalescer.pendingChars).toBe(0);
+    expect(coalescer.pendingBytes).toBe(0);
     expect(scheduler.liveTasks).toBe(0);
     scheduler.advance(100);
     expect(coalescer.flushCount).toBe(1);
@@ -179,7 +179,7 @@ describe('OutputCoalescer', () => {
 
   it('refuses nonsensical limits', () => {
     expect(() => new OutputCoalescer({ onFlush: () => undefined, intervalMs: -1 })).toThrow(RangeError);
-    expect(() => new OutputCoalescer({ onFlush: () => undefined, maxPendingChars: 0 })).toThrow(RangeError);
+    expect(() => new OutputCoalescer({ onFlush: () => undefined, maxPendingBytes: 0 })).toThrow(RangeError);
   });
 
   it('with the real scheduler, an idle write arrives after setImmediate', async () => {
@@ -192,6 +192,83 @@ describe('OutputCoalescer', () => {
 
     expect(received).toEqual(['echo']);
     real.dispose();
+  });
+
+  describe('decoding', () => {
+    /** Deterministic bytes: random ones with valid multibyte text mixed in. */
+    function mixedBytes(length: number, seed: number): Buffer {
+      const parts: Buffer[] = [];
+      let s = seed >>> 0;
+      const next = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) >>> 24;
+      let size = 0;
+      while (size < length) {
+        const part = next() < 128 ? Buffer.from(Array.from({ length: 1 + (next() % 9) }, next)) : Buffer.from('é€😀 ok\r\n', 'utf8');
+        parts.push(part);
+        size += part.length;
+      }
+      return Buffer.concat(parts);
+    }
+
+    const counting = () => {
+      const counter = { calls: 0, bytes: 0 };
+      const c = new OutputCoalescer({
+        onFlush: (text) => flushed.push(text),
+        intervalMs: 16,
+        maxPendingBytes: 1024,
+        scheduler,
+        decode: (bytes) => {
+          counter.calls += 1;
+          counter.bytes += bytes.length;
+          return bytes.toString('utf8');
+        },
+      });
+      return { c, counter };
+    };
+
+    it('decodes once per flushed batch, not once per chunk', () => {
+      const { c, counter } = counting();
+      for (let i = 0; i < 100; i++) c.write(Buffer.from([0x61 + (i % 26)]));
+      expect(counter.calls).toBe(0); // nothing decoded on the relay's path
+      scheduler.tick();
+      expect(counter.calls).toBe(1);
+      expect(flushed).toHaveLength(1);
+    });
+
+    it('never decodes skipped (flood) output, and what follows it still decodes exactly', () => {
+      const { c, counter } = counting();
+      const euro = Buffer.from('€', 'utf8');
+      c.write(Buffer.concat([Buffer.from('before '), euro.subarray(0, 1)]));
+      scheduler.tick();
+      // The flood starts by completing that character, then megabytes no viewer is sent.
+      c.skip(euro.subarray(1));
+      for (let i = 0; i < 200; i++) c.skip(mixedBytes(32 * 1024, i));
+      const decodedDuringFlood = counter.bytes;
+      c.skip(Buffer.from([0xf0, 0x9f])); // a character cut by the flood's last read...
+      c.write(Buffer.from([0x98, 0x80])); // ...completed by the first byte sent after it
+      c.write(' after');
+      scheduler.advance(16);
+
+      expect(decodedDuringFlood).toBe('before '.length); // only the batch before the flood
+      expect(flushed).toEqual(['before ', '😀 after']);
+    });
+
+    for (const seed of [1, 2, 3]) {
+      it(`batches of randomly split bytes join to the whole stream decoded at once (seed ${seed})`, () => {
+        const whole = mixedBytes(50_000, seed);
+        let s = seed;
+        for (let at = 0; at < whole.length; ) {
+          s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+          const size = s >>> 27; // 0..31 bytes
+          coalescer.write(whole.subarray(at, at + size));
+          at += size;
+          if (s % 7 === 0) scheduler.advance(16);
+        }
+        coalescer.dispose();
+
+        expect(flushed.join('')).toBe(whole.toString('utf8'));
+        expect(flushed.length).toBeGreaterThan(1);
+      });
+    }
   });
 
   describe('with a cost-adaptive busy interval', () => {

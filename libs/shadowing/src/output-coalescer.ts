@@ -1,5 +1,6 @@
 import { FlushScheduler, systemFlushScheduler } from './flush-scheduler';
-import { TerminalChunk, Utf8StreamDecoder } from './utf8-stream-decoder';
+import { Utf8Decode, Utf8Framer, decodeUtf8 } from './utf8-framer';
+import type { TerminalChunk } from './utf8-stream-decoder';
 
 export interface OutputCoalescerOptions {
   /** Delivers one batch, e.g. emits it to the session's socket.io room. Should not throw (see `flush`). */
@@ -15,14 +16,16 @@ export interface OutputCoalescerOptions {
   costFactor?: number;
   /** Floor of the cost-adaptive busy interval. Default 2. */
   minIntervalMs?: number;
-  /** A batch this large (UTF-16 code units) is flushed at once, so memory and message size stay bounded. Default 64 KiB. */
-  maxPendingChars?: number;
+  /** A batch this large (bytes) is flushed at once, so memory and message size stay bounded. Default 64 KiB. */
+  maxPendingBytes?: number;
   scheduler?: FlushScheduler;
+  /** Decodes a batch for delivery; injectable so tests can see what gets decoded. Default UTF-8 (U+FFFD for invalid bytes). */
+  decode?: Utf8Decode;
 }
 
 const DEFAULT_INTERVAL_MS = 16;
 const DEFAULT_MIN_INTERVAL_MS = 2;
-const DEFAULT_MAX_PENDING_CHARS = 64 * 1024;
+const DEFAULT_MAX_PENDING_BYTES = 64 * 1024;
 
 /**
  * Batches one session's terminal output before fan-out. Every socket.io message costs roughly
@@ -33,8 +36,9 @@ const DEFAULT_MAX_PENDING_CHARS = 64 * 1024;
  * - Busy: output accumulates and is flushed `intervalMs` after the previous flush.
  * - Either way, reaching `maxPendingChars` flushes synchronously inside `write`.
  *
- * Bytes are decoded once here with a streaming UTF-8 decoder, so viewers receive strings and a
- * character split across SSH reads is never mangled. `dispose` flushes what is pending.
+ * Output is kept as raw bytes (framed by a Utf8Framer, so a character split across SSH reads is
+ * never mangled) and decoded once, when its batch is flushed: output that is `skip`ped (a flood
+ * no viewer is sent) is never decoded at all. `dispose` flushes what is pending.
  */
 export class OutputCoalescer {
   private readonly onFlush: (text: string) => void;
@@ -42,10 +46,16 @@ export class OutputCoalescer {
   private readonly costFactor: number | undefined;
   private readonly minIntervalMs: number;
   private lastFlushCostMs = 0;
-  private readonly maxPendingChars: number;
+  private readonly maxPendingBytes: number;
   private readonly scheduler: FlushScheduler;
-  private readonly decoder = new Utf8StreamDecoder();
-  private pending = '';
+  private readonly decode: Utf8Decode;
+  private readonly framer = new Utf8Framer();
+  private pending: Buffer[] = [];
+  private pendingSize = 0;
+  private readonly enqueue = (piece: Buffer): void => {
+    this.pending.push(piece);
+    this.pendingSize += piece.length;
+  };
   private lastFlushAt = Number.NEGATIVE_INFINITY;
   private cancelScheduled: (() => void) | undefined;
   private flushes = 0;
@@ -56,17 +66,18 @@ export class OutputCoalescer {
     this.intervalMs = options.intervalMs ?? DEFAULT_INTERVAL_MS;
     this.costFactor = options.costFactor;
     this.minIntervalMs = Math.min(options.minIntervalMs ?? DEFAULT_MIN_INTERVAL_MS, this.intervalMs);
-    this.maxPendingChars = options.maxPendingChars ?? DEFAULT_MAX_PENDING_CHARS;
+    this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
     this.scheduler = options.scheduler ?? systemFlushScheduler;
+    this.decode = options.decode ?? decodeUtf8;
     if (!(this.intervalMs >= 0)) throw new RangeError('intervalMs must be ≥ 0');
     if (this.costFactor !== undefined && !(this.costFactor > 0)) throw new RangeError('costFactor must be > 0');
     if (!(this.minIntervalMs >= 0)) throw new RangeError('minIntervalMs must be ≥ 0');
-    if (!(this.maxPendingChars >= 1)) throw new RangeError('maxPendingChars must be ≥ 1');
+    if (!(this.maxPendingBytes >= 1)) throw new RangeError('maxPendingBytes must be ≥ 1');
   }
 
-  /** Output waiting for the next flush, in UTF-16 code units. */
-  get pendingChars(): number {
-    return this.pending.length;
+  /** Output waiting for the next flush, in bytes (not yet decoded). */
+  get pendingBytes(): number {
+    return this.pendingSize;
   }
 
   /** Batches delivered so far. */
@@ -76,11 +87,20 @@ export class OutputCoalescer {
 
   write(data: TerminalChunk): void {
     if (this.disposed) return;
-    const text = this.decoder.decode(data);
-    if (text.length === 0) return;
-    this.pending += text;
-    if (this.pending.length >= this.maxPendingChars) this.flush();
+    this.framer.frame(data, this.enqueue);
+    if (this.pendingSize === 0) return;
+    if (this.pendingSize >= this.maxPendingBytes) this.flush();
     else this.scheduleFlush();
+  }
+
+  /**
+   * Output that no viewer will be sent (a flood: viewers get screens instead). It is neither kept
+   * nor decoded; only the framer notes where its last character ends, so the output after it
+   * still decodes exactly as the whole stream would.
+   */
+  skip(data: TerminalChunk): void {
+    if (this.disposed) return;
+    this.framer.frame(data, ignorePiece);
   }
 
   /**
@@ -90,9 +110,12 @@ export class OutputCoalescer {
    */
   flush(): void {
     this.cancelScheduledFlush();
-    if (this.pending.length === 0) return;
-    const text = this.pending;
-    this.pending = '';
+    if (this.pendingSize === 0) return;
+    const pieces = this.pending;
+    const size = this.pendingSize;
+    this.pending = [];
+    this.pendingSize = 0;
+    const text = this.decode(pieces.length === 1 ? pieces[0] : Buffer.concat(pieces, size));
     this.lastFlushAt = this.scheduler.now();
     this.flushes += 1;
     try {
@@ -116,7 +139,8 @@ export class OutputCoalescer {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.pending += this.decoder.end();
+    const held = this.framer.end();
+    if (held) this.enqueue(held);
     this.flush();
   }
 
@@ -136,4 +160,8 @@ export class OutputCoalescer {
     this.cancelScheduled?.();
     this.cancelScheduled = undefined;
   }
+}
+
+function ignorePiece(): void {
+  // skipped output is dropped undecoded
 }

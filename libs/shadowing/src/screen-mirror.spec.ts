@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
 import { ScreenMirror } from './screen-mirror';
@@ -74,10 +75,10 @@ describe('ScreenMirror', () => {
   it('returns from write before parsing, so the session never waits for the mirror', async () => {
     mirror = new ScreenMirror(80, 24);
     mirror.write('x'.repeat(500_000));
-    expect(mirror.pendingChars).toBe(500_000);
+    expect(mirror.pendingBytes).toBe(500_000);
 
     await mirror.snapshot();
-    expect(mirror.pendingChars).toBe(0);
+    expect(mirror.pendingBytes).toBe(0);
   });
 
   it('includes everything written before the snapshot call, and nothing written after it', async () => {
@@ -135,7 +136,7 @@ describe('ScreenMirror', () => {
   });
 
   describe('when the parser lags behind the session', () => {
-    const bounds = { maxPendingChars: 64 * 1024, resyncTailChars: 8 * 1024, maxInFlightChars: 4 * 1024 };
+    const bounds = { maxPendingBytes: 64 * 1024, resyncTailBytes: 8 * 1024, maxInFlightBytes: 4 * 1024 };
 
     it('drops the backlog, keeps the recent tail and never holds more than the bound', async () => {
       // Scrollback large enough that, had the old lines been parsed, they would still be there.
@@ -143,27 +144,27 @@ describe('ScreenMirror', () => {
       let maxSeen = 0;
       for (let line = 0; line < 20_000; line++) {
         mirror.write(`old output line ${line} ${'.'.repeat(40)}\r\n`);
-        maxSeen = Math.max(maxSeen, mirror.pendingChars);
+        maxSeen = Math.max(maxSeen, mirror.pendingBytes);
       }
       mirror.write('\x1b[32mLATEST LINE\x1b[0m\r\n');
-      maxSeen = Math.max(maxSeen, mirror.pendingChars);
+      maxSeen = Math.max(maxSeen, mirror.pendingBytes);
 
-      expect(maxSeen).toBeLessThanOrEqual(bounds.maxPendingChars);
+      expect(maxSeen).toBeLessThanOrEqual(bounds.maxPendingBytes);
       expect(mirror.resyncCount).toBeGreaterThan(0);
-      expect(mirror.droppedChars).toBeGreaterThan(0);
+      expect(mirror.droppedBytes).toBeGreaterThan(0);
 
       const { screen } = await mirror.snapshot();
       expect(screen).toContain('LATEST LINE');
       expect(screen).toContain('old output line 19999');
       expect(screen).not.toContain('old output line 0 '); // the start was dropped, not parsed
-      expect(mirror.pendingChars).toBe(0);
+      expect(mirror.pendingBytes).toBe(0);
     });
 
     it('bounds a single huge write too', async () => {
       mirror = new ScreenMirror(80, 24, bounds);
       mirror.write('z'.repeat(1_000_000) + '\r\nEND');
 
-      expect(mirror.pendingChars).toBeLessThanOrEqual(bounds.maxPendingChars);
+      expect(mirror.pendingBytes).toBeLessThanOrEqual(bounds.maxPendingBytes);
       expect(mirror.resyncCount).toBe(1);
       expect((await mirror.snapshot()).screen).toContain('END');
     });
@@ -188,7 +189,7 @@ describe('ScreenMirror', () => {
       let maxSeen = 0;
       for (let i = 0; i < 400; i++) {
         mirror.write(chunk);
-        maxSeen = Math.max(maxSeen, mirror.pendingChars);
+        maxSeen = Math.max(maxSeen, mirror.pendingBytes);
       }
       mirror.write('DONE');
 
@@ -209,29 +210,29 @@ describe('ScreenMirror', () => {
     await expect(waiting).rejects.toThrow('disposed');
     await expect(mirror.snapshot()).rejects.toThrow('disposed');
     expect(mirror.resize(100, 30)).toBe(false);
-    expect(mirror.pendingChars).toBe(0);
+    expect(mirror.pendingBytes).toBe(0);
     // xterm may still have a parse slice scheduled; it must not blow up after dispose.
     await new Promise((resolve) => setTimeout(resolve, 30));
   });
 
   it('refuses bounds that could not be honoured', () => {
     mirror = new ScreenMirror(80, 24);
-    expect(() => new ScreenMirror(80, 24, { maxPendingChars: 1000, resyncTailChars: 1000, maxInFlightChars: 64 })).toThrow(
+    expect(() => new ScreenMirror(80, 24, { maxPendingBytes: 1000, resyncTailBytes: 1000, maxInFlightBytes: 64 })).toThrow(
       RangeError,
     );
-    expect(() => new ScreenMirror(80, 24, { maxInFlightChars: 1 })).toThrow(RangeError);
+    expect(() => new ScreenMirror(80, 24, { maxInFlightBytes: 1 })).toThrow(RangeError);
     expect(() => new ScreenMirror(80, 24, { scrollback: -1 })).toThrow(RangeError);
   });
 });
 
 describe('ScreenMirror during a flood', () => {
   it('stops parsing while output floods, then shows the tail once it is quiet', async () => {
-    const mirror = new ScreenMirror(80, 24, { floodCharsPerSecond: 1024 * 1024, floodQuietMs: 50 });
+    const mirror = new ScreenMirror(80, 24, { floodBytesPerSecond: 1024 * 1024, floodQuietMs: 50 });
     const line = (n: number) => `line ${String(n).padStart(7, '0')} ${'x'.repeat(60)}\r\n`;
     for (let n = 0; n < 40_000; n++) mirror.write(line(n)); // ~3 MB in one burst
     expect(mirror.floodCount).toBe(1);
     // bounded: only the tail waits, nothing near the 3 MB written
-    expect(mirror.pendingChars).toBeLessThanOrEqual(8 * 256 * 1024 + 64 * 1024);
+    expect(mirror.pendingBytes).toBeLessThanOrEqual(8 * 256 * 1024 + 64 * 1024);
     await new Promise((r) => setTimeout(r, 300));
     const { screen } = await mirror.snapshot();
     expect(screen).toContain('line 0039999');
@@ -240,7 +241,7 @@ describe('ScreenMirror during a flood', () => {
   });
 
   it('a snapshot asked for mid-flood catches up from the tail at once', async () => {
-    const mirror = new ScreenMirror(80, 24, { floodCharsPerSecond: 1024 * 1024, floodQuietMs: 10_000 });
+    const mirror = new ScreenMirror(80, 24, { floodBytesPerSecond: 1024 * 1024, floodQuietMs: 10_000 });
     for (let n = 0; n < 20_000; n++) mirror.write(`row-${n}\r\n`);
     const { screen } = await mirror.snapshot();
     expect(screen).toContain('row-19999');
@@ -251,6 +252,120 @@ describe('ScreenMirror during a flood', () => {
     const mirror = new ScreenMirror(80, 24);
     for (let n = 0; n < 200; n++) mirror.write('a');
     expect(mirror.floodCount).toBe(0);
+    mirror.dispose();
+  });
+});
+
+describe('ScreenMirror with binary output', () => {
+  /** Deterministic "random" bytes, so a failure reproduces. */
+  function pseudoRandomBytes(length: number, seed: number): Buffer {
+    const bytes = Buffer.alloc(length);
+    let s = seed >>> 0;
+    for (let i = 0; i < length; i++) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      bytes[i] = s >>> 24;
+    }
+    return bytes;
+  }
+
+  /** A decoder that counts what it is asked to decode. */
+  function countingDecoder(): { decode: (bytes: Buffer) => string; calls: number; bytes: number } {
+    const counter = {
+      calls: 0,
+      bytes: 0,
+      decode: (bytes: Buffer) => {
+        counter.calls += 1;
+        counter.bytes += bytes.length;
+        return bytes.toString('utf8');
+      },
+    };
+    return counter;
+  }
+
+  const bounds = { maxPendingBytes: 64 * 1024, resyncTailBytes: 8 * 1024, maxInFlightBytes: 4 * 1024 };
+
+  it('does not decode a binary flood chunk by chunk, only the tail it replays', async () => {
+    const counter = countingDecoder();
+    const mirror = new ScreenMirror(80, 24, { ...bounds, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000, decode: counter.decode });
+    const stream = pseudoRandomBytes(4 * 1024 * 1024, 7);
+    const chunk = 32 * 1024;
+    mirror.write(stream.subarray(0, chunk));
+    expect(mirror.floodCount).toBe(1);
+    const decodedBeforeFlood = counter.bytes;
+    expect(decodedBeforeFlood).toBeLessThanOrEqual(bounds.maxInFlightBytes);
+
+    for (let at = chunk; at < stream.length; at += chunk) mirror.write(stream.subarray(at, at + chunk));
+
+    // 4 MiB written, nothing more decoded while it flooded, and memory stayed bounded.
+    expect(counter.bytes).toBe(decodedBeforeFlood);
+    expect(mirror.pendingBytes).toBeLessThanOrEqual(bounds.maxPendingBytes + chunk);
+    await mirror.snapshot();
+    // The snapshot decoded the retained tail once (plus what was in flight when the flood began).
+    expect(counter.bytes - decodedBeforeFlood).toBeGreaterThan(0);
+    expect(counter.bytes - decodedBeforeFlood).toBeLessThanOrEqual(bounds.resyncTailBytes);
+    mirror.dispose();
+  });
+
+  it('after a binary flood, the snapshot is the screen of a terminal fed the retained tail', async () => {
+    const mirror = new ScreenMirror(80, 24, { ...bounds, scrollback: 100, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000 });
+    const stream = pseudoRandomBytes(2 * 1024 * 1024, 11);
+    let at = 0;
+    const write = (size: number) => {
+      mirror.write(stream.subarray(at, at + size));
+      at += size;
+    };
+    // Flood until a trim just happened (pending back to at most one tail), then write exactly one
+    // more tail, ending in ASCII so no byte is held back: no further trim (that needs more than
+    // two tails pending), and the tail kept is exactly these last bytes, cut at a clean start.
+    while (mirror.floodCount === 0) write(1000);
+    // Let xterm finish what it was handed before the flood began (it counts as pending).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    while (at < 1024 * 1024) write(1000);
+    const resyncs = mirror.resyncCount;
+    while (mirror.resyncCount === resyncs && at < 1024 * 1024 + 200_000) write(1000);
+    expect(mirror.resyncCount).toBe(resyncs + 1);
+    const last = Buffer.concat([stream.subarray(at, at + bounds.resyncTailBytes - 1), Buffer.from('\n')]);
+    mirror.write(last);
+    expect(mirror.resyncCount).toBe(resyncs + 1);
+
+    const snapshot = await mirror.snapshot();
+
+    const written = Buffer.concat([stream.subarray(0, at), last]);
+    let tail = written.subarray(written.length - bounds.resyncTailBytes);
+    const clean = tail.subarray(0, 1024).findIndex((byte) => byte === 0x0a || byte === 0x1b);
+    expect(clean).toBeGreaterThanOrEqual(0); // random bytes: one of the two is near-certain, and fixed by the seed
+    tail = tail.subarray(tail[clean] === 0x0a ? clean + 1 : clean);
+    const reference = new Terminal({ cols: 80, rows: 24, scrollback: 100, allowProposedApi: true, logLevel: 'off' });
+    const serializer = new SerializeAddon();
+    reference.loadAddon(serializer);
+    // A streaming decoder, like the mirror, holds back a character the last chunk left incomplete.
+    await new Promise<void>((resolve) => reference.write(new StringDecoder('utf8').write(tail), resolve));
+    expect(snapshot.screen).toBe(serializer.serialize());
+    reference.dispose();
+    mirror.dispose();
+  });
+
+  it('decodes random bytes split anywhere exactly as a terminal fed them in one piece', async () => {
+    const mirror = new ScreenMirror(80, 24, { maxInFlightBytes: 7, maxPendingBytes: 1024 * 1024, resyncTailBytes: 1024, scrollback: 200 });
+    const stream = Buffer.concat([pseudoRandomBytes(3000, 5), Buffer.from('\r\n€😀é end', 'utf8')]);
+    let s = 3;
+    for (let at = 0; at < stream.length; ) {
+      s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+      const size = 1 + (s >>> 29); // 1..8 bytes: every split inside a character happens
+      mirror.write(stream.subarray(at, at + size));
+      at += size;
+    }
+    expect(mirror.resyncCount).toBe(0);
+
+    const { screen } = await mirror.snapshot();
+
+    const reference = new Terminal({ cols: 80, rows: 24, scrollback: 200, allowProposedApi: true, logLevel: 'off' });
+    const serializer = new SerializeAddon();
+    reference.loadAddon(serializer);
+    await new Promise<void>((resolve) => reference.write(stream.toString('utf8'), resolve));
+    expect(screen).toBe(serializer.serialize());
+    expect(screen).toContain('€😀é end');
+    reference.dispose();
     mirror.dispose();
   });
 });

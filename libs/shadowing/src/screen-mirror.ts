@@ -1,27 +1,30 @@
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
-import { TerminalChunk, Utf8StreamDecoder } from './utf8-stream-decoder';
+import { Utf8Decode, Utf8Framer, boundaryAtOrBefore, decodeUtf8, leadingContinuationBytes } from './utf8-framer';
+import type { TerminalChunk } from './utf8-stream-decoder';
 
 export interface ScreenMirrorOptions {
   /** Lines kept above the visible screen and included in snapshots. Default 1000. */
   scrollback?: number;
   /**
-   * Most output (UTF-16 code units, ≈ bytes for terminal text) allowed to wait for the parser
-   * before the backlog is dropped and the mirror resynchronises. Default 8 MiB.
+   * Most output (bytes) allowed to wait for the parser before the backlog is dropped and the
+   * mirror resynchronises. Default 8 MiB.
    */
-  maxPendingChars?: number;
-  /** How much of the most recent output is replayed after a resync. Default 256 KiB. */
-  resyncTailChars?: number;
+  maxPendingBytes?: number;
+  /** How much of the most recent output (bytes) is replayed after a resync. Default 256 KiB. */
+  resyncTailBytes?: number;
   /**
-   * Output faster than this (UTF-16 code units per second) is a flood (`cat` of a big file): the
-   * mirror stops parsing and keeps only the recent tail until the flood ends or a snapshot is
-   * asked for, so it costs the relay no CPU. Default 4 Mi/s, far above interactive use.
+   * Output faster than this (bytes per second) is a flood (`cat` of a big file): the mirror stops
+   * parsing and keeps only the recent tail, as raw bytes, until the flood ends or a snapshot is
+   * asked for, so it costs the relay no CPU. Default 4 MiB/s, far above interactive use.
    */
-  floodCharsPerSecond?: number;
+  floodBytesPerSecond?: number;
   /** A flood ends after this long without output. Default 100 ms. */
   floodQuietMs?: number;
-  /** How much output is handed to xterm at once; the rest waits in our own, droppable queue. Default 64 KiB. */
-  maxInFlightChars?: number;
+  /** How much output (bytes, ≥ 4) is handed to xterm at once; the rest waits in our own, droppable queue. Default 64 KiB. */
+  maxInFlightBytes?: number;
+  /** Decodes the bytes handed to xterm; injectable so tests can see what gets decoded. Default UTF-8 (U+FFFD for invalid bytes). */
+  decode?: Utf8Decode;
 }
 
 export interface ScreenSnapshot {
@@ -29,6 +32,11 @@ export interface ScreenSnapshot {
   rows: number;
   /** Escape sequences that rebuild the screen (and scrollback) when written into a terminal of `cols`×`rows`. */
   screen: string;
+}
+
+export interface SnapshotOptions {
+  /** Lines above the visible screen to include (non-negative integer); all by default. */
+  scrollback?: number;
 }
 
 /** Sizes outside this range are clamped: a client must not be able to make us allocate a giant grid. */
@@ -39,15 +47,20 @@ const FALLBACK_ROWS = 24;
 
 const DEFAULTS = {
   scrollback: 1000,
-  maxPendingChars: 8 * 1024 * 1024,
-  resyncTailChars: 256 * 1024,
-  maxInFlightChars: 64 * 1024,
-  floodCharsPerSecond: 4 * 1024 * 1024,
+  maxPendingBytes: 8 * 1024 * 1024,
+  resyncTailBytes: 256 * 1024,
+  maxInFlightBytes: 64 * 1024,
+  floodBytesPerSecond: 4 * 1024 * 1024,
   floodQuietMs: 100,
+  decode: decodeUtf8,
 };
 
-/** While flooded, the queue is trimmed back to the tail once it holds this many tails. */
-const FLOOD_TRIM_FACTOR = 8;
+/**
+ * While flooded, the queue is trimmed back to the tail once it holds this many tails. Trimming
+ * only drops references to queued chunks (no copy), so it can be frequent and the chunks a flood
+ * keeps alive few.
+ */
+const FLOOD_TRIM_FACTOR = 2;
 
 /** Output rate is measured over windows this long. */
 const RATE_WINDOW_MS = 100;
@@ -55,37 +68,53 @@ const RATE_WINDOW_MS = 100;
 /** How far into the replayed tail we look for a clean place to start (see `cleanTailStart`). */
 const TAIL_ALIGN_WINDOW = 1024;
 
+/** Queued output: framed byte pieces (each starts and ends on a character boundary), not yet decoded. */
+interface TextStep {
+  kind: 'text';
+  pieces: Buffer[];
+  bytes: number;
+}
+
 type QueuedStep =
-  | { kind: 'text'; text: string }
+  | TextStep
   | { kind: 'resize'; cols: number; rows: number }
   | { kind: 'reset' }
-  | { kind: 'snapshot'; resolve: (snapshot: ScreenSnapshot) => void; reject: (error: Error) => void };
+  | { kind: 'snapshot'; scrollback?: number; resolve: (snapshot: ScreenSnapshot) => void; reject: (error: Error) => void };
 
 /**
  * A server-side terminal per SSH session, so a viewer who joins mid-session is sent the exact
  * current screen (as escape sequences) instead of a tail of raw bytes that starts mid-frame.
  *
  * Output is parsed by @xterm/headless, which is far slower (~30 MB/s) than the SSH relay
- * (~270 MB/s). `write` therefore only appends to a queue of our own and returns; a small window
- * of it is fed to xterm at a time. Steps that must see every earlier byte parsed (resize,
- * snapshot) wait in the same queue, so they apply in stream order.
+ * (~300 MB/s). `write` therefore only appends the chunk's bytes to a queue of our own and
+ * returns; nothing is decoded there (a Utf8Framer keeps characters whole in O(1)). A small window
+ * of the queue is decoded and fed to xterm at a time. Steps that must see every earlier byte
+ * parsed (resize, snapshot) wait in the same queue, so they apply in stream order.
  *
- * Lag trade-off: if the backlog waiting for the parser exceeds `maxPendingChars`, the mirror
- * drops it, keeps only the most recent `resyncTailChars`, resets its terminal and replays that
+ * Why decode ourselves rather than hand xterm the bytes: xterm's own UTF-8 decoder drops invalid
+ * bytes, while viewers' terminals are sent text decoded with U+FFFD replacements; decoding both
+ * the same way keeps a joining viewer's screen identical to a watching viewer's, binary output
+ * included. Decoding is cheap next to parsing, and during a flood only the retained tail is ever
+ * decoded.
+ *
+ * Lag trade-off: if the backlog waiting for the parser exceeds `maxPendingBytes`, the mirror
+ * drops it, keeps only the most recent `resyncTailBytes`, resets its terminal and replays that
  * tail. Memory stays bounded and the mirror catches up, at the price of an approximate screen
  * right after a resync: modes, colours and alternate-screen state set by the dropped output are
  * lost until the program redraws. Output that fast is almost always bulk text (`cat`, logs),
  * whose last 256 KiB fills the screen on its own, so in practice the snapshot looks right. The
  * session itself is unaffected: this is only the viewers' copy. `resyncCount` counts these events.
+ * (The queued pieces are views into the SSH channel's buffers; they may keep up to about twice
+ * their counted size alive.)
  */
 export class ScreenMirror {
   private readonly terminal: Terminal;
   private readonly serializer = new SerializeAddon();
-  private readonly decoder = new Utf8StreamDecoder();
+  private readonly framer = new Utf8Framer();
   private readonly options: Required<ScreenMirrorOptions>;
   private queue: QueuedStep[] = [];
-  private queuedChars = 0;
-  private inFlightChars = 0;
+  private queuedBytes = 0;
+  private inFlightBytes = 0;
   private pumping = false;
   private disposed = false;
   private latestCols: number;
@@ -95,19 +124,21 @@ export class ScreenMirror {
   private flooding = false;
   private floods = 0;
   private floodTimer?: NodeJS.Timeout;
+  private lastWriteAt = 0;
   private rateWindowStart = 0;
-  private rateWindowChars = 0;
+  private rateWindowBytes = 0;
+  private readonly enqueue = (piece: Buffer): void => this.enqueueBytes(piece);
 
   constructor(cols: number, rows: number, options: ScreenMirrorOptions = {}) {
     this.options = { ...DEFAULTS, ...definedOnly(options) };
-    const { scrollback, maxPendingChars, resyncTailChars, maxInFlightChars } = this.options;
+    const { scrollback, maxPendingBytes, resyncTailBytes, maxInFlightBytes } = this.options;
     if (!Number.isInteger(scrollback) || scrollback < 0) throw new RangeError('scrollback must be a non-negative integer');
-    // The in-flight window needs room for at least a whole surrogate pair.
-    if (!Number.isInteger(maxInFlightChars) || maxInFlightChars < 2) throw new RangeError('maxInFlightChars must be an integer ≥ 2');
-    if (!Number.isInteger(resyncTailChars) || resyncTailChars < 0) throw new RangeError('resyncTailChars must be a non-negative integer');
-    if (resyncTailChars + maxInFlightChars > maxPendingChars) {
+    // The in-flight window needs room for at least one whole character (4 bytes in UTF-8).
+    if (!Number.isInteger(maxInFlightBytes) || maxInFlightBytes < 4) throw new RangeError('maxInFlightBytes must be an integer ≥ 4');
+    if (!Number.isInteger(resyncTailBytes) || resyncTailBytes < 0) throw new RangeError('resyncTailBytes must be a non-negative integer');
+    if (resyncTailBytes + maxInFlightBytes > maxPendingBytes) {
       // Otherwise a resync could leave more pending than the bound it exists to enforce.
-      throw new RangeError('resyncTailChars + maxInFlightChars must not exceed maxPendingChars');
+      throw new RangeError('resyncTailBytes + maxInFlightBytes must not exceed maxPendingBytes');
     }
     this.latestCols = clampSize(cols, MAX_MIRROR_COLS) ?? FALLBACK_COLS;
     this.latestRows = clampSize(rows, MAX_MIRROR_ROWS) ?? FALLBACK_ROWS;
@@ -115,6 +146,9 @@ export class ScreenMirror {
       cols: this.latestCols,
       rows: this.latestRows,
       scrollback: this.options.scrollback,
+      // xterm logs every sequence it cannot parse, with its data, to the console: binary output
+      // made that over half the parse time, and session bytes do not belong in the gateway's logs.
+      logLevel: 'off',
       // The serialize addon reads the buffer through xterm's proposed API.
       allowProposedApi: true,
     });
@@ -130,9 +164,9 @@ export class ScreenMirror {
     return this.latestRows;
   }
 
-  /** Output accepted but not yet parsed, in UTF-16 code units. Never exceeds `maxPendingChars` after a call returns. */
-  get pendingChars(): number {
-    return this.queuedChars + this.inFlightChars;
+  /** Output accepted but not yet parsed, in bytes. Never exceeds `maxPendingBytes` after a call returns. */
+  get pendingBytes(): number {
+    return this.queuedBytes + this.inFlightBytes;
   }
 
   /** How many times the backlog was dropped because the parser fell too far behind. */
@@ -140,46 +174,57 @@ export class ScreenMirror {
     return this.resyncs;
   }
 
-  /** Total output discarded by resyncs, in UTF-16 code units. */
-  get droppedChars(): number {
+  /** Total output discarded by resyncs, in bytes. */
+  get droppedBytes(): number {
     return this.dropped;
   }
 
-  /** Queues session output. Returns at once: parsing happens later, off the caller's path. */
+  /** Queues session output. Returns at once, without decoding: parsing happens later, off the caller's path. */
   write(data: TerminalChunk): void {
     if (this.disposed) return;
-    const text = this.decoder.decode(data);
-    if (text.length === 0) return;
-    this.enqueueText(text);
-    if (this.detectFlood(text.length)) {
-      // Parse nothing while flooded; keep only what a resync would replay (trimmed in large steps:
-      // each trim copies the tail).
-      const { resyncTailChars, maxPendingChars } = this.options;
-      if (this.pendingChars > Math.min(FLOOD_TRIM_FACTOR * resyncTailChars, maxPendingChars)) this.resync();
+    const before = this.queuedBytes;
+    this.framer.frame(data, this.enqueue);
+    const added = this.queuedBytes - before;
+    if (added === 0) return;
+    if (this.detectFlood(added)) {
+      // Parse nothing while flooded; keep only what a resync would replay.
+      const { resyncTailBytes, maxPendingBytes } = this.options;
+      if (this.pendingBytes > Math.min(FLOOD_TRIM_FACTOR * resyncTailBytes, maxPendingBytes)) this.resync();
       return;
     }
-    if (this.pendingChars > this.options.maxPendingChars) this.resync();
+    if (this.pendingBytes > this.options.maxPendingBytes) this.resync();
     this.pump();
   }
 
-  /** True while output arrives faster than the flood rate; re-arms the quiet timer. */
-  private detectFlood(chars: number): boolean {
+  /** True while output arrives faster than the flood rate; notes the write for the quiet timer. */
+  private detectFlood(bytes: number): boolean {
     const now = performance.now();
+    this.lastWriteAt = now;
     if (now - this.rateWindowStart > RATE_WINDOW_MS) {
       this.rateWindowStart = now;
-      this.rateWindowChars = 0;
+      this.rateWindowBytes = 0;
     }
-    this.rateWindowChars += chars;
-    if (!this.flooding && this.rateWindowChars > (this.options.floodCharsPerSecond * RATE_WINDOW_MS) / 1000) {
+    this.rateWindowBytes += bytes;
+    if (!this.flooding && this.rateWindowBytes > (this.options.floodBytesPerSecond * RATE_WINDOW_MS) / 1000) {
       this.flooding = true;
       this.floods += 1;
-    }
-    if (this.flooding) {
-      clearTimeout(this.floodTimer);
-      this.floodTimer = setTimeout(() => this.endFlood(), this.options.floodQuietMs);
-      this.floodTimer.unref?.();
+      this.armQuietTimer(this.options.floodQuietMs);
     }
     return this.flooding;
+  }
+
+  /**
+   * One timer per flood rather than one per chunk: when it fires it checks how long output has
+   * actually been quiet and waits out the rest if needed.
+   */
+  private armQuietTimer(delayMs: number): void {
+    clearTimeout(this.floodTimer);
+    this.floodTimer = setTimeout(() => {
+      const quietFor = performance.now() - this.lastWriteAt;
+      if (quietFor < this.options.floodQuietMs) this.armQuietTimer(this.options.floodQuietMs - quietFor);
+      else this.endFlood();
+    }, delayMs);
+    this.floodTimer.unref?.();
   }
 
   private endFlood(): void {
@@ -187,7 +232,7 @@ export class ScreenMirror {
     this.flooding = false;
     clearTimeout(this.floodTimer);
     // Start from a clean terminal and the tail: what was parsed before the flood is stale.
-    if (this.queuedChars > 0) this.resync();
+    if (this.queuedBytes > 0) this.resync();
     this.pump();
   }
 
@@ -212,17 +257,21 @@ export class ScreenMirror {
     return true;
   }
 
-  /** The screen after everything written before this call has been parsed. Rejects if the mirror is disposed first. */
-  snapshot(): Promise<ScreenSnapshot> {
+  /**
+   * The screen after everything written before this call has been parsed. Rejects if the mirror
+   * is disposed first. `scrollback` limits how many lines above the screen are included (all by
+   * default; 0 for just the visible screen, e.g. a thumbnail).
+   */
+  snapshot(options: SnapshotOptions = {}): Promise<ScreenSnapshot> {
     if (this.disposed) return Promise.reject(new Error('ScreenMirror is disposed'));
     return new Promise<ScreenSnapshot>((resolve, reject) => {
       // A viewer needs a screen now: catch up from the tail even mid-flood (a few ms of parsing).
       if (this.flooding) {
         this.flooding = false;
         clearTimeout(this.floodTimer);
-        if (this.queuedChars > 0) this.resync();
+        if (this.queuedBytes > 0) this.resync();
       }
-      this.queue.push({ kind: 'snapshot', resolve, reject });
+      this.queue.push({ kind: 'snapshot', scrollback: options.scrollback, resolve, reject });
       this.pump();
     });
   }
@@ -233,20 +282,21 @@ export class ScreenMirror {
     clearTimeout(this.floodTimer);
     const waiting = this.queue.filter((step) => step.kind === 'snapshot');
     this.queue = [];
-    this.queuedChars = 0;
-    this.inFlightChars = 0;
+    this.queuedBytes = 0;
+    this.inFlightBytes = 0;
     this.terminal.dispose();
     for (const step of waiting) step.reject(new Error('ScreenMirror is disposed'));
   }
 
-  private enqueueText(text: string): void {
-    this.queuedChars += text.length;
-    // Merge small writes so xterm gets a few large chunks instead of thousands of tiny ones.
+  private enqueueBytes(piece: Buffer): void {
+    this.queuedBytes += piece.length;
+    // Group small writes so xterm gets a few large chunks instead of thousands of tiny ones.
     const last = this.queue[this.queue.length - 1];
-    if (last?.kind === 'text' && last.text.length < this.options.maxInFlightChars) {
-      last.text += text;
+    if (last?.kind === 'text' && last.bytes < this.options.maxInFlightBytes) {
+      last.pieces.push(piece);
+      last.bytes += piece.length;
     } else {
-      this.queue.push({ kind: 'text', text });
+      this.queue.push({ kind: 'text', pieces: [piece], bytes: piece.length });
     }
   }
 
@@ -258,12 +308,12 @@ export class ScreenMirror {
       while (this.queue.length > 0) {
         const step = this.queue[0];
         if (step.kind === 'text') {
-          // During a flood the text waits: endFlood replays its tail from here.
+          // During a flood the bytes wait: endFlood replays their tail from here.
           if (this.flooding || !this.feed(step)) break;
           continue;
         }
         // Everything queued before this step must be parsed before it may run.
-        if (this.inFlightChars > 0) break;
+        if (this.inFlightBytes > 0) break;
         this.queue.shift();
         this.apply(step);
       }
@@ -272,29 +322,46 @@ export class ScreenMirror {
     }
   }
 
-  /** Moves as much of a text step into xterm as the window allows. False when the window is full. */
-  private feed(step: { kind: 'text'; text: string }): boolean {
-    const room = this.options.maxInFlightChars - this.inFlightChars;
-    let take = Math.min(room, step.text.length);
-    // Never split a surrogate pair between two xterm writes.
-    if (take < step.text.length && take > 0 && isHighSurrogate(step.text.charCodeAt(take - 1))) take -= 1;
-    if (take <= 0) return false;
-    const chunk = step.text.slice(0, take);
-    if (take === step.text.length) this.queue.shift();
-    else step.text = step.text.slice(take);
-    this.queuedChars -= take;
-    this.inFlightChars += take;
-    this.terminal.write(chunk, () => this.parsed(take));
+  /** Decodes as much of a text step as the window allows and gives it to xterm. False when the window is full. */
+  private feed(step: TextStep): boolean {
+    let room = this.options.maxInFlightBytes - this.inFlightBytes;
+    const taken: Buffer[] = [];
+    let take = 0;
+    while (room > 0 && step.pieces.length > 0) {
+      const piece = step.pieces[0];
+      if (piece.length <= room) {
+        step.pieces.shift();
+        taken.push(piece);
+        take += piece.length;
+        room -= piece.length;
+        continue;
+      }
+      // Never split a character between two xterm writes (each is decoded on its own).
+      const cut = boundaryAtOrBefore(piece, room);
+      if (cut > 0) {
+        taken.push(piece.subarray(0, cut));
+        step.pieces[0] = piece.subarray(cut);
+        take += cut;
+      }
+      break;
+    }
+    if (take === 0) return false;
+    step.bytes -= take;
+    if (step.pieces.length === 0) this.queue.shift();
+    this.queuedBytes -= take;
+    this.inFlightBytes += take;
+    const bytes = taken.length === 1 ? taken[0] : Buffer.concat(taken, take);
+    this.terminal.write(this.options.decode(bytes), () => this.parsed(take));
     return true;
   }
 
-  private parsed(chars: number): void {
+  private parsed(bytes: number): void {
     if (this.disposed) return;
-    this.inFlightChars -= chars;
+    this.inFlightBytes -= bytes;
     this.pump();
   }
 
-  private apply(step: Exclude<QueuedStep, { kind: 'text' }>): void {
+  private apply(step: Exclude<QueuedStep, TextStep>): void {
     switch (step.kind) {
       case 'resize':
         this.terminal.resize(step.cols, step.rows);
@@ -303,7 +370,11 @@ export class ScreenMirror {
         this.terminal.reset();
         return;
       case 'snapshot':
-        step.resolve({ cols: this.terminal.cols, rows: this.terminal.rows, screen: this.serializer.serialize() });
+        step.resolve({
+          cols: this.terminal.cols,
+          rows: this.terminal.rows,
+          screen: this.serializer.serialize(step.scrollback === undefined ? undefined : { scrollback: step.scrollback }),
+        });
         return;
     }
   }
@@ -311,62 +382,76 @@ export class ScreenMirror {
   /**
    * Drops the queued backlog (what is already inside xterm is small and cannot be recalled) and
    * replaces it with: reset, the latest size, the recent tail, then any snapshots still waiting,
-   * which will now describe the resynchronised screen.
+   * which will now describe the resynchronised screen. No byte is copied or decoded here.
    */
   private resync(): void {
-    const tail = this.queuedTail(this.options.resyncTailChars);
+    const tail = this.queuedTail(this.options.resyncTailBytes);
     let latestResize: QueuedStep | undefined;
     const waitingSnapshots: QueuedStep[] = [];
     for (const step of this.queue) {
       if (step.kind === 'resize') latestResize = step;
       else if (step.kind === 'snapshot') waitingSnapshots.push(step);
     }
-    this.dropped += this.queuedChars - tail.length;
+    this.dropped += this.queuedBytes - tail.bytes;
     this.queue = [{ kind: 'reset' }];
     if (latestResize) this.queue.push(latestResize);
-    if (tail.length > 0) this.queue.push({ kind: 'text', text: tail });
+    if (tail.bytes > 0) this.queue.push(tail);
     this.queue.push(...waitingSnapshots);
-    this.queuedChars = tail.length;
+    this.queuedBytes = tail.bytes;
     this.resyncs += 1;
   }
 
-  /** The last `limit` queued characters, joined without flattening the whole backlog. */
-  private queuedTail(limit: number): string {
-    const parts: string[] = [];
-    let length = 0;
-    for (let i = this.queue.length - 1; i >= 0 && length < limit; i--) {
+  /** The last `limit` queued bytes, as views into the queued pieces, starting at a clean place. */
+  private queuedTail(limit: number): TextStep {
+    const pieces: Buffer[] = [];
+    let bytes = 0;
+    for (let i = this.queue.length - 1; i >= 0 && bytes < limit; i--) {
       const step = this.queue[i];
       if (step.kind !== 'text') continue;
-      const part = step.text.length > limit - length ? step.text.slice(step.text.length - (limit - length)) : step.text;
-      parts.push(part);
-      length += part.length;
+      for (let j = step.pieces.length - 1; j >= 0 && bytes < limit; j--) {
+        const piece = step.pieces[j];
+        const part = piece.length > limit - bytes ? piece.subarray(piece.length - (limit - bytes)) : piece;
+        pieces.push(part);
+        bytes += part.length;
+      }
     }
-    const tail = parts.reverse().join('');
-    return tail.slice(cleanTailStart(tail));
+    pieces.reverse();
+    let skip = cleanTailStart(pieces);
+    while (skip > 0 && pieces.length > 0) {
+      const first = pieces[0];
+      if (first.length <= skip) {
+        pieces.shift();
+        skip -= first.length;
+        bytes -= first.length;
+      } else {
+        pieces[0] = first.subarray(skip);
+        bytes -= skip;
+        skip = 0;
+      }
+    }
+    return { kind: 'text', pieces, bytes };
   }
 }
 
 /**
- * Where to start replaying a tail that was cut at an arbitrary point. Starting mid escape
- * sequence would print its remains as text, so prefer the first newline or ESC near the start:
- * after either the parser is back in its ground state. Also never start on half a surrogate pair.
+ * How many bytes to skip at the start of a tail that was cut at an arbitrary point. Starting mid
+ * escape sequence would print its remains as text, so prefer the first newline or ESC near the
+ * start: after either the parser is back in its ground state (and both are ASCII, so never part
+ * of a multibyte character). Otherwise skip the stray continuation bytes of a cut character.
  */
-function cleanTailStart(tail: string): number {
-  const window = Math.min(tail.length, TAIL_ALIGN_WINDOW);
-  for (let i = 0; i < window; i++) {
-    const code = tail.charCodeAt(i);
-    if (code === 0x0a) return i + 1;
-    if (code === 0x1b) return i;
+function cleanTailStart(pieces: Buffer[]): number {
+  let offset = 0;
+  for (const piece of pieces) {
+    const window = Math.min(piece.length, TAIL_ALIGN_WINDOW - offset);
+    for (let i = 0; i < window; i++) {
+      const byte = piece[i];
+      if (byte === 0x0a) return offset + i + 1;
+      if (byte === 0x1b) return offset + i;
+    }
+    offset += window;
+    if (offset >= TAIL_ALIGN_WINDOW) break;
   }
-  return tail.length > 0 && isLowSurrogate(tail.charCodeAt(0)) ? 1 : 0;
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
+  return pieces.length > 0 ? leadingContinuationBytes(pieces[0]) : 0;
 }
 
 function clampSize(value: number, max: number): number | undefined {

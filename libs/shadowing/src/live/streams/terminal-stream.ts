@@ -20,13 +20,22 @@ export interface TerminalBroadcast {
 }
 
 /**
- * Output faster than this is a flood (`cat` of a big file): no viewer can read it, and relaying
- * it all would take CPU from the user's own session. Viewers get the screen every
- * FLOOD_SNAPSHOT_MS instead, and once more when the flood ends.
+ * Output faster than this (bytes/s) is a flood (`cat` of a big file): no viewer can read it, and
+ * relaying it all would take CPU from the user's own session. Viewers get the screen every
+ * FLOOD_SNAPSHOT_MS instead, and once more when the flood ends. Flood output is never decoded:
+ * it is measured on the raw chunks, before the batcher, which only frames it.
  */
-const FLOOD_CHARS_PER_SECOND = 2 * 1024 * 1024;
+const FLOOD_BYTES_PER_SECOND = 2 * 1024 * 1024;
 const FLOOD_WINDOW_MS = 100;
 const FLOOD_SNAPSHOT_MS = 500;
+/**
+ * Each flood screen costs the mirror a parse of its retained tail: a few ms for text, but
+ * hundreds for random bytes (xterm is slow on garbage). The next one is therefore taken no sooner
+ * than this many times the last one's duration (at most FLOOD_SNAPSHOT_MAX_MS), so flood screens
+ * take at most about a fifth of the event loop whatever the output is.
+ */
+const FLOOD_SNAPSHOT_COST_FACTOR = 4;
+const FLOOD_SNAPSHOT_MAX_MS = 5_000;
 const FLOOD_QUIET_MS = 150;
 
 /**
@@ -53,8 +62,11 @@ export class TerminalStream implements LiveStream {
   private closed = false;
   private flooding = false;
   private floodWindowStart = 0;
-  private floodWindowChars = 0;
+  private floodWindowBytes = 0;
+  private lastFloodChunkAt = 0;
   private floodSnapshotTimer?: NodeJS.Timeout;
+  /** how long the last screen for everyone took to take (ms) */
+  private lastResyncAllMs = 0;
   private floodQuietTimer?: NodeJS.Timeout;
   /** batches that arrived while a flood's closing snapshot was being taken */
   private heldForAll: string[] | null = null;
@@ -72,7 +84,8 @@ export class TerminalStream implements LiveStream {
     if (this.closed) return;
     // Mirror first: a snapshot taken during a flush must already contain the batch.
     this.mirror.write(chunk);
-    this.coalescer.write(chunk);
+    if (this.isFlood(chunk.length)) this.coalescer.skip(chunk);
+    else this.coalescer.write(chunk);
   }
 
   resize(cols: number, rows: number): void {
@@ -115,7 +128,6 @@ export class TerminalStream implements LiveStream {
   }
 
   private fanOut(text: string): void {
-    if (this.isFlood(text.length)) return;
     if (this.heldForAll) {
       this.heldForAll.push(text);
       return;
@@ -129,34 +141,46 @@ export class TerminalStream implements LiveStream {
     }
   }
 
-  /** True while output floods; the batch is then dropped and viewers get periodic screens instead. */
-  private isFlood(chars: number): boolean {
+  /** True while output floods; the chunk is then not sent (nor decoded) and viewers get periodic screens instead. */
+  private isFlood(bytes: number): boolean {
     const now = performance.now();
     if (now - this.floodWindowStart > FLOOD_WINDOW_MS) {
       this.floodWindowStart = now;
-      this.floodWindowChars = 0;
+      this.floodWindowBytes = 0;
     }
-    this.floodWindowChars += chars;
-    if (!this.flooding && this.floodWindowChars <= (FLOOD_CHARS_PER_SECOND * FLOOD_WINDOW_MS) / 1000) return false;
-    this.flooding = true;
+    this.floodWindowBytes += bytes;
+    if (!this.flooding && this.floodWindowBytes <= (FLOOD_BYTES_PER_SECOND * FLOOD_WINDOW_MS) / 1000) return false;
+    this.lastFloodChunkAt = now;
+    if (!this.flooding) {
+      this.flooding = true;
+      this.armQuietTimer(FLOOD_QUIET_MS);
+    }
     this.floodSnapshotTimer ??= setTimeout(() => {
       this.floodSnapshotTimer = undefined;
       if (this.flooding) this.resyncEveryone();
-    }, FLOOD_SNAPSHOT_MS);
+    }, Math.min(FLOOD_SNAPSHOT_MAX_MS, Math.max(FLOOD_SNAPSHOT_MS, FLOOD_SNAPSHOT_COST_FACTOR * this.lastResyncAllMs)));
+    return true;
+  }
+
+  /** One quiet timer per flood, not one per chunk: on firing it waits out the rest of the quiet period if output came since. */
+  private armQuietTimer(delayMs: number): void {
     clearTimeout(this.floodQuietTimer);
     this.floodQuietTimer = setTimeout(() => {
+      const quietFor = performance.now() - this.lastFloodChunkAt;
+      if (quietFor < FLOOD_QUIET_MS) return this.armQuietTimer(FLOOD_QUIET_MS - quietFor);
       this.flooding = false;
       this.resyncEveryone();
-    }, FLOOD_QUIET_MS);
-    return true;
+    }, delayMs);
   }
 
   /** The current screen to every viewer keeping up; live batches wait until it is sent. */
   private resyncEveryone(): void {
     if (this.closed || this.heldForAll) return;
     this.heldForAll = [];
+    const started = performance.now();
     this.mirror.snapshot().then(
       (snapshot) => {
+        this.lastResyncAllMs = performance.now() - started;
         const held = this.heldForAll ?? [];
         this.heldForAll = null;
         if (!this.closed) this.broadcast.resyncAll(this.sessionId, snapshot, held);
