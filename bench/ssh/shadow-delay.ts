@@ -62,16 +62,71 @@ export interface DelayResult {
   /** share of the stream's bytes that reached viewers (mean over viewers) */
   delivered: number;
   resyncs: number;
+  /**
+   * Viewers that fell behind and were skipped, caught up by a `resync` screen (Vigil only): for each
+   * resync, arrival time − the stamp of the oldest line in that screen the viewer had not received
+   * live (the oldest output it brings). Absent for the floor, which never skips.
+   */
+  skipped?: { viewers: number; samples: number; p50: number; p99: number; max: number };
+  /** Vigil only: the gateway process's CPU (all threads) while the stream ran, in cores (CPU s per s) */
+  gatewayCores?: number;
+}
+
+/** utime + stime of a process, in seconds (Linux /proc; NaN elsewhere). */
+function processCpuSeconds(pid: number | undefined): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // after the command: field 3 is state, so utime and stime (fields 14 and 15) sit at 11 and 12
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
 }
 
 /** One delay sample per received message: its oldest (first) marker, so the worst line in it. */
 class DelayCollector {
   readonly samples: number[] = [];
+  /** one per resync inside the window: how late the oldest output it brings arrives (ms) */
+  readonly resyncLags: number[] = [];
+  /** viewers that got at least one resync inside the window */
+  readonly resyncedViewers = new Set<number>();
   /** stream lines received, from byte counts: a line is 101 bytes on the terminal (the pty adds \r) */
   lines = 0;
   resyncs = 0;
   from = Infinity;
   until = Infinity;
+  /** per viewer, the newest stamp it has received in an `output` frame */
+  private readonly newest = new Map<number, number>();
+
+  /**
+   * A socket.io `output` frame to `viewer`: sampled as usual, and the viewer's newest stamp kept so a
+   * later resync knows which of its lines the viewer missed.
+   */
+  onViewerOutput(viewer: number, frame: Buffer): void {
+    this.onOutputFrame(frame);
+    const newest = lastStamp(frame);
+    if (newest !== null) this.newest.set(viewer, Math.max(newest, this.newest.get(viewer) ?? 0));
+  }
+
+  /**
+   * A `resync` frame (a whole screen, with scrollback) to `viewer`: its lag is the age of the oldest
+   * line in it newer than what the viewer already had, i.e. the output it missed while skipped.
+   */
+  onViewerResync(viewer: number, frame: Buffer): void {
+    const arrived = nowUs();
+    const had = this.newest.get(viewer) ?? 0;
+    let oldestMissed: number | null = null;
+    let newest = had;
+    forEachStamp(frame, (stamp) => {
+      if (stamp > had && oldestMissed === null) oldestMissed = stamp;
+      if (stamp > newest) newest = stamp;
+    });
+    this.newest.set(viewer, newest);
+    this.resyncs += 1;
+    if (oldestMissed === null || oldestMissed < this.from || oldestMissed > this.until) return;
+    this.resyncedViewers.add(viewer);
+    this.resyncLags.push((arrived - oldestMissed) / 1000);
+  }
 
   /** A raw `ws` frame of the floor: the terminal bytes themselves. */
   onRawFrame(data: Buffer): void {
@@ -96,6 +151,26 @@ class DelayCollector {
       return;
     }
   }
+}
+
+/** Each complete `T<14 digits>|` marker in `data`, in order. */
+function forEachStamp(data: Buffer, visit: (stamp: number) => void): void {
+  for (let at = data.indexOf(0x54); at !== -1 && at + 16 <= data.length; at = data.indexOf(0x54, at + 1)) {
+    if (data[at + 15] !== 0x7c) continue;
+    const stamp = Number(data.toString('latin1', at + 1, at + 15));
+    if (Number.isFinite(stamp)) visit(stamp);
+    at += 15;
+  }
+}
+
+/** The last complete marker in `data` (a frame's newest line), or null. */
+function lastStamp(data: Buffer): number | null {
+  for (let at = data.lastIndexOf(0x7c); at >= 15; at = data.lastIndexOf(0x7c, at - 1)) {
+    if (data[at - 15] !== 0x54) continue;
+    const stamp = Number(data.toString('latin1', at - 14, at));
+    if (Number.isFinite(stamp)) return stamp;
+  }
+  return null;
 }
 
 export function writeEmitter(dir: string): string {
@@ -126,6 +201,17 @@ function summarize(
     max: s.length ? s.reduce((a, b) => (b > a ? b : a), 0) : NaN,
     delivered: attached ? collector.lines / attached / (totalBytes / LINE_BYTES) : 0,
     resyncs: collector.resyncs,
+    ...(kind === 'socket.io via Vigil'
+      ? {
+          skipped: {
+            viewers: collector.resyncedViewers.size,
+            samples: collector.resyncLags.length,
+            p50: percentile(collector.resyncLags, 50),
+            p99: percentile(collector.resyncLags, 99),
+            max: collector.resyncLags.length ? collector.resyncLags.reduce((a, b) => (b > a ? b : a), 0) : NaN,
+          },
+        }
+      : {}),
   };
 }
 
@@ -141,6 +227,8 @@ export async function measureSocketIoDelay(
   seconds: number,
   attachBudgetMs = 180_000,
   warmup = 2,
+  /** optional: this many viewers stop reading `at` s into the measured window, for `for` s (exercises skip + resync) */
+  stall?: { viewers: number; at: number; for: number },
 ): Promise<DelayResult> {
   const total = warmup + seconds;
   const devNull = fs.openSync('/dev/null', 'w');
@@ -164,14 +252,14 @@ export async function measureSocketIoDelay(
     const sessionId = await runningSessionId(env);
     const attachStarted = performance.now();
     const deadline = performance.now() + attachBudgetMs;
-    await inBatches(Array.from({ length: viewers }), 50, async () => {
+    await inBatches(Array.from({ length: viewers }), 50, async (_, index) => {
       // Past the budget, run with the viewers attached so far (reported as `attached`).
       if (performance.now() > deadline) return;
       const viewer = await LiveWireViewer.connect(env.gateway.url, env.adminToken, 120_000);
       sockets.push(viewer);
       viewer.onEventFrame((frame) => {
-        if (frame.subarray(0, OUTPUT_FRAME.length).equals(OUTPUT_FRAME)) collector.onOutputFrame(frame);
-        else if (frame.subarray(0, RESYNC_FRAME.length).equals(RESYNC_FRAME)) collector.resyncs += 1;
+        if (frame.subarray(0, OUTPUT_FRAME.length).equals(OUTPUT_FRAME)) collector.onViewerOutput(index, frame);
+        else if (frame.subarray(0, RESYNC_FRAME.length).equals(RESYNC_FRAME)) collector.onViewerResync(index, frame);
       });
       await viewer.attachView(sessionId, 300_000);
     });
@@ -181,12 +269,19 @@ export async function measureSocketIoDelay(
     const go = nowUs();
     collector.from = go + warmup * 1e6;
     collector.until = go + total * 1e6;
+    const cpuAtGo = processCpuSeconds(env.gateway.child.pid);
     child.stdin!.write('go\n');
+    if (stall) {
+      const stalled = sockets.slice(0, stall.viewers);
+      setTimeout(() => stalled.forEach((v) => v.setReading(false)), (warmup + stall.at) * 1000).unref();
+      setTimeout(() => stalled.forEach((v) => v.setReading(true)), (warmup + stall.at + stall.for) * 1000).unref();
+    }
     const code = await exited;
+    const gatewayCores = (processCpuSeconds(env.gateway.child.pid) - cpuAtGo) / ((nowUs() - go) / 1e6);
     if (code !== 0) throw new Error(`ssh exited with ${code}: ${stderr}`);
     // Let the last batches arrive.
     await new Promise((r) => setTimeout(r, 1000));
-    return summarize('socket.io via Vigil', viewers, rate, sockets.length, attachSeconds, collector, rate * total);
+    return { ...summarize('socket.io via Vigil', viewers, rate, sockets.length, attachSeconds, collector, rate * total), gatewayCores };
   } finally {
     child.kill('SIGKILL');
     // The session ends first (everyone leaves its room at once); closing viewers of a running

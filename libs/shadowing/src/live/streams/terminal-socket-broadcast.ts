@@ -1,6 +1,7 @@
 import type { ScreenSnapshot } from '../../screen-mirror';
 import type { LiveClusterRelay } from '../live-cluster-relay';
-import { LiveNamespace, liveRoom as room, transportBacklog } from '../live-socket';
+import { LiveNamespace, liveRoom as room, transportBacklog, writeLiveFrame } from '../live-socket';
+import { liveEventFrame } from '../live-socket-frames';
 import type { TerminalBroadcast } from './terminal-stream';
 
 /** The terminal adapter's socket side: output, resizes and fresh screens to a session's viewers. */
@@ -10,8 +11,25 @@ export class TerminalSocketBroadcast implements TerminalBroadcast {
     private readonly relay: () => LiveClusterRelay | null,
   ) {}
 
+  /**
+   * The session's hot path: one frame built per batch and written as is to each viewer in the
+   * room on this process (liveEventFrame). A viewer whose connection cannot take it in order right
+   * now gets the same event through socket.io. With REDIS_URL the room may span gateways, so the
+   * batch goes through the adapter as before.
+   */
   output(sessionId: string, text: string): void {
-    this.server.to(room(sessionId)).emit('output', { sessionId, data: text });
+    if (this.relay()) {
+      this.server.to(room(sessionId)).emit('output', { sessionId, data: text });
+      return;
+    }
+    const members = this.server.adapter.rooms.get(room(sessionId));
+    if (!members?.size) return;
+    const payload = { sessionId, data: text };
+    const frame = liveEventFrame(this.server.name, 'output', payload);
+    for (const viewerId of members) {
+      const socket = this.server.sockets.get(viewerId);
+      if (socket && !writeLiveFrame(socket, frame)) socket.emit('output', payload);
+    }
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
