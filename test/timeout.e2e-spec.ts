@@ -56,3 +56,37 @@ describe.each(DATABASE_KINDS)('heartbeat timeout on %s', (kind) => {
     expect(session.body.status).toBe('Connected');
   });
 });
+
+describe.each(DATABASE_KINDS)('timeout sweep with more silent sessions than one batch on %s', (kind) => {
+  let gw: TestGateway;
+  let agent: string;
+
+  beforeAll(async () => {
+    // a long grace: the first sessions stay Disconnected (not yet ended) for the whole test
+    gw = await startTestGateway(kind, { VIGIL_HEARTBEAT_TIMEOUT_MS: '400', VIGIL_DISCONNECT_GRACE_MS: '120000', VIGIL_SWEEP_INTERVAL_MS: '100' });
+    agent = await createAgent(gw);
+  });
+  afterAll(() => gw.close());
+
+  it('a newly silent session is marked Disconnected even behind 520 Disconnected ones in their grace period (the sweep reads 500 at a time)', async () => {
+    const open = (n: number) =>
+      gw.http.post('/api/agent/sessions').auth(agent, { type: 'bearer' }).send(sessionPayload({ externalId: `batch-${n}` })).expect(201);
+    for (let start = 0; start < 520; start += 40) await Promise.all(Array.from({ length: 40 }, (_, i) => open(start + i)));
+    const disconnectedCount = async () => {
+      const res = await gw.http.get('/api/sessions?limit=1000').auth(gw.adminToken, { type: 'bearer' }).expect(200);
+      return (res.body.items as { status: string }[]).filter((s) => s.status === 'Disconnected').length;
+    };
+    const deadline = Date.now() + 60_000;
+    while ((await disconnectedCount()) < 520 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+    expect(await disconnectedCount()).toBe(520);
+
+    const socket = await connectSocket(gw.url, '/sessions', gw.adminToken);
+    try {
+      const late = await open(9999);
+      const marked = await nextEvent<{ id: string; status: string }>(socket, 'session.updated', (s) => s.id === late.body.id && s.status === 'Disconnected', 10_000);
+      expect(marked.status).toBe('Disconnected');
+    } finally {
+      socket.close();
+    }
+  }, 120_000);
+});

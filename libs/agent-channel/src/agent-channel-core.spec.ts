@@ -9,9 +9,7 @@ const openBody = { externalId: 'x-1', type: 'WebSSO', user: 'jdoe', device: '10.
 function fakeSessions(overrides: Partial<AgentSessionsPort> = {}) {
   const port = {
     open: jest.fn(async () => ({ session: { id: A, externalId: 'x-1', status: 'Connected' }, created: true })),
-    heartbeat: jest.fn(async (_agent: string, id: string) => {
-      if (id === B) throw new NotFoundException(`session ${id} is not open`);
-    }),
+    heartbeatMany: jest.fn(async (_agent: string, ids: readonly string[]) => ids.filter((id) => id === B)),
     end: jest.fn(async (id: string) => ({ entry: { id, externalId: 'x-1', status: 'Terminated' }, alreadyEnded: false })),
     ...overrides,
   };
@@ -35,27 +33,23 @@ describe('AgentChannelCore', () => {
     await expect(core.heartbeat(caller, { sessionIds: ['x'] })).resolves.toMatchObject({ ok: false, status: 400 });
     await expect(core.end(caller, 'garbage')).resolves.toMatchObject({ ok: false, status: 400 });
     expect(sessions.open).not.toHaveBeenCalled();
-    expect(sessions.heartbeat).not.toHaveBeenCalled();
+    expect(sessions.heartbeatMany).not.toHaveBeenCalled();
     expect(sessions.end).not.toHaveBeenCalled();
   });
 
-  it('heartbeats each id and lists those that are not open sessions of this agent', async () => {
+  it('heartbeats the whole batch in one call, duplicates once, and lists the ids that are not open sessions of this agent', async () => {
     const sessions = fakeSessions();
     const ack = await new AgentChannelCore(sessions, logger).heartbeat(caller, { sessionIds: [A, B, A] });
     expect(ack).toEqual({ ok: true, unknown: [B] });
-    expect(sessions.heartbeat.mock.calls).toEqual([
-      ['agent-1', A],
-      ['agent-1', B],
-    ]);
+    expect(sessions.heartbeatMany.mock.calls).toEqual([['agent-1', [A, B]]]);
   });
 
-  it('lets the event loop turn between slices of a large batch', async () => {
+  it('hands a batch of 1,000 ids to one heartbeatMany call (one transaction)', async () => {
     const sessions = fakeSessions();
-    const turns = jest.fn(async () => undefined);
-    const ids = Array.from({ length: 120 }, (_, i) => `0190d3c4-6a2b-7c3d-9e4f-${i.toString(16).padStart(12, '0')}`);
-    await expect(new AgentChannelCore(sessions, logger, turns).heartbeat(caller, { sessionIds: ids })).resolves.toEqual({ ok: true, unknown: [] });
-    expect(sessions.heartbeat).toHaveBeenCalledTimes(120);
-    expect(turns).toHaveBeenCalledTimes(2); // before ids 50 and 100
+    const ids = Array.from({ length: 1000 }, (_, i) => `0190d3c4-6a2b-7c3d-9e4f-${i.toString(16).padStart(12, '0')}`);
+    await expect(new AgentChannelCore(sessions, logger).heartbeat(caller, { sessionIds: ids })).resolves.toEqual({ ok: true, unknown: [] });
+    expect(sessions.heartbeatMany).toHaveBeenCalledTimes(1);
+    expect(sessions.heartbeatMany).toHaveBeenCalledWith('agent-1', ids);
   });
 
   it('ends with the HTTP route\'s request: reason defaults to ended, restricted to the agent', async () => {
@@ -87,7 +81,7 @@ describe('AgentChannelCore', () => {
   it('turns anything else into a retryable 503 and logs it, without the payload', async () => {
     const log = { error: jest.fn() };
     const sessions = fakeSessions({
-      heartbeat: jest.fn(async () => {
+      heartbeatMany: jest.fn(async () => {
         throw new Error('SQLITE_BUSY');
       }),
     });

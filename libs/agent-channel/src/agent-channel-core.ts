@@ -5,12 +5,7 @@ import { parseEnd, parseHeartbeat, parseOpen } from './agent-payloads';
 import type { AgentRefusal, EndAck, HeartbeatAck, OpenAck, WireSession } from './agent-wire';
 
 /** What the channel needs of the registry: the very methods the agent HTTP API calls. */
-export type AgentSessionsPort = Pick<SessionsService, 'open' | 'heartbeat' | 'end'>;
-
-/** Heartbeats applied between two turns of the event loop (see `heartbeat`). */
-export const HEARTBEATS_PER_TURN = 50;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+export type AgentSessionsPort = Pick<SessionsService, 'open' | 'heartbeatMany' | 'end'>;
 
 export interface AgentCaller {
   agentId: string;
@@ -27,7 +22,6 @@ export class AgentChannelCore {
   constructor(
     private readonly sessions: AgentSessionsPort,
     private readonly logger: Pick<Logger, 'error'> = new Logger(AgentChannelCore.name),
-    private readonly yieldTurn: () => Promise<void> = nextTurn,
   ) {}
 
   async open(caller: AgentCaller, payload: unknown): Promise<OpenAck> {
@@ -41,26 +35,15 @@ export class AgentChannelCore {
     }
   }
 
-  /**
-   * Sequential: each id is the HTTP route's one transaction; concurrent ones would only queue on
-   * the database's writer lock. SQLite's driver is synchronous, so a batch of 1,000 would hold the
-   * event loop for its whole length: every HEARTBEATS_PER_TURN ids it lets other sockets and
-   * requests in.
-   */
+  /** The whole batch in one transaction (SessionsService.heartbeatMany): one commit, not one per id. */
   async heartbeat(caller: AgentCaller, payload: unknown): Promise<HeartbeatAck> {
     const parsed = parseHeartbeat(payload);
     if (!parsed.ok) return badRequest(parsed.error);
-    const unknown: string[] = [];
-    for (const [index, sessionId] of parsed.value.sessionIds.entries()) {
-      if (index > 0 && index % HEARTBEATS_PER_TURN === 0) await this.yieldTurn();
-      try {
-        await this.sessions.heartbeat(caller.agentId, sessionId);
-      } catch (error) {
-        if (error instanceof HttpException && error.getStatus() === 404) unknown.push(sessionId);
-        else return this.refusal(error, 'heartbeat');
-      }
+    try {
+      return { ok: true, unknown: await this.sessions.heartbeatMany(caller.agentId, parsed.value.sessionIds) };
+    } catch (error) {
+      return this.refusal(error, 'heartbeat');
     }
-    return { ok: true, unknown };
   }
 
   async end(caller: AgentCaller, payload: unknown): Promise<EndAck> {

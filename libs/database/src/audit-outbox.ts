@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEntry, Clock, MonotonicUuidv7, isAuditAction, toCloudTrailBody } from '@vigil/common';
+import type { SqlStatement } from './raw-sql';
 import { UnitOfWork } from './unit-of-work';
 
 /** Rows inserted per statement (SQLite bounds the parameters of one statement). */
@@ -29,24 +30,35 @@ export class AuditOutbox {
 
   /** Adds the entries to the caller's transaction; returns their event ids. */
   async appendWithin(m: EntityManager, entries: AuditEntry | AuditEntry[]): Promise<string[]> {
+    const { statements, eventIds } = this.statementsWithin(m, entries);
+    for (const { sql, params } of statements) await this.uow.sql.run(m, sql, params);
+    return eventIds;
+  }
+
+  /**
+   * The INSERTs appendWithin would run, for a caller that sends them with its own writes in one
+   * round trip (RawSql.runAll). The caller must run them in `m`'s transaction: the chainer is
+   * woken when that transaction commits.
+   */
+  statementsWithin(m: EntityManager, entries: AuditEntry | AuditEntry[]): { statements: SqlStatement[]; eventIds: string[] } {
     const list = Array.isArray(entries) ? entries : [entries];
-    if (list.length === 0) return [];
+    if (list.length === 0) return { statements: [], eventIds: [] };
     const now = this.clock.now();
     const rows = list.map((entry) => {
       if (!isAuditAction(entry.action)) throw new Error(`unknown audit action ${String(entry.action)}`);
       const id = this.ids.next(now);
       return [id, now, entry.actor.slice(0, 128), entry.action, entry.sessionId ?? null, JSON.stringify(toCloudTrailBody(entry, id))];
     });
+    const statements: SqlStatement[] = [];
     for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
       const chunk = rows.slice(i, i + INSERT_CHUNK);
-      await this.uow.sql.run(
-        m,
-        `INSERT INTO audit_outbox (id, at, actor, action, session_id, detail) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        chunk.flat(),
-      );
+      statements.push({
+        sql: `INSERT INTO audit_outbox (id, at, actor, action, session_id, detail) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        params: chunk.flat(),
+      });
     }
     this.uow.afterCommit(m, () => this.wake());
-    return rows.map((r) => r[0] as string);
+    return { statements, eventIds: rows.map((r) => r[0] as string) };
   }
 
   /** Writes the entries in a transaction of their own (reads and refusals: nothing else changes). */

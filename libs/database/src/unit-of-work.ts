@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RawSql } from './raw-sql';
+import { SqliteCommitGroups } from './sqlite-commit-groups';
 
 /**
  * Runs a function in one database transaction.
@@ -10,10 +11,10 @@ import { RawSql } from './raw-sql';
  *
  * SQLite has a single connection per process: two transactions started concurrently on it would
  * interleave their statements inside one BEGIN...COMMIT, so a process's transactions are
- * serialised through a promise chain (better-sqlite3 executes synchronously: no parallelism lost).
- * Across processes (a gateway and the standalone jump sharing the embedded database) they begin
- * IMMEDIATE: the write lock is taken first, waiting up to `busy_timeout` for another process's
- * transaction. TypeORM begins DEFERRED, and a deferred transaction that reads, then writes after
+ * serialised (better-sqlite3 executes synchronously: no parallelism lost), and those waiting
+ * together share one COMMIT, each in its own savepoint (SqliteCommitGroups). Across processes
+ * (a gateway and the standalone jump sharing the embedded database) they begin IMMEDIATE: the
+ * write lock is taken first, waiting up to `busy_timeout` for another process's transaction. TypeORM begins DEFERRED, and a deferred transaction that reads, then writes after
  * another process committed fails at once with "database is locked" (SQLITE_BUSY_SNAPSHOT) — no
  * timeout helps, the snapshot it read is stale.
  *
@@ -22,15 +23,14 @@ import { RawSql } from './raw-sql';
  */
 @Injectable()
 export class UnitOfWork {
-  private tail: Promise<unknown> = Promise.resolve();
+  private readonly groups: SqliteCommitGroups | null;
   /** callbacks registered by work in progress, run once its transaction commits */
   private readonly committed = new WeakMap<EntityManager, (() => void)[]>();
-  private readonly sqlite: boolean;
   /** placeholders in this engine's dialect */
   readonly sql: RawSql;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.sqlite = dataSource.options.type === 'better-sqlite3';
+    this.groups = dataSource.options.type === 'better-sqlite3' ? new SqliteCommitGroups(dataSource) : null;
     this.sql = new RawSql(dataSource.options.type === 'postgres');
   }
 
@@ -44,13 +44,7 @@ export class UnitOfWork {
       manager = m;
       return work(m);
     };
-    let result: Promise<T>;
-    if (!this.sqlite) {
-      result = this.dataSource.transaction(tracked);
-    } else {
-      result = this.tail.then(() => this.immediate(tracked));
-      this.tail = result.catch(() => undefined);
-    }
+    const result = this.groups ? this.groups.run(tracked) : this.dataSource.transaction(tracked);
     return result.then(
       (value) => {
         this.runCommitted(manager);
@@ -61,6 +55,29 @@ export class UnitOfWork {
         throw error;
       },
     );
+  }
+
+  /**
+   * A change made by ONE statement (RawSql.rowsIf): on PostgreSQL it runs on a pooled connection
+   * outside an explicit transaction, where a statement commits on its own (atomic all the same),
+   * so it costs one round trip instead of BEGIN + statement + COMMIT. Reads before it are fine;
+   * a second write would commit separately: never. After-commit callbacks run once `work` returns.
+   * On SQLite this is `run`.
+   */
+  async runStatement<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    if (this.groups) return this.run(work);
+    const runner = this.dataSource.createQueryRunner();
+    const manager = runner.manager;
+    try {
+      const value = await work(manager);
+      this.runCommitted(manager);
+      return value;
+    } catch (error) {
+      this.committed.delete(manager);
+      throw error;
+    } finally {
+      await runner.release();
+    }
   }
 
   /**
@@ -84,19 +101,6 @@ export class UnitOfWork {
       } catch {
         // a waker's failure is not the transaction's
       }
-    }
-  }
-
-  private async immediate<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const runner = this.dataSource.createQueryRunner();
-    await runner.query('BEGIN IMMEDIATE');
-    try {
-      const result = await work(runner.manager);
-      await runner.query('COMMIT');
-      return result;
-    } catch (error) {
-      await runner.query('ROLLBACK').catch(() => undefined);
-      throw error;
     }
   }
 }

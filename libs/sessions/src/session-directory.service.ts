@@ -93,10 +93,33 @@ export class SessionDirectory {
   }
 
   /** Sessions whose last heartbeat is older than the threshold: candidates for the timeout sweep. */
-  findSilentSince(threshold: number, limit: number): Promise<OpenSessionEntity[]> {
+  /**
+   * Sessions still Connected whose last heartbeat is older than `threshold`, longest silent first.
+   * Disconnected ones are asked for apart (findDisconnectedDue): mixed in one list, a batch full of
+   * Disconnected sessions still in their grace period hid every Connected one behind it.
+   */
+  findSilentConnected(threshold: number, limit: number): Promise<OpenSessionEntity[]> {
     return this.sessions
       .createQueryBuilder('s')
       .where('s.lastHeartbeat < :threshold', { threshold })
+      .andWhere("s.status <> 'Disconnected'")
+      .orderBy('s.lastHeartbeat', 'ASC')
+      .take(limit)
+      .getMany();
+  }
+
+  /**
+   * Disconnected sessions whose grace period is over: disconnected before `disconnectedBefore`, or
+   * (no disconnect time recorded) silent since before `silentBefore`. Longest silent first.
+   */
+  findDisconnectedDue(disconnectedBefore: number, silentBefore: number, limit: number): Promise<OpenSessionEntity[]> {
+    return this.sessions
+      .createQueryBuilder('s')
+      .where("s.status = 'Disconnected'")
+      .andWhere('(s.disconnectedAt <= :disconnectedBefore OR (s.disconnectedAt IS NULL AND s.lastHeartbeat <= :silentBefore))', {
+        disconnectedBefore,
+        silentBefore,
+      })
       .orderBy('s.lastHeartbeat', 'ASC')
       .take(limit)
       .getMany();

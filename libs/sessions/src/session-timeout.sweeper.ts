@@ -42,7 +42,12 @@ export class SessionTimeoutSweeper implements OnApplicationBootstrap, OnModuleDe
     try {
       const policy = { heartbeatTimeoutMs: this.config.heartbeatTimeoutMs, disconnectGraceMs: this.config.disconnectGraceMs };
       const now = this.clock.now();
-      for (const session of await this.directory.findSilentSince(now - policy.heartbeatTimeoutMs, BATCH)) {
+      const { heartbeatTimeoutMs, disconnectGraceMs } = policy;
+      const due = [
+        ...(await this.directory.findDisconnectedDue(now - disconnectGraceMs, now - heartbeatTimeoutMs - disconnectGraceMs, BATCH)),
+        ...(await this.directory.findSilentConnected(now - heartbeatTimeoutMs, BATCH)),
+      ];
+      for (const session of due) {
         const decision = decideTimeout(session, now, policy);
         if (decision === 'disconnect' && (await this.sessions.markDisconnected(session.id, session.lastHeartbeat))) {
           done.disconnected++;

@@ -25,6 +25,8 @@ import { toSessionView } from './session-view';
 
 /** Agents' clocks drift; a start or end date this far in the future is a bug, not a clock skew. */
 const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+/** Ids per statement of a heartbeat batch (SQLite bounds the parameters of one statement). */
+const HEARTBEAT_SLICE = 500;
 
 /**
  * Who asked for an open or an end and through which door, for the audit record written in the
@@ -92,8 +94,10 @@ export class SessionsService {
     const startDate = input.startDate ? Date.parse(input.startDate) : now;
     if (startDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('startDate must not be in the future');
 
-    const result = await this.uow.run(async (m): Promise<OpenResult> => {
-      const sessionId = options.sessionId ?? uuidv7(now);
+    const sessionId = options.sessionId ?? uuidv7(now);
+    const session = newOpenSession(sessionId, agentId, input, startDate, now, options.liveStream ?? null);
+    const fast = this.uow.isPostgres ? await this.openInOneStatement(session, origin, now) : null;
+    const result = fast ?? (await this.uow.run(async (m): Promise<OpenResult> => {
       const claimed = await this.claimKey(m, agentId, input.externalId, sessionId, now);
       if (claimed !== sessionId) {
         const existing = await this.findAnywhere(m, claimed);
@@ -106,29 +110,13 @@ export class SessionsService {
           input.externalId,
         ]);
       }
-      const session = m.create(OpenSessionEntity, {
-        id: sessionId,
-        agentId,
-        externalId: input.externalId,
-        type: input.type,
-        status: 'Connected',
-        user: input.user,
-        device: input.device,
-        client: input.client,
-        port: input.port ?? null,
-        serviceUrl: input.serviceUrl ?? null,
-        accountName: input.accountName ?? null,
-        serviceProvider: input.serviceProvider ?? null,
-        owner: input.owner,
-        startDate,
-        lastHeartbeat: now,
-        disconnectedAt: null,
-        liveStream: options.liveStream ?? null,
-      });
-      await this.uow.sql.run(m, INSERT_OPEN_SESSION, openSessionParams(session));
-      await this.outbox.appendWithin(m, startRecord(session, origin));
+      // the session and its audit record: one round trip on PostgreSQL
+      await this.uow.sql.runAll(m, [
+        { sql: INSERT_OPEN_SESSION, params: openSessionParams(session) },
+        ...this.outbox.statementsWithin(m, startRecord(session, origin)).statements,
+      ]);
       return { session: toSessionView(session), created: true };
-    });
+    }));
     if (result.created) {
       this.events.emit(SessionEvents.opened, { session: result.session as SessionView } satisfies SessionOpenedEvent);
     }
@@ -151,6 +139,50 @@ export class SessionsService {
     if (revived) this.publishUpdated(revived);
   }
 
+  /**
+   * A batch of heartbeats (the /agents channel's `heartbeat {sessionIds}`) in one transaction:
+   * one locking read and one update per status, per slice of ids, instead of a transaction per
+   * id. Returns the ids that are not open sessions of this agent (nothing is written for them).
+   */
+  async heartbeatMany(agentId: string, sessionIds: readonly string[]): Promise<string[]> {
+    const ids = [...new Set(sessionIds)];
+    if (ids.length === 0) return [];
+    const now = this.clock.now();
+    const { found, revived } = await this.uow.run(async (m) => {
+      const open = new Set<string>();
+      const changed: OpenSessionEntity[] = [];
+      for (let i = 0; i < ids.length; i += HEARTBEAT_SLICE) {
+        const slice = ids.slice(i, i + HEARTBEAT_SLICE);
+        const marks = slice.map(() => '?').join(', ');
+        // ORDER BY id: concurrent batches lock shared rows in the same order (no deadlock on PostgreSQL)
+        const lock = this.uow.isPostgres ? ' ORDER BY id FOR UPDATE' : '';
+        const rows = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE agent_id = ? AND id IN (${marks})${lock}`, [
+          agentId,
+          ...slice,
+        ]);
+        const byStatus = new Map<string, string[]>();
+        for (const session of rows.map(toOpenSession)) {
+          open.add(session.id);
+          const status = statusAfterHeartbeat(session.status);
+          const same = byStatus.get(status);
+          if (same) same.push(session.id);
+          else byStatus.set(status, [session.id]);
+          if (status !== session.status) changed.push({ ...session, status, lastHeartbeat: now, disconnectedAt: null });
+        }
+        for (const [status, owned] of byStatus) {
+          await this.uow.sql.run(m, `UPDATE open_sessions SET last_heartbeat = ?, status = ?, disconnected_at = NULL WHERE id IN (${owned.map(() => '?').join(', ')})`, [
+            now,
+            status,
+            ...owned,
+          ]);
+        }
+      }
+      return { found: open, revived: changed };
+    });
+    for (const session of revived) this.publishUpdated(session);
+    return ids.filter((id) => !found.has(id));
+  }
+
   /** Marks a silent session Disconnected; false if it changed meanwhile (a heartbeat won the race). */
   async markDisconnected(sessionId: string, observedHeartbeat: number): Promise<boolean> {
     const now = this.clock.now();
@@ -170,7 +202,8 @@ export class SessionsService {
    */
   async end(sessionId: string, request: EndRequest): Promise<EndResult> {
     const now = this.clock.now();
-    const result = await this.uow.run(async (m): Promise<EndResult> => {
+    const fast = this.uow.isPostgres && request.onlyIfLastHeartbeat === undefined ? await this.endInOneStatement(sessionId, request, now) : null;
+    const result = fast ?? (await this.uow.run(async (m): Promise<EndResult> => {
       const session = await this.lockOpen(m, sessionId);
       if (!session || (request.agentId !== undefined && session.agentId !== request.agentId)) {
         const entry = await this.accessLog.findWithin(m, this.uow.sql, sessionId);
@@ -182,30 +215,61 @@ export class SessionsService {
       if (request.onlyIfLastHeartbeat !== undefined && session.lastHeartbeat !== request.onlyIfLastHeartbeat) {
         throw new SessionRevivedError(`session ${sessionId} sent a heartbeat meanwhile`);
       }
-      const endDate = request.endDate ?? now;
-      if (endDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('endDate must not be in the future');
-      if (endDate < session.startDate) throw new BadRequestException("endDate must not be before the session's startDate");
-      const { lastHeartbeat: _lastHeartbeat, disconnectedAt: _disconnectedAt, ...attributes } = session;
-      const entry = m.create(AccessLogEntryEntity, {
-        ...attributes,
-        status: request.reason === 'failed' ? 'Failed' : 'Terminated',
-        endDate,
-        durationSeconds: Math.round((endDate - session.startDate) / 1000),
-        endReason: request.reason,
-        endedBy: request.endedBy ?? null,
-        endMessage: request.message?.slice(0, 500) ?? null,
-        recordingPath: null,
-        recordingSha256: null,
-      });
-      await this.accessLog.appendWithin(m, this.uow.sql, entry);
-      await this.uow.sql.run(m, 'DELETE FROM open_sessions WHERE id = ?', [sessionId]);
-      await this.outbox.appendWithin(m, endRecord(entry, request));
+      const entry = accessLogEntryFor(session, request, now);
+      // entry in, open row out, audit record: one round trip on PostgreSQL (three distinct tables)
+      await this.uow.sql.runAll(m, [
+        this.accessLog.appendStatement(entry),
+        { sql: 'DELETE FROM open_sessions WHERE id = ?', params: [sessionId] },
+        ...this.outbox.statementsWithin(m, endRecord(entry, request)).statements,
+      ]);
       return { entry: toAccessLogView(entry), alreadyEnded: false };
-    });
+    }));
     if (!result.alreadyEnded) {
       this.events.emit(SessionEvents.ended, { entry: result.entry, message: request.message } satisfies SessionEndedEvent);
     }
     return result;
+  }
+
+  /**
+   * PostgreSQL, the usual open (a new externalId) in one round trip and no explicit transaction:
+   * one statement claims the key and, only if it was free, inserts the session and its audit
+   * record (atomic as any statement). null when the key was taken: the transaction in `open`
+   * then finds whose it is.
+   */
+  private async openInOneStatement(session: OpenSessionEntity, origin: SessionAuditOrigin, now: number): Promise<OpenResult | null> {
+    const claimed = await this.uow.runStatement((m) =>
+      this.uow.sql.rowsIf(
+        m,
+        {
+          sql: 'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING session_id',
+          params: [session.agentId, session.externalId, session.id, now],
+        },
+        [{ sql: INSERT_OPEN_SESSION, params: openSessionParams(session) }, ...this.outbox.statementsWithin(m, startRecord(session, origin)).statements],
+      ),
+    );
+    return claimed.length === 1 ? { session: toSessionView(session), created: true } : null;
+  }
+
+  /**
+   * PostgreSQL, the usual end in two round trips and no explicit transaction: read the open row,
+   * then one statement deletes it and, only if it did, inserts the access-log entry and the audit
+   * record. What a concurrent heartbeat may change meanwhile (status, lastHeartbeat) is not in the
+   * entry. null when there is nothing to end here (not open, another agent's, ended meanwhile):
+   * the locking transaction in `end` then answers.
+   */
+  private endInOneStatement(sessionId: string, request: EndRequest, now: number): Promise<EndResult | null> {
+    return this.uow.runStatement(async (m) => {
+      const [row] = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE id = ?`, [sessionId]);
+      if (!row) return null;
+      const session = toOpenSession(row);
+      if (request.agentId !== undefined && session.agentId !== request.agentId) return null;
+      const entry = accessLogEntryFor(session, request, now);
+      const deleted = await this.uow.sql.rowsIf(m, { sql: 'DELETE FROM open_sessions WHERE id = ? RETURNING id', params: [sessionId] }, [
+        this.accessLog.appendStatement(entry),
+        ...this.outbox.statementsWithin(m, endRecord(entry, request)).statements,
+      ]);
+      return deleted.length === 1 ? { entry: toAccessLogView(entry), alreadyEnded: false } : null;
+    });
   }
 
   /**
@@ -258,6 +322,47 @@ export class SessionsService {
   private publishUpdated(session: OpenSessionEntity): void {
     this.events.emit(SessionEvents.updated, { session: toSessionView(session) } satisfies SessionUpdatedEvent);
   }
+}
+
+function newOpenSession(id: string, agentId: string, input: OpenSessionDto, startDate: number, now: number, liveStream: LiveStreamKind | null): OpenSessionEntity {
+  return Object.assign(new OpenSessionEntity(), {
+    id,
+    agentId,
+    externalId: input.externalId,
+    type: input.type,
+    status: 'Connected' as const,
+    user: input.user,
+    device: input.device,
+    client: input.client,
+    port: input.port ?? null,
+    serviceUrl: input.serviceUrl ?? null,
+    accountName: input.accountName ?? null,
+    serviceProvider: input.serviceProvider ?? null,
+    owner: input.owner,
+    startDate,
+    lastHeartbeat: now,
+    disconnectedAt: null,
+    liveStream,
+  });
+}
+
+/** The access-log entry an end makes of the open session; refuses impossible end dates. */
+function accessLogEntryFor(session: OpenSessionEntity, request: EndRequest, now: number): AccessLogEntryEntity {
+  const endDate = request.endDate ?? now;
+  if (endDate > now + MAX_FUTURE_SKEW_MS) throw new BadRequestException('endDate must not be in the future');
+  if (endDate < session.startDate) throw new BadRequestException("endDate must not be before the session's startDate");
+  const { lastHeartbeat: _lastHeartbeat, disconnectedAt: _disconnectedAt, ...attributes } = session;
+  return Object.assign(new AccessLogEntryEntity(), {
+    ...attributes,
+    status: request.reason === 'failed' ? ('Failed' as const) : ('Terminated' as const),
+    endDate,
+    durationSeconds: Math.round((endDate - session.startDate) / 1000),
+    endReason: request.reason,
+    endedBy: request.endedBy ?? null,
+    endMessage: request.message?.slice(0, 500) ?? null,
+    recordingPath: null,
+    recordingSha256: null,
+  });
 }
 
 /** `session.start`: by the agent that reported it, unless the origin names someone else. */

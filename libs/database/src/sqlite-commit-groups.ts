@@ -1,0 +1,136 @@
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
+
+/** Transactions sharing one COMMIT at most: bounds how long one group holds the event loop and the write lock. */
+export const MAX_GROUP = 64;
+
+interface Pending {
+  work: (manager: EntityManager) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Group commit for SQLite: the transactions asked for while one is running (or during the same
+ * turn of the event loop) run one after another inside a single BEGIN IMMEDIATE...COMMIT, each in
+ * a savepoint of its own. Each still sees exactly what it would have seen run alone (they are
+ * serialised in arrival order), a failing one rolls back to its savepoint without touching the
+ * others, and every caller is answered only after the COMMIT that makes its work durable (or with
+ * the COMMIT's error). What is shared is the commit: SQLite writes the changed pages of every
+ * b-tree to the WAL once per COMMIT, so 50 concurrent agents' opens cost one page write-out, not 50.
+ *
+ * A transaction's writes are still all-or-nothing with its own audit record (both are in its
+ * savepoint); a group only ever adds other transactions' work to the same commit.
+ */
+export class SqliteCommitGroups {
+  private pending: Pending[] = [];
+  private flushing = false;
+  private scheduled = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly maxGroup = MAX_GROUP,
+    /** when an idle queue starts its first group: after the current turn, so that requests parsed in it join */
+    private readonly defer: (run: () => void) => void = (run) => setImmediate(run),
+  ) {}
+
+  run<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.pending.push({ work, resolve: resolve as (value: unknown) => void, reject });
+      if (!this.flushing && !this.scheduled) {
+        this.scheduled = true;
+        this.defer(() => {
+          this.scheduled = false;
+          void this.flush();
+        });
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing) return;
+    this.flushing = true;
+    try {
+      while (this.pending.length > 0) await this.runGroup(this.pending.splice(0, this.maxGroup));
+    } finally {
+      this.flushing = false;
+    }
+  }
+
+  private async runGroup(group: Pending[]): Promise<void> {
+    // better-sqlite3: TypeORM's one runner on the process's one connection
+    const runner = this.dataSource.createQueryRunner();
+    if (group.length === 1) await this.runAlone(runner, group[0]);
+    else await this.runTogether(runner, group);
+  }
+
+  /** One transaction, nothing to share: no savepoint needed. */
+  private async runAlone(runner: QueryRunner, item: Pending): Promise<void> {
+    try {
+      await runner.query('BEGIN IMMEDIATE');
+    } catch (error) {
+      item.reject(error);
+      return;
+    }
+    try {
+      const value = await item.work(this.dataSource.createEntityManager(runner));
+      await runner.query('COMMIT');
+      item.resolve(value);
+    } catch (error) {
+      await runner.query('ROLLBACK').catch(() => undefined);
+      item.reject(error);
+    }
+  }
+
+  private async runTogether(runner: QueryRunner, group: Pending[]): Promise<void> {
+    try {
+      await runner.query('BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const item of group) item.reject(error);
+      return;
+    }
+    const done: { item: Pending; value: unknown }[] = [];
+    const failed: { item: Pending; error: unknown }[] = [];
+    for (let i = 0; i < group.length; i++) {
+      const item = group[i];
+      try {
+        await runner.query('SAVEPOINT vigil_tx');
+      } catch (error) {
+        failed.push({ item, error });
+        return this.abandon(runner, error, done, failed, group.slice(i + 1));
+      }
+      try {
+        const value = await item.work(this.dataSource.createEntityManager(runner));
+        await runner.query('RELEASE vigil_tx');
+        done.push({ item, value });
+      } catch (error) {
+        try {
+          await runner.query('ROLLBACK TO vigil_tx');
+          await runner.query('RELEASE vigil_tx');
+        } catch (rollbackError) {
+          // SQLite itself ended the transaction (a full disk, an I/O error): nothing of the group survives.
+          failed.push({ item, error });
+          return this.abandon(runner, rollbackError, done, failed, group.slice(i + 1));
+        }
+        failed.push({ item, error });
+      }
+    }
+    try {
+      await runner.query('COMMIT');
+    } catch (error) {
+      return this.abandon(runner, error, done, failed, []);
+    }
+    for (const { item, value } of done) item.resolve(value);
+    for (const { item, error } of failed) item.reject(error);
+  }
+
+  /**
+   * The group's transaction is lost: what ran in it did not commit (its callers get the error),
+   * what had not run yet goes back to the head of the queue for the next group.
+   */
+  private async abandon(runner: QueryRunner, error: unknown, done: { item: Pending }[], failed: { item: Pending; error: unknown }[], notRun: Pending[]): Promise<void> {
+    await runner.query('ROLLBACK').catch(() => undefined);
+    for (const { item } of done) item.reject(error);
+    for (const { item, error: own } of failed) item.reject(own);
+    this.pending.unshift(...notRun);
+  }
+}
