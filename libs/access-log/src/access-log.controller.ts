@@ -11,7 +11,7 @@ import {
   Res,
   UseGuards,
 } from '@nestjs/common';
-import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import {
   ACCESS_LOG_COLUMNS,
@@ -38,6 +38,14 @@ export class AccessLogController {
   ) {}
 
   @Get()
+  @ApiOperation({
+    summary: 'Search ended sessions (newest first), or export them as CSV',
+    description:
+      'JSON: `{ items, nextToken?, total: { count, exact } }`. `total` counts every matching entry in the ' +
+      "caller's scope (an owner's only their own), exactly up to 10 000; beyond, `exact` is false and " +
+      '`count` is 10 000 ("more than 10 000"). From/To select sessions *active during* the window: ended at or ' +
+      'after `from` and started at or before `to`. CSV (`format=csv` or `Accept: text/csv`): every matching entry.',
+  })
   async search(
     @CurrentUser() user: UserPrincipal,
     @Query() query: QueryAccessLogsDto,
@@ -58,7 +66,8 @@ export class AccessLogController {
       await streamCsv(res, 'access-logs.csv', columns, this.accessLog.iterate(filter));
       return;
     }
-    return this.accessLog.query(filter, query.limit ?? 100, query.nextToken);
+    const [page, total] = await Promise.all([this.accessLog.query(filter, query.limit ?? 100, query.nextToken), this.accessLog.count(filter)]);
+    return { ...page, total };
   }
 
   @Get(':id')
@@ -76,9 +85,12 @@ function toFilter(query: QueryAccessLogsDto, user: UserPrincipal): AccessLogFilt
   return {
     ownerScope: seesAllSessions(user) ? null : user.username,
     user: query.user,
+    userMatch: query.userMatch,
     owner: query.owner,
     type: query.type,
     target: query.target,
+    targetMatch: query.targetMatch,
+    hasRecording: query.hasRecording,
     from,
     to,
     q: query.q,

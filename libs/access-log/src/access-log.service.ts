@@ -2,26 +2,49 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { EntityManager, LessThan, Repository, SelectQueryBuilder } from 'typeorm';
 import { AccessLogView, PageCursor, RecordingStatus, decodePageToken, encodePageToken } from '@vigil/common';
-import { RawSql } from '@vigil/database';
+import { RawSql, SqlStatement } from '@vigil/database';
 import { AccessLogFilter } from './access-log-filter';
+import { SqlDialect, SqlFragment, activeDuringClause, escapeLike, matchClause } from './access-log-match';
 import { INSERT_ACCESS_LOG_ENTRY, SELECT_ACCESS_LOG_ENTRY, accessLogParams, toAccessLogEntry } from './access-log-sql';
 import { toAccessLogView } from './access-log-view';
 import { AccessLogEntryEntity } from './entities/access-log-entry.entity';
 
-const SEARCHABLE = ['user', 'device', 'client', 'accountName', 'serviceUrl', 'serviceProvider', 'owner', 'externalId', 'id'];
+const SEARCHABLE = [
+  'user', 'device', 'client', 'accountName', 'serviceUrl', 'serviceProvider', 'owner', 'externalId', 'id',
+  // why it ended: "terminated", who did, and the reason they gave
+  'endReason', 'endedBy', 'endMessage',
+];
+
+/** Counting stops here: a count is exact up to it, "more than" beyond (a count must not scan the whole log). */
+export const ACCESS_LOG_COUNT_CAP = 10_000;
 
 export interface AccessLogPage {
   items: AccessLogView[];
   nextToken?: string;
 }
 
+/** How many entries match: `count` exactly when `exact`, otherwise more than `count`. */
+export interface AccessLogTotal {
+  count: number;
+  exact: boolean;
+}
+
 @Injectable()
 export class AccessLogService {
-  constructor(@InjectRepository(AccessLogEntryEntity) private readonly entries: Repository<AccessLogEntryEntity>) {}
+  private readonly dialect: SqlDialect;
+
+  constructor(@InjectRepository(AccessLogEntryEntity) private readonly entries: Repository<AccessLogEntryEntity>) {
+    this.dialect = entries.manager.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+  }
 
   /** Appends an entry inside the caller's transaction (the registry's atomic move). */
   async appendWithin(manager: EntityManager, sql: RawSql, entry: AccessLogEntryEntity): Promise<void> {
     await sql.run(manager, INSERT_ACCESS_LOG_ENTRY, accessLogParams(entry));
+  }
+
+  /** appendWithin's INSERT, for a caller that sends it with its other writes in one round trip (RawSql.runAll). */
+  appendStatement(entry: AccessLogEntryEntity): SqlStatement {
+    return { sql: INSERT_ACCESS_LOG_ENTRY, params: accessLogParams(entry) };
   }
 
   async findWithin(manager: EntityManager, sql: RawSql, id: string): Promise<AccessLogEntryEntity | null> {
@@ -44,6 +67,18 @@ export class AccessLogService {
       items: items.map(toAccessLogView),
       ...(rows.length > limit && last ? { nextToken: encodePageToken({ t: last.endDate, id: last.id }) } : {}),
     };
+  }
+
+  /**
+   * How many entries match (in the caller's scope: the filter carries it), counted up to
+   * `cap` + 1 rows so a broad search on a large log stays bounded.
+   */
+  async count(filter: AccessLogFilter, cap = ACCESS_LOG_COUNT_CAP): Promise<AccessLogTotal> {
+    const matching = (await this.filtered(filter)).orderBy().select('e.id').limit(cap + 1);
+    const [sql, params] = matching.getQueryAndParameters();
+    const rows = await this.entries.query(`SELECT COUNT(*) AS n FROM (${sql}) AS matching`, params);
+    const n = Number((rows as { n: string | number }[])[0]?.n ?? 0);
+    return n > cap ? { count: cap, exact: false } : { count: n, exact: true };
   }
 
   /** Every matching entry, page by page, for exports that must not hold them all in memory. */
@@ -95,14 +130,18 @@ export class AccessLogService {
     const qb = this.entries.createQueryBuilder('e');
     if (filter.ownerScope !== null) qb.andWhere('e.owner = :scope', { scope: filter.ownerScope });
     if (filter.owner !== undefined) qb.andWhere('e.owner = :owner', { owner: filter.owner });
-    if (filter.user !== undefined) qb.andWhere('e.user = :user', { user: filter.user });
+    if (filter.user !== undefined) where(qb, matchClause(this.dialect, ['e.user'], { mode: filter.userMatch ?? 'exact', value: filter.user }, 'user'));
     if (filter.type !== undefined) qb.andWhere('e.type = :type', { type: filter.type });
     // Agents report the server reached as `client`; jump sessions name their target as service provider.
-    if (filter.target !== undefined) qb.andWhere('(e.client = :target OR e.serviceProvider = :target)', { target: filter.target });
+    if (filter.target !== undefined) {
+      where(qb, matchClause(this.dialect, ['e.client', 'e.serviceProvider'], { mode: filter.targetMatch ?? 'exact', value: filter.target }, 'target'));
+    }
+    if (filter.hasRecording) qb.andWhere('e.recordingPath IS NOT NULL');
     if (filter.sessionId !== undefined) qb.andWhere('e.id = :sessionId', { sessionId: filter.sessionId });
-    if (filter.from !== undefined) qb.andWhere('e.endDate >= :from', { from: filter.from });
+    // From/To mean "active during": see activeDuringClause.
+    const during = activeDuringClause(filter.from, filter.to);
+    if (during) where(qb, during);
     if (filter.to !== undefined) {
-      qb.andWhere('e.startDate <= :to', { to: filter.to });
       // No session that ended later than `to` plus the longest recorded duration can have started
       // by `to`: this bound lets the end-date index stop there instead of scanning every newer row.
       qb.andWhere('e.endDate <= :endBound', { endBound: filter.to + ((await this.longestDurationSeconds()) + 1) * 1000 });
@@ -117,7 +156,7 @@ export class AccessLogService {
       qb.andWhere('e.endDate <= :startedBound', { startedBound: filter.startedBefore + ((await this.longestDurationSeconds()) + 1) * 1000 });
     }
     if (filter.q) {
-      const pattern = `%${filter.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = `%${escapeLike(filter.q.toLowerCase())}%`;
       const clauses = SEARCHABLE.map((field) => `LOWER(e.${field}) LIKE :q ESCAPE '\\'`);
       qb.andWhere(`(${clauses.join(' OR ')})`, { q: pattern });
     }
@@ -126,4 +165,8 @@ export class AccessLogService {
     }
     return qb.orderBy('e.endDate', 'DESC').addOrderBy('e.id', 'DESC');
   }
+}
+
+function where(qb: SelectQueryBuilder<AccessLogEntryEntity>, fragment: SqlFragment): void {
+  qb.andWhere(fragment.sql, fragment.params);
 }

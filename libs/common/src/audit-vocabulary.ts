@@ -30,6 +30,7 @@ export const AUDIT_VOCABULARY = {
   'sessions.export': kind(SESSIONS_SOURCE, 'ExportSessions', true),
   'access-log.export': kind(SESSIONS_SOURCE, 'ExportAccessLog', true),
   'columns.update': kind(SESSIONS_SOURCE, 'UpdateSessionColumns'),
+  'access-log-columns.update': kind(SESSIONS_SOURCE, 'UpdateAccessLogColumns'),
   // live shadowing
   'viewer.join': kind('vigil.live', 'JoinSession', true),
   'viewer.leave': kind('vigil.live', 'LeaveSession', true),

@@ -42,7 +42,15 @@ export const ACCESS_LOG_COLUMNS: ColumnDefinition<AccessLogView>[] = [
   { id: 'endReason', header: 'End reason', value: (e) => e.endReason },
   { id: 'endedBy', header: 'Ended by', value: (e) => e.endedBy },
   { id: 'endMessage', header: 'End message', value: (e) => e.endMessage },
+  // where the session went: a jump or browser session's target, else the server the agent reported
+  { id: 'target', header: 'Target', value: (e) => accessLogTarget(e) },
+  { id: 'recording', header: 'Recording', value: (e) => e.recordingStatus ?? 'none' },
 ];
+
+/** The target of an entry: the service provider of a session through Vigil, else the client. */
+export function accessLogTarget(e: Pick<AccessLogView, 'type' | 'client' | 'serviceProvider'>): string {
+  return (e.type === 'PAM_SSH' || e.type === 'PAM_RDP') && e.serviceProvider ? e.serviceProvider : e.client;
+}
 
 export const DEFAULT_ACCESS_LOG_COLUMNS = ACCESS_LOG_COLUMNS.filter((c) => !['id', 'externalId'].includes(c.id)).map(
   (c) => c.id,

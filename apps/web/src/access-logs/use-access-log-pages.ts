@@ -1,14 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { errorMessage } from '../api/api-error';
 import { queryString } from '../api/client';
-import { api } from '../api/endpoints';
-import type { AccessLogView } from '../api/types';
 import { replaceHistoryState } from '../router/history';
-
-interface PageState {
-  items: AccessLogView[];
-  nextToken?: string;
-}
+import { accessLogApi, type AccessLogPage } from './access-log-api';
 
 /** history.state of the list page: the page tokens behind the current page, so Back restores it. */
 interface SavedPaging {
@@ -28,7 +22,7 @@ function savedStack(query: string): string[] {
 export function useAccessLogPages(token: string, params: Record<string, string | undefined>, limit: number) {
   const query = queryString({ ...params, limit });
   const [stack, setStack] = useState<string[]>(() => savedStack(query));
-  const [page, setPage] = useState<PageState | null>(null);
+  const [page, setPage] = useState<AccessLogPage | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [stackQuery, setStackQuery] = useState(query);
@@ -45,7 +39,7 @@ export function useAccessLogPages(token: string, params: Record<string, string |
     setLoading(true);
     setError(null);
     const pageQuery = current ? `${query}&nextToken=${encodeURIComponent(current)}` : query;
-    api.accessLogs(token, pageQuery).then(
+    accessLogApi.search(token, pageQuery).then(
       (result) => {
         if (!live) return;
         setPage(result);
@@ -71,6 +65,8 @@ export function useAccessLogPages(token: string, params: Record<string, string |
 
   return {
     items: page?.items ?? [],
+    /** every matching entry, not just this page's (null until the first answer) */
+    total: page?.total ?? null,
     pageNumber: stack.length + 1,
     hasNext: Boolean(page?.nextToken),
     hasPrevious: stack.length > 0,

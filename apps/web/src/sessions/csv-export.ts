@@ -54,9 +54,9 @@ export function pickRows(csv: string[][], idAt: number, ids: string[], dropId: b
 }
 
 /** vigil-sessions-2026-12-01T16-20.csv: local time, to the minute, safe in every file system. */
-export function csvFileName(now: Date): string {
+export function csvFileName(now: Date, base = 'vigil-sessions'): string {
   const p = (n: number) => String(n).padStart(2, '0');
-  return `vigil-sessions-${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}T${p(now.getHours())}-${p(now.getMinutes())}.csv`;
+  return `${base}-${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}T${p(now.getHours())}-${p(now.getMinutes())}.csv`;
 }
 
 /** Hands a file the page made to the browser as a download. */

@@ -3,11 +3,20 @@ import { errorMessage } from '../api/api-error';
 import { api } from '../api/endpoints';
 import type { ColumnInfo } from '../api/types';
 
+/** Where a page's column choice is loaded from and saved to (a module constant: it is an effect dependency). */
+export interface ColumnSource {
+  load: (token: string) => Promise<{ columns: string[]; available: ColumnInfo[] }>;
+  save: (token: string, columns: string[]) => Promise<unknown>;
+}
+
+const SESSION_COLUMN_SOURCE: ColumnSource = { load: api.sessionColumns, save: api.saveSessionColumns };
+
 /**
  * The user's shown columns, in order, stored on the server. Changes apply at once and are saved
- * in the background; a failed save puts the previous columns back and says why.
+ * in the background; a failed save puts the previous columns back and says why. The access-log
+ * page passes its own source.
  */
-export function useSessionColumns(token: string) {
+export function useSessionColumns(token: string, source: ColumnSource = SESSION_COLUMN_SOURCE) {
   const [columns, setColumnsState] = useState<string[] | null>(null);
   const [available, setAvailable] = useState<ColumnInfo[]>([]);
   const [error, setError] = useState<string | null>(null);
@@ -16,7 +25,7 @@ export function useSessionColumns(token: string) {
 
   useEffect(() => {
     let live = true;
-    api.sessionColumns(token).then(
+    source.load(token).then(
       (result) => {
         if (!live) return;
         setColumnsState(result.columns);
@@ -27,7 +36,7 @@ export function useSessionColumns(token: string) {
     return () => {
       live = false;
     };
-  }, [token]);
+  }, [token, source]);
 
   const setColumns = useCallback(
     async (next: string[]) => {
@@ -36,7 +45,7 @@ export function useSessionColumns(token: string) {
       setSaving(true);
       setError(null);
       try {
-        const save = saves.current.catch(() => undefined).then(() => api.saveSessionColumns(token, next));
+        const save = saves.current.catch(() => undefined).then(() => source.save(token, next));
         saves.current = save;
         await save;
       } catch (e) {
@@ -46,7 +55,7 @@ export function useSessionColumns(token: string) {
         setSaving(false);
       }
     },
-    [columns, token],
+    [columns, token, source],
   );
 
   return { columns, available, error, saving, setColumns };
