@@ -229,7 +229,8 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await adminPage.getByRole('button', { name: 'Rewind', exact: true }).click();
     const dvr = adminPage.getByTestId('dvr');
     await dvr.locator('.recording-player').waitFor();
-    await expect(adminPage.locator('#live-screen').isHidden()).resolves.toBe(true);
+    // the rewind plays beside the live terminal, which stays visible
+    await expect(adminPage.locator('#live-screen').isVisible()).resolves.toBe(true);
     const dvrScreen = '[data-testid="dvr"] .player-screen';
     /** The recording is flushed to disk about every second: load newer output until `text` is in it. */
     const dvrShows = async (text: string) => {
@@ -269,7 +270,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     );
     await waitForXterm(adminPage, dvrScreen, 'NEWER-404-MARKER', true, 3000);
 
-    await adminPage.getByRole('button', { name: '● Back to live' }).click();
+    await adminPage.getByRole('button', { name: 'Close rewind' }).click();
     await dvr.waitFor({ state: 'detached' });
     await adminPage.locator('#live-screen').waitFor({ state: 'visible' });
     user.write('echo AFTER-DVR-$((1+3))\n');
@@ -344,7 +345,7 @@ describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', (
     await waitForXterm(adminPage, '.player-screen', 'FINAL-42-SCREEN');
 
     // a changed file no longer matches its sealed hash
-    const stored = findFile(path.join(gw.db.env.VIGIL_DATA_DIR, 'recordings'), `${sessionId}.cast`);
+    const stored = findFile(path.join(gw.db.env.VIGIL_DATA_DIR, 'recordings'), `${sessionId}.vcast`);
     expect(stored).not.toBeNull();
     fs.appendFileSync(stored!, '[0.5, "o", "forged"]\n');
     await adminPage.reload();

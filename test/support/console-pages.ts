@@ -5,6 +5,8 @@ export interface PageOptions {
   width?: number;
   height?: number;
   timeoutMs?: number;
+  /** IANA zone of the browser (times the console shows in the user's zone) */
+  timezoneId?: string;
 }
 
 /**
@@ -26,6 +28,7 @@ export class ConsolePages {
     const context = await this.browser().newContext({
       viewport: { width: options.width ?? 1366, height: options.height ?? 768 },
       colorScheme: options.colorScheme ?? 'light',
+      ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
       baseURL: this.baseURL(),
     });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: this.baseURL() });

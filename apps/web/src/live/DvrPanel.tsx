@@ -4,7 +4,10 @@ import { ErrorBanner } from '../common/ErrorBanner';
 import { RecordingPlayer } from '../recording/RecordingPlayer';
 import { useCast } from '../recording/use-cast';
 
-/** Rewind: the live session's recording so far, starting at "now", to scroll back through. */
+/**
+ * Rewind: the live session's recording so far, starting at "now", to scroll back through. It plays
+ * beside the live terminal (LiveSessionPage keeps that joined and visible), as DesktopDvrPanel does.
+ */
 export function DvrPanel({ sessionId, token }: { sessionId: string; token: string }) {
   const [generation, setGeneration] = useState(0);
   const { cast, error, loading } = useCast(api.liveRecordingUrl(sessionId), token, generation);
@@ -17,14 +20,14 @@ export function DvrPanel({ sessionId, token }: { sessionId: string; token: strin
           {loading ? 'Loading…' : 'Load newer output'}
         </button>
       </div>
-      <p className="muted small">The recording so far, up to the last second or so; drag the timeline to go back.</p>
+      <p className="muted small">The recording so far, up to the last second or so, beside the live screen; drag the timeline to go back.</p>
       <ErrorBanner message={error} />
       {!cast && !error && (
         <p className="muted" role="status">
           Loading the recording so far…
         </p>
       )}
-      {cast && <RecordingPlayer cast={cast} label="The session so far" startAt="end" />}
+      {cast && <RecordingPlayer cast={cast} label="The session so far" startAt="end" sessionId={sessionId} auditGeneration={generation} />}
     </section>
   );
 }

@@ -172,7 +172,7 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
         />
         {rewinding ? (
           <button type="button" className="button" onClick={() => setRewinding(false)}>
-            ● Back to live
+            Close rewind
           </button>
         ) : (
           <button type="button" className="button" disabled={state.phase === 'refused' || !allowed} onClick={() => setRewinding(true)}>
@@ -198,7 +198,8 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
         <MessageUserForm disabled={!live} onSend={(text) => connection.current?.message(text) ?? Promise.reject(new Error('not connected'))} />
       )}
       <div className="live-layout">
-        <div className="live-main">
+        {/* an SSH rewind plays beside the live terminal (player.css), which stays joined and visible */}
+        <div className={rewinding && !desktop ? 'live-main rewinding' : 'live-main'}>
           {rewinding && !desktop && <DvrPanel sessionId={sessionId} token={token} />}
           {desktop && state.desktop && allowed && (
             <RdpLiveView
@@ -216,7 +217,7 @@ export function LiveSessionPage({ sessionId }: { sessionId: string }) {
             id="live-screen"
             ref={containerRef}
             className="terminal-host live-terminal"
-            hidden={rewinding || desktop}
+            hidden={desktop}
             role="region"
             aria-label={`Live terminal${mode === 'view' ? ' (view only)' : ''}`}
             data-mode={mode}

@@ -29,7 +29,7 @@ function TerminalRecording({ entry, token }: { entry: RecordedEntry; token: stri
     <>
       <ErrorBanner message={error} />
       {!cast && !error && <Loading />}
-      {cast && <RecordingPlayer cast={cast} label={labelOf(entry)} />}
+      {cast && <RecordingPlayer cast={cast} label={labelOf(entry)} sessionId={entry.id} />}
     </>
   );
 }
