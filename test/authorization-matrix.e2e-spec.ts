@@ -479,6 +479,7 @@ describe.each(DATABASE_KINDS)('authorization matrix on %s', (kind) => {
       const send = (event: string, payload: object) => socket.timeout(ACK_TIMEOUT_MS).emitWithAck(event, payload);
       try {
         if (row.prelude === 'attach-view') await send('attach', { sessionId, mode: 'view' });
+        if (row.prelude === 'thumbnail') await send('thumbnail-subscribe', { sessionId });
         if (row.prelude.startsWith('attach-best')) {
           const interact = await send('attach', { sessionId, mode: 'interact' });
           if (!interact.ok) await send('attach', { sessionId, mode: 'view' });

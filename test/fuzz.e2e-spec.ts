@@ -217,7 +217,7 @@ const livePayload = (sessionIds: fc.Arbitrary<string>) =>
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)) },
     { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 300_000 }).map((n) => ({ sessionId: FAKE_ID, data: 'x'.repeat(n), reason: 'y'.repeat(n % 1000) })) },
   );
-const LIVE_EVENTS = ['attach', 'input', 'control', 'terminate', 'detach'];
+const LIVE_EVENTS = ['attach', 'input', 'control', 'terminate', 'detach', 'thumbnail-subscribe', 'thumbnail-unsubscribe'];
 
 // ── the suite ──────────────────────────────────────────────────────────────────────────────────
 

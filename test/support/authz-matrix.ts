@@ -382,6 +382,13 @@ export const HTTP_ROWS: HttpRow[] = [
     call: () => ({ path: '/api/me/session-columns', body: { columns: ['user', 'owner', 'status'] } }),
     expect: USER(200),
   },
+  { route: 'GET /api/me/access-log-columns', checks: 'any enabled user reads their access-log columns', expect: USER(200) },
+  {
+    route: 'PUT /api/me/access-log-columns',
+    checks: 'any enabled user stores their access-log columns (their own only: the route takes no user)',
+    call: () => ({ path: '/api/me/access-log-columns', body: { columns: ['user', 'recording', 'endMessage'] } }),
+    expect: USER(200),
+  },
   {
     route: 'GET /api/live/watchers',
     checks: 'any enabled user asks who is watching; the live session (watched by an admin throughout) is listed only to its owner, auditors and admins',
@@ -533,7 +540,7 @@ export const EXCLUDED_PATHS = /^\/api\/docs(\/|$)/;
  * How a /live action ended, as its ack says. `refused`: the handshake itself was refused
  * (connect_error), so the principal never gets to send anything.
  */
-export type LiveExpect = 'refused' | 'ok' | 'not-found' | 'forbidden' | 'not-attached' | 'view-mode' | 'not-interactive' | 'not-holder' | 'no-request';
+export type LiveExpect = 'refused' | 'ok' | 'not-found' | 'forbidden' | 'not-attached' | 'view-mode' | 'not-interactive' | 'not-holder' | 'no-request' | 'not-subscribed';
 
 export const LIVE_ERRORS: Record<Exclude<LiveExpect, 'refused' | 'ok'>, RegExp> = {
   'not-found': /^session not found$/,
@@ -543,6 +550,7 @@ export const LIVE_ERRORS: Record<Exclude<LiveExpect, 'refused' | 'ok'>, RegExp> 
   'not-interactive': /^cannot take control: not-interactive$/,
   'not-holder': /^you do not hold control$/,
   'no-request': /^no pending request for control from this viewer$/,
+  'not-subscribed': /^not subscribed to this session$/,
 };
 
 export interface LiveRow {
@@ -554,7 +562,7 @@ export interface LiveRow {
    * What the principal's fresh socket does first, acks unchecked: `attach-best` attaches in
    * interact mode, or in view mode when that is refused; `+take` then asks for control.
    */
-  prelude: 'none' | 'attach-view' | 'attach-best' | 'attach-best+take';
+  prelude: 'none' | 'attach-view' | 'attach-best' | 'attach-best+take' | 'thumbnail';
   /** the live SSH session, or a fresh registry session of the owner (for rows that end it) */
   session: 'live' | 'fresh-owner-session';
   payload: (sessionId: string) => object;
@@ -694,6 +702,24 @@ export const LIVE_ROWS: LiveRow[] = [
     session: 'live',
     payload: (sessionId) => ({ sessionId }),
     expect: [R, R, R, 'ok', NA, NA, 'ok', NA, NA, NA, NA, R],
+  },
+  {
+    event: 'thumbnail-subscribe',
+    label: 'thumbnail subscribe (the wall)',
+    checks: 'a wall thumbnail is a watch: the rule of attach view (owner, admins with shadow; the auditor lacks shadow; to anyone else it does not exist)',
+    prelude: 'none',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId }),
+    expect: [R, R, R, 'ok', NF, F, 'ok', NF, NF, NF, NF, R],
+  },
+  {
+    event: 'thumbnail-unsubscribe',
+    label: 'thumbnail unsubscribe (the wall)',
+    checks: 'giving a thumbnail up: whoever could subscribe; the others never were',
+    prelude: 'thumbnail',
+    session: 'live',
+    payload: (sessionId) => ({ sessionId }),
+    expect: [R, R, R, 'ok', 'not-subscribed', 'not-subscribed', 'ok', 'not-subscribed', 'not-subscribed', 'not-subscribed', 'not-subscribed', R],
   },
 ];
 

@@ -16,6 +16,7 @@ import { TargetsPage } from './pages/TargetsPage';
 import { matchPath } from './router/match';
 import { Redirect } from './router/Redirect';
 import { useLocation } from './router/use-location';
+import { WallPage } from './wall/WallPage';
 
 /** The signed-in pages by path. */
 export function Routes() {
@@ -24,6 +25,7 @@ export function Routes() {
   if (pathname === '/sessions') return <SessionsPage />;
   const live = matchPath('/sessions/:id/live', pathname);
   if (live) return <LiveSessionPage key={live.id} sessionId={live.id} />;
+  if (pathname === '/wall') return <WallPage />;
   if (pathname === '/targets') return <TargetsPage />;
   const connect = matchPath('/targets/:name/connect', pathname);
   if (connect) return <ConnectPage key={connect.name} name={connect.name} />;

@@ -27,7 +27,8 @@ export interface SessionEndedEvent {
 export interface SessionViewersEvent {
   sessionId: string;
   owner: string;
-  viewers: { username: string; mode: 'view' | 'interact' }[];
+  /** `via: 'wall'`: a thumbnail on the wall of live sessions (mode `view`); absent for a full attach */
+  viewers: { username: string; mode: 'view' | 'interact'; via?: 'wall' }[];
 }
 
 /** What the user of a session ended elsewhere (terminated, timed out) is told before it closes. */

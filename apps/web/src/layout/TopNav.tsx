@@ -7,6 +7,7 @@ import { useLocation } from '../router/use-location';
 
 const PAGES: { to: string; label: string; show?: (me: Me) => boolean }[] = [
   { to: '/sessions', label: 'Sessions' },
+  { to: '/wall', label: 'Wall' },
   { to: '/targets', label: 'Targets' },
   { to: '/access-logs', label: 'Access logs' },
   { to: '/access-keys', label: 'Access keys' },

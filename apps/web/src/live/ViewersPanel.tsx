@@ -16,12 +16,13 @@ export function ViewersPanel({ viewers, control, viewerId }: Props) {
       <h2 id="viewers-title">Watching</h2>
       <ul className="viewer-list" data-testid="viewer-list">
         {viewers.map((v) => (
-          <li key={v.viewerId} data-viewer={v.username} data-mode={v.mode}>
+          <li key={v.viewerId} data-viewer={v.username} data-mode={v.mode} data-via={v.via}>
             <span className="viewer-name">
               {v.username}
               {v.viewerId === viewerId && ' (you)'}
             </span>{' '}
             <span className={`badge mode-${v.mode}`}>{v.mode}</span>
+            {v.via === 'wall' && <span className="badge via-wall"> wall thumbnail</span>}
             {control?.holder === v.viewerId && <span className="badge holds-control"> has control</span>}
             <br />
             <span className="muted small">since {formatDate(v.since)}</span>

@@ -14,7 +14,7 @@ export function WatchersCell({ viewers = [] }: { viewers?: Watcher[] }) {
     );
   }
   const names = [...new Set(viewers.map((v) => v.username))];
-  const detail = viewers.map((v) => `${v.username} (${v.mode})`).join(', ');
+  const detail = viewers.map((v) => `${v.username} (${v.via === 'wall' ? 'view, wall thumbnail' : v.mode})`).join(', ');
   const shown = names.slice(0, MAX_NAMES).join(', ') + (names.length > MAX_NAMES ? ` +${names.length - MAX_NAMES}` : '');
   return (
     <td className="watchers" data-slot="watchers" data-watchers={names.join(',')}>

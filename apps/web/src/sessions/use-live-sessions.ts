@@ -18,6 +18,8 @@ interface SessionsServerEvents {
 export interface Watcher {
   username: string;
   mode: 'view' | 'interact';
+  /** a thumbnail on someone's wall of live sessions (mode `view`) */
+  via?: 'wall';
 }
 
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'offline';

@@ -107,6 +107,30 @@ describe('LiveCore (protocol-neutral /live rules)', () => {
     expect(t.audits[0]).toMatchObject({ action: 'viewer.join', actor: 'user:dave', sessionId: 'rdp-1', context: { sourceIp: '192.0.2.7' } });
   });
 
+  it('a wall thumbnail is listed (via wall, mode view) and announced once, outside the lock and the stream; its leave lists it no more', () => {
+    const session = t.rdp();
+    for (let i = 0; i < 20; i++) {
+      t.core.wallJoined(session, 'wall-1', 'dave');
+      t.core.wallJoined(session, 'wall-1', 'dave'); // the same subscription again: nothing new
+      t.core.wallLeft(session, 'wall-1');
+    }
+    t.core.wallJoined(session, 'wall-2', 'dave');
+    t.core.wallJoined(session, 'wall-3', 'alice'); // the session's own user: listed, never told about themselves
+    expect(t.notices).toEqual(['dave started watching this session (wall thumbnail)']);
+    expect(t.hub.watchers(null)).toEqual([
+      { sessionId: 'rdp-1', viewers: [{ username: 'dave', mode: 'view', via: 'wall' }, { username: 'alice', mode: 'view', via: 'wall' }] },
+    ]);
+    expect(session.watcherList().map((v) => v.viewerId)).toEqual(['wall:wall-2', 'wall:wall-3']);
+    expect(session.viewerList()).toEqual([]);
+    expect(session.lock.state().holder).toBeNull();
+    expect(t.mints).toEqual([]);
+    t.core.wallLeft(session, 'wall-2');
+    t.core.wallLeft(session, 'wall-3');
+    t.core.wallLeft(session, 'wall-3'); // twice: harmless
+    expect(t.hub.watchers(null)).toEqual([]);
+    expect(t.audits).toEqual([]); // the wall gateway writes the records (before the join, as attach does)
+  });
+
   it('no token when the join cannot be audited, for a viewer who may not see the session, or for interact without the privilege', async () => {
     t.failAudit(true);
     await expect(t.core.attachViewer(t.rdp(), 'sock-1', auditor, 'view', () => undefined)).resolves.toEqual({

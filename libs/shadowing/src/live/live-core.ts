@@ -84,7 +84,22 @@ export class LiveCore implements HolderRules, LiveEndListener {
     }
     this.presence.changed(session, user.username);
     this.relay?.stateChanged(session);
-    return { ok: true, ...start, sessionId, viewers: session.viewerList(), control: session.lock.state(), viewerId };
+    return { ok: true, ...start, sessionId, viewers: session.watcherList(), control: session.lock.state(), viewerId };
+  }
+
+  /**
+   * A wall thumbnail began (WallGateway, after its audit record): it is a watch, so it is listed
+   * among the session's viewers (`via: 'wall'`) and announced like a view (WatchNotices: once per
+   * person, not per reconnect). It stays outside the control lock and the stream.
+   */
+  wallJoined(session: LiveSession, socketId: string, username: string): void {
+    if (session.addWallViewer(socketId, username)) this.presence.changed(session, username);
+  }
+
+  /** A wall thumbnail ended (unsubscribe, disconnect): told like a viewer leaving. */
+  wallLeft(session: LiveSession, socketId: string): void {
+    const viewer = session.removeWallViewer(socketId);
+    if (viewer && !session.isClosed) this.presence.changed(session, viewer.username);
   }
 
   /** A burst's first keystroke waits for the burst's record: typing that cannot be audited never reaches the target. */

@@ -5,6 +5,8 @@ export interface ViewerInfo {
   username: string;
   mode: ViewerMode;
   since: string;
+  /** present only for a wall thumbnail (always mode `view`: it sees the screen, never types or takes control) */
+  via?: 'wall';
 }
 
 interface Attached {
@@ -39,6 +41,9 @@ export type AttachAck = SshAttachAck | RdpAttachAck | { ok: false; error: string
 
 export type ActionAck = { ok: true } | { ok: false; error: string };
 
+/** subscribed to a session's thumbnail (the wall): `thumbnail` events follow, the first within a second */
+export type ThumbnailAck = { ok: true; sessionId: string } | { ok: false; error: string };
+
 export const CONTROL_ACTIONS = ['take', 'handback', 'pause-user', 'resume-user', 'request', 'grant', 'deny'] as const;
 export type ControlAction = (typeof CONTROL_ACTIONS)[number];
 /** the actions that answer a request: they name the requester (`to`, its viewer id) */
@@ -64,6 +69,9 @@ export interface LiveClientEvents {
   message: (payload: { sessionId: string; text: string }, ack?: (result: ActionAck) => void) => void;
   terminate: (payload: { sessionId: string; reason: string }, ack?: (result: ActionAck) => void) => void;
   detach: (payload: { sessionId: string }, ack?: (result: ActionAck) => void) => void;
+  /** the wall: the session's visible screen at most once a second, only when it changed (a watch: audited as one) */
+  'thumbnail-subscribe': (payload: { sessionId: string }, ack: (result: ThumbnailAck) => void) => void;
+  'thumbnail-unsubscribe': (payload: { sessionId: string }, ack?: (result: ActionAck) => void) => void;
 }
 
 /** server → viewer */
@@ -73,6 +81,8 @@ export interface LiveServerEvents {
   /** the viewer fell behind and skipped output: reset the terminal to this screen */
   resync: (payload: { sessionId: string; cols: number; rows: number; screen: string }) => void;
   viewers: (payload: { sessionId: string; viewers: ViewerInfo[] }) => void;
+  /** a subscribed thumbnail's visible screen (no scrollback), exact: reset a small terminal to it */
+  thumbnail: (payload: { sessionId: string; cols: number; rows: number; screen: string }) => void;
   control: (payload: { sessionId: string; control: ControlLockState }) => void;
   ended: (payload: { sessionId: string; reason: string }) => void;
   /** to the holder and the admin viewers: `from` (a viewer id) asks for control; answer with grant/deny before it lapses */

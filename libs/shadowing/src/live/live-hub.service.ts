@@ -2,7 +2,7 @@ import { Inject, Injectable, OnModuleDestroy, Optional } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import { SessionEndedEvent, SessionEvents, endNotice } from '@vigil/common';
 import type { ViewerMode } from '../control-lock';
-import { LiveSession } from './live-session';
+import { LiveSession, watcherSummary } from './live-session';
 import type { LiveFeed, LiveSessionInfo, RdpLiveSource, SshLiveSource, TerminalFeed } from './live-source';
 import { GUACAMOLE_JOIN_MINTER, GuacamoleJoinMinter, GuacamoleRedemption, GuacamoleStream } from './streams/guacamole-stream';
 import { TerminalBroadcast, TerminalStream } from './streams/terminal-stream';
@@ -28,7 +28,8 @@ export interface LiveClusterLink {
 /** The same shape as the `session.viewers` event of /sessions. */
 export interface SessionWatchers {
   sessionId: string;
-  viewers: { username: string; mode: ViewerMode }[];
+  /** `via: 'wall'` marks a wall thumbnail (mode `view`) */
+  viewers: { username: string; mode: ViewerMode; via?: 'wall' }[];
 }
 
 /**
@@ -44,6 +45,7 @@ export class LiveHub implements OnModuleDestroy {
   private readonly endedElsewhereListeners = new Set<(sessionId: string) => void>();
   private readonly stateElsewhereListeners = new Set<(sessionId: string) => void>();
   private cluster: LiveClusterLink | null = null;
+  private screenChanged?: (sessionId: string) => void;
   private readonly poller = setInterval(() => this.sessions.forEach((s) => s.pollBehindViewers()), POLL_BEHIND_MS).unref();
 
   constructor(@Optional() @Inject(GUACAMOLE_JOIN_MINTER) private readonly minter: GuacamoleJoinMinter | null = null) {}
@@ -66,11 +68,17 @@ export class LiveHub implements OnModuleDestroy {
     }
     const stream = new TerminalStream(info.sessionId, source.size, this.edge());
     this.sessions.set(info.sessionId, new LiveSession(info, source, stream));
+    const changed = () => this.screenChanged?.(info.sessionId);
     return {
-      output: (chunk) => stream.output(chunk),
-      resize: (cols, rows) => stream.resize(cols, rows),
+      output: (chunk) => (stream.output(chunk), changed()),
+      resize: (cols, rows) => (stream.resize(cols, rows), changed()),
       close,
     };
+  }
+
+  /** The wall (thumbnails/) learns which terminal screens may have changed since its last look: a flag, no work per chunk. */
+  onScreenChange(listener: (sessionId: string) => void): void {
+    this.screenChanged = listener;
   }
 
   get(sessionId: string): LiveSession | undefined {
@@ -139,7 +147,7 @@ export class LiveHub implements OnModuleDestroy {
     const result: SessionWatchers[] = [];
     for (const session of this.sessions.values()) {
       if (owner !== null && session.info.owner !== owner) continue;
-      const viewers = session.viewerList().map(({ username, mode }) => ({ username, mode }));
+      const viewers = session.watcherList().map(watcherSummary);
       if (viewers.length > 0) result.push({ sessionId: session.info.sessionId, viewers });
     }
     return result;

@@ -14,6 +14,8 @@ export class LiveSession<S extends LiveSource = LiveSource, T extends LiveStream
   /** viewers asking the holder (or an admin) for the lock */
   readonly requests = new ControlRequests();
   private readonly viewers = new Map<string, ViewerInfo>();
+  /** wall thumbnails (by wall socket id): watchers too, listed and announced, but outside the lock and the stream */
+  private readonly wallViewers = new Map<string, ViewerInfo>();
   private closed = false;
 
   constructor(
@@ -57,6 +59,26 @@ export class LiveSession<S extends LiveSource = LiveSource, T extends LiveStream
     return [...this.viewers.values()];
   }
 
+  /** A wall socket now shows this session's thumbnail. False if it already did. */
+  addWallViewer(socketId: string, username: string): boolean {
+    if (this.closed || this.wallViewers.has(socketId)) return false;
+    // Its own id: the same socket may also be attached, and a list's ids stay unique (a wall viewer is never a lock id).
+    this.wallViewers.set(socketId, { viewerId: `wall:${socketId}`, username, mode: 'view', since: new Date().toISOString(), via: 'wall' });
+    return true;
+  }
+
+  removeWallViewer(socketId: string): ViewerInfo | null {
+    const viewer = this.wallViewers.get(socketId);
+    if (!viewer) return null;
+    this.wallViewers.delete(socketId);
+    return viewer;
+  }
+
+  /** Everyone who sees the session: its viewers, then its wall thumbnails (`via: 'wall'`). What the user and the lists are told. */
+  watcherList(): ViewerInfo[] {
+    return [...this.viewers.values(), ...this.wallViewers.values()];
+  }
+
   /** Ends the session for its viewers; returns who was watching. */
   close(): ViewerInfo[] {
     if (this.closed) return [];
@@ -72,3 +94,8 @@ export class LiveSession<S extends LiveSource = LiveSource, T extends LiveStream
 }
 
 export type { ViewerMode };
+
+/** A watcher as the sessions page and GET /api/live/watchers show it (the wall marker only when set: older clients see the same shape). */
+export function watcherSummary({ username, mode, via }: ViewerInfo): { username: string; mode: ViewerMode; via?: 'wall' } {
+  return via ? { username, mode, via } : { username, mode };
+}

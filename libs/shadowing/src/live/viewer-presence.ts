@@ -2,7 +2,7 @@ import type { EventEmitter2 } from '@nestjs/event-emitter';
 import { SessionEvents, SessionViewersEvent } from '@vigil/common';
 import { systemFlushScheduler } from '../flush-scheduler';
 import type { LiveEdge } from './live-edge';
-import type { LiveSession } from './live-session';
+import { LiveSession, watcherSummary } from './live-session';
 import { WatchLevel, WatchNotices, controlNotice } from './watch-notices';
 
 const VIEWERS_DEBOUNCE_MS = 100;
@@ -50,9 +50,12 @@ export class ViewerPresence {
     const { sessionId } = session.info;
     let notices = this.notices.get(sessionId);
     if (!notices) this.notices.set(sessionId, (notices = new WatchNotices((line, kind) => session.source.notifyUser(line, kind), systemFlushScheduler)));
-    const modes = session.viewerList().filter((v) => v.username === username).map((v) => v.mode);
+    const theirs = session.watcherList().filter((v) => v.username === username);
+    const modes = theirs.map((v) => v.mode);
     const level: WatchLevel = modes.includes('interact') ? 'interact' : modes.length > 0 ? 'view' : null;
-    notices.update(username, level);
+    // A wall thumbnail is a view, named as such when it is all they have.
+    const wallOnly = theirs.length > 0 && theirs.every((v) => v.via === 'wall');
+    notices.update(username, level, wallOnly ? 'wall thumbnail' : undefined);
   }
 
   /**
@@ -69,13 +72,13 @@ export class ViewerPresence {
   }
 
   private sendViewers(session: LiveSession): void {
-    const viewers = session.viewerList();
+    const viewers = session.watcherList();
     this.edge()?.toSession(session.info.sessionId, 'viewers', { sessionId: session.info.sessionId, viewers });
     // The sessions page shows who is watching each session.
     this.events.emit(SessionEvents.viewers, {
       sessionId: session.info.sessionId,
       owner: session.info.owner,
-      viewers: viewers.map(({ username, mode }) => ({ username, mode })),
+      viewers: viewers.map(watcherSummary),
     } satisfies SessionViewersEvent);
   }
 }

@@ -109,6 +109,24 @@ describe('WatchNotices', () => {
     expect(lines[lines.length - 1]).toContain(truth);
   });
 
+  it('a wall thumbnail is a view named as such: told once however often it comes back, a label alone is not news', () => {
+    for (let i = 0; i < 100; i++) {
+      notices.update('bob', 'view', 'wall thumbnail');
+      notices.update('bob', null);
+    }
+    notices.update('bob', 'view', 'wall thumbnail');
+    scheduler.advance(60_000);
+    expect(lines).toEqual(['bob started watching this session (wall thumbnail)']);
+    // the same person now also attaches in view mode: no new access, no line
+    notices.update('bob', 'view');
+    expect(lines).toHaveLength(1);
+    // more access is news at once, and the stop is told like any viewer's
+    notices.update('bob', 'interact');
+    notices.update('bob', null);
+    scheduler.advance(10_000);
+    expect(lines).toEqual(['bob started watching this session (wall thumbnail)', 'bob is now watching this session (interact)', 'bob stopped watching this session']);
+  });
+
   it('viewers are independent, and nothing is told after close', () => {
     notices.update('bob', 'view');
     notices.update('carol', 'interact');

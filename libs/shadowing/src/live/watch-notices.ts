@@ -15,6 +15,8 @@ interface Told {
   announced: WatchLevel;
   /** what is true now */
   actual: WatchLevel;
+  /** how the line names what is true now (the level unless told, e.g. "wall thumbnail") */
+  label?: string;
   at: number;
   cancel?: () => void;
 }
@@ -38,14 +40,18 @@ export class WatchNotices {
     private readonly quietMs = WATCH_NOTICE_QUIET_MS,
   ) {}
 
-  /** `username` now watches with `level` (null: not at all). */
-  update(username: string, level: WatchLevel): void {
+  /**
+   * `username` now watches with `level` (null: not at all). `label` names it in the line when the
+   * level alone would mislead (a wall thumbnail is a `view`); a new label alone is not news.
+   */
+  update(username: string, level: WatchLevel, label?: string): void {
     let told = this.viewers.get(username);
     if (!told) {
       if (level === null) return;
       this.viewers.set(username, (told = { announced: null, actual: null, at: -Infinity }));
     }
     told.actual = level;
+    told.label = label;
     if (rank(level) >= rank(told.announced)) {
       told.cancel?.();
       told.cancel = undefined;
@@ -72,8 +78,8 @@ export class WatchNotices {
       told.actual === null
         ? `${username} stopped watching this session`
         : told.announced === null
-          ? `${username} started watching this session (${told.actual})`
-          : `${username} is now watching this session (${told.actual})`;
+          ? `${username} started watching this session (${told.label ?? told.actual})`
+          : `${username} is now watching this session (${told.label ?? told.actual})`;
     told.announced = told.actual;
     told.at = this.scheduler.now();
     if (told.announced === null) this.viewers.delete(username);
