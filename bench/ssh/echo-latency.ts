@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { Client, ClientChannel, ConnectConfig } from 'ssh2';
 import { percentile } from '../support/stats';
 import { attachView, connectLive } from './live-client';
-import { BenchEnv, TARGET, noRunningSessions, runningSessionId } from './setup';
+import { BenchEnv, PINNED_CIPHER, TARGET, noRunningSessions, runningSessionId } from './setup';
 
 export type EchoRoute = 'vigil' | 'vigil + 1 viewer' | 'direct' | 'openssh-J';
 
@@ -19,7 +19,8 @@ function connect(config: ConnectConfig): Promise<Client> {
     const client = new Client();
     client.once('ready', () => resolve(client));
     client.once('error', reject);
-    client.connect({ readyTimeout: 20_000, ...config });
+    // The same cipher as every OpenSSH leg of bench/ssh (setup.ts PINNED_CIPHER).
+    client.connect({ readyTimeout: 20_000, algorithms: { cipher: [PINNED_CIPHER] as never }, ...config });
   });
 }
 

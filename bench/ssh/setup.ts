@@ -1,13 +1,20 @@
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GatewayProcess } from '../../test/support/gateway-process';
-import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, startSshd } from '../../test/support/sshd';
+import { repoRoot } from '../../test/support/repo-root';
+import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, startSshd, stopChild } from '../../test/support/sshd';
 import { JsonClient } from '../support/json-client';
 
 export const ADMIN_PASSWORD = 'bench-admin-password';
 const ALICE_PASSWORD = 'alice-bench-password';
 export const TARGET = 'box';
+/**
+ * Pinned on every OpenSSH client leg (direct, both legs of `-J`, the user's leg to Vigil and to the
+ * bare relay): the ssh2 servers (Vigil's jump, the relay) negotiate what the client offers.
+ */
+export const PINNED_CIPHER = 'aes128-gcm@openssh.com';
 
 /**
  * Everything the SSH benchmarks run against, all on loopback:
@@ -15,7 +22,9 @@ export const TARGET = 'box';
  *   alice's key (direct ssh, and the end hop of `ssh -J`);
  * - `opensshJump`: a second sshd used only as an OpenSSH ProxyJump host (AllowTcpForwarding yes);
  * - `gateway`: the compiled Vigil gateway as its own OS process, with its embedded SSH jump;
- *   alice is a Vigil user with her key registered, `box` a target owned by her.
+ *   alice is a Vigil user with her key registered, `box` a target owned by her;
+ * - `bareRelay`: the thinnest ssh2 man-in-the-middle (bench/ssh/bare-relay.ts) as its own process,
+ *   logging in to the target with the same target key.
  */
 export interface BenchEnv {
   dir: string;
@@ -24,6 +33,10 @@ export interface BenchEnv {
   opensshJump: SshdHandle;
   gateway: GatewayProcess;
   jumpPort: number;
+  bareRelayPort: number;
+  /** the ciphers the bare relay's upstream ssh2 client negotiated with the target, one per connection */
+  bareRelayUpstreamCiphers: () => string[];
+  targetKey: KeyPair;
   adminToken: string;
   /** `-F` config shared by every ssh invocation (no known_hosts, alice's key only, no prompts) */
   sshConfig: string;
@@ -31,7 +44,7 @@ export interface BenchEnv {
   close(): Promise<void>;
 }
 
-export type Route = 'vigil' | 'direct' | 'openssh-J';
+export type Route = 'vigil' | 'direct' | 'openssh-J' | 'bare-relay';
 
 /** ssh arguments (before the remote command) for one of the three routes to the same target sshd. */
 export function sshArgs(env: BenchEnv, route: Route, tty = false): string[] {
@@ -41,6 +54,8 @@ export function sshArgs(env: BenchEnv, route: Route, tty = false): string[] {
       return [...base, '-p', String(env.jumpPort), `alice+${TARGET}@127.0.0.1`];
     case 'direct':
       return [...base, '-p', String(env.target.port), 'root@127.0.0.1'];
+    case 'bare-relay':
+      return [...base, '-p', String(env.bareRelayPort), 'root@127.0.0.1'];
     case 'openssh-J':
       // -J passes -F on to the jump-host ssh, so both hops use the same client settings.
       return [...base, '-J', `root@127.0.0.1:${env.opensshJump.port}`, '-p', String(env.target.port), 'root@127.0.0.1'];
@@ -103,6 +118,7 @@ export async function setUp(): Promise<BenchEnv> {
         `  IdentityFile ${aliceKey.privatePath}`,
         '  ConnectTimeout 10',
         '  ControlMaster no',
+        `  Ciphers ${PINNED_CIPHER}`,
         '',
       ].join('\n'),
     );
@@ -118,6 +134,9 @@ export async function setUp(): Promise<BenchEnv> {
     const gateway = await GatewayProcess.start({ VIGIL_DATA_DIR: dataDir, VIGIL_ADMIN_PASSWORD: ADMIN_PASSWORD, LOG_LEVEL: 'warn', JUMP_SSH_PORT: '0' });
     cleanups.push(() => gateway.kill('SIGTERM'));
     const jumpPort = await waitForJumpPort(gateway);
+
+    const relay = await startBareRelayProcess(dir, target.port, targetKey);
+    cleanups.push(() => stopChild(relay.child));
 
     const api = new JsonClient(gateway.url, 4);
     cleanups.push(() => api.close());
@@ -139,10 +158,43 @@ export async function setUp(): Promise<BenchEnv> {
       }),
       'create target',
     );
-    return { dir, aliceKey, target, opensshJump, gateway, jumpPort, adminToken, sshConfig, api, close };
+    return {
+      dir,
+      aliceKey,
+      targetKey,
+      target,
+      opensshJump,
+      gateway,
+      jumpPort,
+      bareRelayPort: relay.port,
+      bareRelayUpstreamCiphers: relay.ciphers,
+      adminToken,
+      sshConfig,
+      api,
+      close,
+    };
   } catch (error) {
     await close();
     throw error;
+  }
+}
+
+/** bench/ssh/bare-relay.ts as its own node process (its own core share, like the gateway). */
+async function startBareRelayProcess(dir: string, targetPort: number, targetKey: KeyPair): Promise<{ child: ChildProcess; port: number; ciphers: () => string[] }> {
+  const hostKey = makeKeyPair(dir, 'relay_host');
+  const child = spawn(process.execPath, [path.join(repoRoot(), 'dist', 'bench', 'ssh', 'bare-relay.js')], {
+    env: { PATH: process.env.PATH ?? '', RELAY_TARGET_PORT: String(targetPort), RELAY_TARGET_KEY: targetKey.privatePath, RELAY_HOST_KEY: hostKey.privatePath },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr!.on('data', (c: Buffer) => (output += c.toString()));
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const match = /bare relay listening on (\d+)/.exec(output);
+    if (match) return { child, port: Number(match[1]), ciphers: () => [...output.matchAll(/upstream cipher (\S+)/g)].map((m) => m[1]) };
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`bare relay did not start:\n${output}`);
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
 
@@ -191,6 +243,17 @@ export async function writeTextFile(file: string, bytes: number): Promise<void> 
       block[l * line + 76] = 0x0a;
     }
     const chunk = block.subarray(0, Math.min(block.length, bytes - written));
+    written += chunk.length;
+    if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** Writes `bytes` of random bytes (a binary file or a compressed log `cat`ed to the terminal). */
+export async function writeBinaryFile(file: string, bytes: number): Promise<void> {
+  const out = fs.createWriteStream(file);
+  for (let written = 0; written < bytes; ) {
+    const chunk = crypto.randomBytes(Math.min(4 << 20, bytes - written));
     written += chunk.length;
     if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
   }

@@ -11,6 +11,31 @@ export interface TransferRun {
   /** characters the attached viewer received live (vigil only) */
   viewerChars?: number;
   viewerResyncs?: number;
+  /** every event the viewer received, by name (`output`, `resync`, ...): what a human watching got */
+  viewerEvents?: Record<string, number>;
+  /** the ciphers OpenSSH negotiated on its legs (`ssh -v`: one per leg, the -J jump leg first) */
+  clientCiphers: string[];
+}
+
+/** The registry may list the session a moment before the live hub can attach it: retry briefly. */
+async function attachWhenLive(viewer: Socket, sessionId: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await attachView(viewer, sessionId);
+      return;
+    } catch (error) {
+      const message = (error as Error).message;
+      if (!/not found|rate limited/.test(message) || Date.now() > deadline) throw error;
+      const retryIn = Number(/retry in (\d+) ms/.exec(message)?.[1] ?? 300);
+      await new Promise((r) => setTimeout(r, retryIn + 50));
+    }
+  }
+}
+
+/** The `kex: server->client cipher: X` lines of `ssh -v` output, one per SSH connection the client made. */
+export function negotiatedCiphers(sshVerboseStderr: string): string[] {
+  return [...sshVerboseStderr.matchAll(/kex: server->client cipher: (\S+)/g)].map((m) => m[1]);
 }
 
 /**
@@ -20,7 +45,8 @@ export interface TransferRun {
  */
 export async function transferOnce(env: BenchEnv, route: Route, file: string, bytes: number): Promise<TransferRun> {
   const devNull = fs.openSync('/dev/null', 'w');
-  const child = spawn('ssh', [...sshArgs(env, route), `echo READY >&2; read go; exec cat ${file}`], { stdio: ['pipe', devNull, 'pipe'] });
+  // -v: the negotiated cipher of each leg is read back from the client's debug output (stderr, untimed setup only).
+  const child = spawn('ssh', ['-v', ...sshArgs(env, route), `echo READY >&2; read go; exec cat ${file}`], { stdio: ['pipe', devNull, 'pipe'] });
   fs.closeSync(devNull);
   let stderr = '';
   const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -31,10 +57,11 @@ export async function transferOnce(env: BenchEnv, route: Route, file: string, by
     });
     void exited.then((code) => reject(new Error(`ssh (${route}) exited with ${code} before READY: ${stderr}`)));
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
   let viewer: Socket | undefined;
   let viewerChars = 0;
   let viewerResyncs = 0;
+  const viewerEvents: Record<string, number> = {};
   try {
     await ready;
     if (route === 'vigil') {
@@ -43,14 +70,23 @@ export async function transferOnce(env: BenchEnv, route: Route, file: string, by
       viewer = await connectLive(env.gateway.url, env.adminToken);
       viewer.on('output', (p: { data: string }) => (viewerChars += p.data.length));
       viewer.on('resync', () => (viewerResyncs += 1));
-      await attachView(viewer, sessionId);
+      viewer.onAny((name: string) => (viewerEvents[name] = (viewerEvents[name] ?? 0) + 1));
+      await attachWhenLive(viewer, sessionId).catch((error: Error) => {
+        throw new Error(`${error.message}; gateway log tail:\n${env.gateway.output().slice(-2000)}`);
+      });
     }
     const started = performance.now();
     child.stdin!.write('go\n');
     const code = await exited;
     const seconds = (performance.now() - started) / 1000;
     if (code !== 0) throw new Error(`ssh (${route}) exited with ${code}: ${stderr}`);
-    return { route, seconds, mbPerSecond: bytes / 1e6 / seconds, ...(viewer ? { viewerChars, viewerResyncs } : {}) };
+    return {
+      route,
+      seconds,
+      mbPerSecond: bytes / 1e6 / seconds,
+      clientCiphers: negotiatedCiphers(stderr),
+      ...(viewer ? { viewerChars, viewerResyncs, viewerEvents } : {}),
+    };
   } finally {
     clearTimeout(timer);
     child.kill('SIGKILL');

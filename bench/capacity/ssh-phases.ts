@@ -1,0 +1,190 @@
+import type { Socket } from 'socket.io-client';
+import { attachView, connectLive, inBatches } from '../ssh/live-client';
+import { percentile } from '../support/stats';
+import { CapacityGateway, LoadProcess } from './environment';
+import { ProcSample, cpuCores, sampleProcess, settledRss } from './proc-stats';
+
+const SETTLE_MS = Number(process.env.BENCH_CAPACITY_SETTLE_SECONDS ?? 5) * 1000;
+
+export interface LevelResult {
+  sessions: number;
+  open: number;
+  failed: number;
+  firstError?: string;
+  echoP50: number;
+  echoP99: number;
+  samples: number;
+  unanswered: number;
+  /** gateway CPU in cores over the window, and per session (in % of one core) */
+  cpuCores: number;
+  rss: number;
+  /** (RSS at this level − RSS before the first session) / sessions */
+  rssPerSession: number;
+  /** (RSS at this level − RSS at the previous level) / sessions added: the slope, without one-time costs */
+  rssPerAddedSession: number;
+  /** output the users received per second (all sessions) */
+  outputBytesPerSecond: number;
+}
+
+export interface Users {
+  jumpPort: number;
+  /** the login each user types: `alice+typist` through Vigil, `typist` direct */
+  username: string;
+  privateKeyPath: string;
+}
+
+/**
+ * Opens users up to each level in turn (the earlier ones keep typing) and measures `seconds` at
+ * each: echo percentiles from the load generator, and — when `gateway` is given — its CPU and RSS.
+ */
+export async function rampSessions(levels: number[], users: Users, seconds: number, gateway?: CapacityGateway, log: (line: string) => void = () => undefined): Promise<LevelResult[]> {
+  const load = new LoadProcess();
+  const results: LevelResult[] = [];
+  try {
+    const baseRss = gateway ? await settledRss(gateway.pid) : 0;
+    let open = 0;
+    let failed = 0;
+    let previous = { rss: baseRss, open: 0 };
+    let firstError: string | undefined;
+    for (const level of levels) {
+      const opened = await load.open(level - open - failed, users.jumpPort, users.username, users.privateKeyPath);
+      open = opened.open;
+      failed += opened.failed;
+      firstError ??= opened.firstError;
+      await new Promise((r) => setTimeout(r, SETTLE_MS)); // every user typing, the new sessions registered and recording
+      const before: ProcSample | undefined = gateway ? sampleProcess(gateway.pid) : undefined;
+      const measured = await load.measure(seconds);
+      const after: ProcSample | undefined = gateway ? sampleProcess(gateway.pid) : undefined;
+      const rss = gateway ? await settledRss(gateway.pid, 3, 300) : 0;
+      const result: LevelResult = {
+        sessions: level,
+        open: measured.open,
+        failed,
+        ...(firstError ? { firstError } : {}),
+        echoP50: percentile(measured.samples, 50),
+        echoP99: percentile(measured.samples, 99),
+        samples: measured.samples.length,
+        unanswered: measured.unanswered,
+        cpuCores: before && after ? cpuCores(before, after) : NaN,
+        rss,
+        rssPerSession: gateway ? (rss - baseRss) / Math.max(1, measured.open) : NaN,
+        rssPerAddedSession: gateway ? (rss - previous.rss) / Math.max(1, measured.open - previous.open) : NaN,
+        outputBytesPerSecond: measured.outputBytes / seconds,
+      };
+      log(
+        `${users.username} ${level}: ${measured.open} open (${failed} failed${firstError ? `: ${firstError}` : ''}), echo p50 ${result.echoP50.toFixed(2)} ms p99 ${result.echoP99.toFixed(2)} ms (${result.samples} samples, ${result.unanswered} unanswered)` +
+          (gateway ? `, gateway ${(result.cpuCores * 100).toFixed(0)}% CPU, RSS ${(rss / 2 ** 20).toFixed(0)} MiB (${(result.rssPerSession / 1024).toFixed(0)} KiB/session)` : ''),
+      );
+      results.push(result);
+      previous = { rss, open: measured.open };
+    }
+  } finally {
+    await load.close();
+  }
+  return results;
+}
+
+/** The id of every open PAM_SSH session (admin view). */
+export async function sshSessionIds(gateway: CapacityGateway): Promise<string[]> {
+  const res = await gateway.api.request('GET', '/api/sessions?type=PAM_SSH&limit=1000', gateway.adminToken);
+  return ((res.body?.items ?? []) as { id: string }[]).map((s) => s.id);
+}
+
+async function waitForSessions(gateway: CapacityGateway, count: number, timeoutMs = 60_000): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const ids = await sshSessionIds(gateway);
+    if (ids.length >= count) return ids;
+    if (Date.now() > deadline) throw new Error(`only ${ids.length} of ${count} SSH sessions registered`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+export interface ViewerResult {
+  viewers: number;
+  attached: number;
+  rssBefore: number;
+  rssAfter: number;
+  perViewer: number;
+}
+
+/** `count` socket.io viewers attached (view mode) to one idle session: the gateway's RSS growth per viewer. */
+export async function idleViewers(gateway: CapacityGateway, users: Users, count: number): Promise<ViewerResult> {
+  const load = new LoadProcess();
+  const sockets: Socket[] = [];
+  try {
+    await load.open(1, users.jumpPort, users.username, users.privateKeyPath);
+    const [sessionId] = await waitForSessions(gateway, 1);
+    // One viewer first: the session's own viewer structures are not the viewers' cost.
+    const first = await connectLive(gateway.gateway.url, gateway.adminToken);
+    sockets.push(first);
+    await attachView(first, sessionId);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rssBefore = await settledRss(gateway.pid);
+    let attached = 0;
+    await inBatches(Array.from({ length: count }), 20, async () => {
+      const socket = await connectLive(gateway.gateway.url, gateway.adminToken);
+      sockets.push(socket);
+      await attachView(socket, sessionId);
+      attached++;
+    });
+    await new Promise((r) => setTimeout(r, 3_000));
+    const rssAfter = await settledRss(gateway.pid);
+    return { viewers: count, attached, rssBefore, rssAfter, perViewer: (rssAfter - rssBefore) / Math.max(1, attached) };
+  } finally {
+    sockets.forEach((s) => s.close());
+    await load.close();
+  }
+}
+
+export interface MirrorResult {
+  sessions: number;
+  floodBytes: number;
+  rssBefore: number;
+  rssAfter: number;
+  perSession: number;
+}
+
+/**
+ * `count` sessions that each printed `floodBytes` (screen and scrollback full), one viewer attached
+ * to each (the mirror serving it): the gateway's RSS growth per live mirrored session.
+ */
+export async function mirroredSessions(gateway: CapacityGateway, users: Users, count: number, floodBytes: number): Promise<MirrorResult> {
+  const load = new LoadProcess();
+  const sockets: Socket[] = [];
+  // Every user has received its flood (so the gateway has mirrored it): only the typed keys' echoes flow now.
+  const floodsOver = async (sessions: number) => {
+    for (const deadline = Date.now() + 120_000; ; ) {
+      if ((await load.measure(1)).outputBytes < sessions * 50) return;
+      if (Date.now() > deadline) throw new Error('the floods did not finish within 120 s');
+    }
+  };
+  const attachAll = async (ids: string[]) => {
+    for (const sessionId of ids) {
+      const socket = await connectLive(gateway.gateway.url, gateway.adminToken);
+      sockets.push(socket);
+      await attachView(socket, sessionId);
+    }
+  };
+  try {
+    // One warm-up session with its viewer first: the code paths, worker and pools every session shares are not its cost.
+    await load.open(1, users.jumpPort, users.username, users.privateKeyPath);
+    const warm = await waitForSessions(gateway, 1);
+    await floodsOver(1);
+    await attachAll(warm);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const rssBefore = await settledRss(gateway.pid);
+    await load.open(count, users.jumpPort, users.username, users.privateKeyPath);
+    const ids = (await waitForSessions(gateway, count + 1)).filter((id) => !warm.includes(id));
+    await floodsOver(count + 1);
+    {
+      await attachAll(ids);
+    }
+    await new Promise((r) => setTimeout(r, 3_000));
+    const rssAfter = await settledRss(gateway.pid);
+    return { sessions: count, floodBytes, rssBefore, rssAfter, perSession: (rssAfter - rssBefore) / count };
+  } finally {
+    sockets.forEach((s) => s.close());
+    await load.close();
+  }
+}
