@@ -307,7 +307,7 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
 
     const verified = await gw.http.get(`${entry.recordingUrl}/verify`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
     expect(verified.body.ok).toBe(true);
-    const stored = findFile(path.join(gw.db.env.VIGIL_DATA_DIR, 'recordings'), `${sessionId}.cast`)!;
+    const stored = findFile(path.join(gw.db.env.VIGIL_DATA_DIR, 'recordings'), `${sessionId}.vcast`)!;
     fs.appendFileSync(stored, '[0.5, "o", "forged"]\n');
     const tampered = await gw.http.get(`${entry.recordingUrl}/verify`).auth(gw.adminToken, { type: 'bearer' }).expect(200);
     expect(tampered.body.ok).toBe(false);
