@@ -136,7 +136,7 @@ async function main(): Promise<void> {
         '',
         '### Join time: `attach` → ack with the exact screen',
         '',
-        `A 120×40 PTY shell through the jump (ssh2 client as the user) prints the output, then ${JOINS} sequential \`attach\` (view) → ack round trips from one socket.io viewer (\`detach\` between, untimed; one untimed warm-up attach). "exact" = the ack's serialized screen (with scrollback) equals the user's received bytes fed through a headless xterm of the same size; "visible" = the 40 visible rows match. Goal p95 ≤ 20 ms with the exact screen.`,
+        `A 120×40 PTY shell through the jump (ssh2 client as the user) prints the output, then ${JOINS} sequential \`attach\` (view) → ack round trips from one socket.io viewer (\`detach\` between, untimed; one untimed warm-up attach; an attach refused by the gateway's per-connection attach/detach flood limit waits the time the refusal names and is redone, untimed). "exact" = the ack's serialized screen (with scrollback) equals the user's received bytes fed through a headless xterm of the same size; "visible" = the 40 visible rows match. Goal p95 ≤ 20 ms with the exact screen.`,
         '',
         '| session | user output | p50 ms | p95 ms | max ms | exact | visible | screen size | verdict |',
         '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |',
