@@ -352,7 +352,7 @@ describe('web console (Chromium)', () => {
 
     await entry.getByRole('link').click();
     await alicePage.waitForURL((url) => url.pathname === `/access-logs/${sessions.kim.id}`);
-    await alicePage.getByRole('heading', { name: 'kim on srv-web-02' }).waitFor();
+    await alicePage.getByRole('heading', { name: 'kim → deploy@corp-idp' }).waitFor();
     await expect(alicePage.locator('[data-field="endReason"] dd').textContent()).resolves.toContain('terminated');
     await expect(alicePage.locator('[data-field="endedBy"] dd').textContent()).resolves.toBe('alice');
     await expect(alicePage.locator('[data-field="accountName"] dd').textContent()).resolves.toBe('deploy');

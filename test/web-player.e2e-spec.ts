@@ -39,7 +39,11 @@ const pageClock = (page: Page, epochMs: number) =>
 
 describe('web console: the recording player (Chromium, real SSH through the jump)', () => {
   const shots = screenshotDir();
-  const shoot = (page: Page, name: string) => page.screenshot({ path: path.join(shots.dir, name), fullPage: true });
+  const shoot = async (page: Page, name: string) => {
+    // a full-page shot of a scrolled page paints the sticky top bar where the viewport was
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots.dir, name), fullPage: true });
+  };
   let dir: string;
   let sshd: SshdHandle;
   let aliceKey: KeyPair;

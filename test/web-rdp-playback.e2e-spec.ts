@@ -164,7 +164,7 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
 
     const player = page.locator('.recording-player[data-format="guacamole"]');
     await page.locator('.recording-player[data-format="guacamole"]:not([data-state="loading"])').waitFor();
-    await expect(page.getByRole('img', { name: /^Recording of alice on .+ \(desktop\)$/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('img', { name: /^Recording of alice → .+ \(desktop\)$/ }).count()).resolves.toBe(1);
     const duration = Number(await player.getAttribute('data-duration'));
     // the session ran ~4 s, the paints ~1.5 s apart
     expect(duration).toBeGreaterThan(1);

@@ -3,6 +3,7 @@ import { formatDate, formatDuration } from '../common/format';
 import { Link } from '../router/Link';
 import type { AccessLogColumn } from './access-log-columns';
 import { EndReason } from './EndReason';
+import { sessionTitle } from '../sessions/session-title';
 
 const RECORDING_WORDS: Record<string, string> = {
   complete: 'Recorded',
@@ -38,7 +39,7 @@ function Cell({ column, entry, first }: { column: AccessLogColumn; entry: Access
     <td className={column.numeric ? 'num' : undefined} data-column-id={column.id} {...(column.id === 'duration' ? { 'data-seconds': entry.durationSeconds } : {})}>
       {first ? (
         // the first cell opens the entry's detail, whichever column the user put first
-        <Link to={`/access-logs/${encodeURIComponent(entry.id)}`} aria-label={`Details of ${entry.user} on ${entry.client}, started ${formatDate(entry.startDate)}`}>
+        <Link to={`/access-logs/${encodeURIComponent(entry.id)}`} aria-label={`Details of ${sessionTitle(entry)}, started ${formatDate(entry.startDate)}`}>
           {content}
         </Link>
       ) : (

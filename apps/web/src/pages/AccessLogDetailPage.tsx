@@ -10,6 +10,7 @@ import { accessLogsHref } from '../access-logs/last-search';
 import { WhoWatchedSection } from '../audit/WhoWatchedSection';
 import { RecordingSection } from '../recording/RecordingSection';
 import { Link } from '../router/Link';
+import { sessionTitle } from '../sessions/session-title';
 
 /** One access-log entry with every attribute and why it ended. */
 export function AccessLogDetailPage({ entryId }: { entryId: string }) {
@@ -27,7 +28,7 @@ export function AccessLogDetailPage({ entryId }: { entryId: string }) {
       <p>
         <Link to={accessLogsHref()}>← Access logs</Link>
       </p>
-      <h1 id="entry-title">{entry ? `${entry.user} on ${entry.client}` : 'Access log entry'}</h1>
+      <h1 id="entry-title">{entry ? sessionTitle(entry) : 'Access log entry'}</h1>
       <ErrorBanner message={error} />
       {!entry && !error && (
         <p className="muted" role="status">

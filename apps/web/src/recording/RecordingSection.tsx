@@ -6,10 +6,11 @@ import { RecordingPlayer } from './RecordingPlayer';
 import { useCast } from './use-cast';
 import { useRecordingBlob } from './use-recording-blob';
 import { VerifyBadge } from './VerifyBadge';
+import { sessionTitle } from '../sessions/session-title';
 
 type RecordedEntry = AccessLogView & { recordingUrl: string };
 
-const labelOf = (entry: RecordedEntry) => `Recording of ${entry.user} on ${entry.client}`;
+const labelOf = (entry: RecordedEntry) => `Recording of ${sessionTitle(entry)}`;
 
 /** The access-log entry's recording: integrity check and the player of its format (terminal or desktop). */
 export function RecordingSection({ entry }: { entry: RecordedEntry }) {
