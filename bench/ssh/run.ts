@@ -169,13 +169,19 @@ async function throughputSection(env: BenchEnv): Promise<string[]> {
       for (const route of routes) {
         const run = await transferOnce(env, route, file, BIG);
         const viewer = run.viewerEvents ? ` (viewer: ${summarizeViewer(run)})` : '';
-        log(`[throughput] ${kind} ${route} #${i + 1}: ${round(run.mbPerSecond)} MB/s, cipher ${run.clientCiphers.join(' + ')}${viewer}`);
+        const cpu = run.relayCpuSeconds !== undefined ? `, relaying process CPU ${round(run.relayCpuSeconds, 2)} s` : '';
+        log(`[throughput] ${kind} ${route} #${i + 1}: ${round(run.mbPerSecond)} MB/s${cpu}, cipher ${run.clientCiphers.join(' + ')}${viewer}`);
         runs.push({ ...run, kind });
       }
     }
     fs.rmSync(file, { force: true });
   }
   const median = (kind: Kind, route: Route) => medianOf(runs.filter((r) => r.kind === kind && r.route === route).map((r) => r.mbPerSecond));
+  /** CPU seconds per 100 MB of the relaying process (gateway or relay), median; '—' for the OpenSSH routes */
+  const cpuPer100MB = (kind: Kind, route: Route) => {
+    const all = runs.filter((r) => r.kind === kind && r.route === route && r.relayCpuSeconds !== undefined).map((r) => (r.relayCpuSeconds! * 100e6) / BIG);
+    return all.length > 0 ? String(round(medianOf(all), 2)) : '—';
+  };
   const cipherOf = (route: Route) => [...new Set(runs.filter((r) => r.route === route).map((r) => r.clientCiphers.join(' + ')))].join(' / ') || 'n/a';
   const upstream = [...new Set(env.bareRelayUpstreamCiphers())].join(' / ') || 'n/a';
   const lines = [
@@ -184,12 +190,12 @@ async function throughputSection(env: BenchEnv): Promise<string[]> {
     '',
     `PTY off (\`ssh -T host 'cat file' > /dev/null\`). Text: pseudo-random base64 lines (a log or a dump); binary: random bytes (a binary file or a compressed log \`cat\`ed to the terminal). Timed from the "go" line on stdin (connection set up, viewer attached) to ssh's exit; MB = 10⁶ bytes; median of ${THROUGHPUT_REPEATS} runs, routes interleaved. Through Vigil the session is recorded and one socket.io viewer is attached in view mode for the whole transfer. The bare relay (bench/ssh/bare-relay.ts) is an ssh2 \`Server\` that lets any login in and pipes the session channel to an ssh2 \`Client\` on the target: no identity, registry, recording or viewer, in its own process like the gateway. Goal: Vigil ≥ 0.8× direct **and** ≥ 0.9× the bare relay (within 10%), for text and for binary.`,
     '',
-    '| output | route | MB/s (median) | runs | × direct | × bare relay |',
-    '| --- | --- | ---: | --- | ---: | ---: |',
+    '| output | route | MB/s (median) | runs | × direct | × bare relay | relaying process CPU s per 100 MB |',
+    '| --- | --- | ---: | --- | ---: | ---: | ---: |',
     ...KINDS.flatMap((kind) =>
       routes.map((route) => {
         const all = runs.filter((r) => r.kind === kind && r.route === route).map((r) => round(r.mbPerSecond));
-        return `| ${kind} | ${ROUTE_LABEL[route]} | ${round(median(kind, route))} | ${all.join(', ')} | ${round(median(kind, route) / median(kind, 'direct'), 2)} | ${round(median(kind, route) / median(kind, 'bare-relay'), 2)} |`;
+        return `| ${kind} | ${ROUTE_LABEL[route]} | ${round(median(kind, route))} | ${all.join(', ')} | ${round(median(kind, route) / median(kind, 'direct'), 2)} | ${round(median(kind, route) / median(kind, 'bare-relay'), 2)} | ${cpuPer100MB(kind, route)} |`;
       }),
     ),
     '',
@@ -201,6 +207,8 @@ async function throughputSection(env: BenchEnv): Promise<string[]> {
     }),
     '',
     `What the viewer received, per Vigil run: ${KINDS.map((kind) => `${kind}: ${runs.filter((r) => r.kind === kind && r.route === 'vigil').map((r) => summarizeViewer(r)).join('; ')}`).join('. ')} (of ${round(BIG / 1e6)} MB sent per run; characters of \`output\`, and every other event by name).`,
+    '',
+    'Relaying process CPU: user + system seconds of every thread of the gateway (Vigil: relay, registry, recording thread, viewer) or of the bare relay process over the timed transfer, from `/proc/<pid>/stat`, median per 100 MB. On this 2-core machine the ssh client, both sshd processes and the relaying process compete for the cores, so CPU spent by the gateway is throughput lost; unlike MB/s it is barely moved by other load.',
     '',
     `Ciphers (disclosure): every OpenSSH client leg offers only \`${PINNED_CIPHER}\` (\`Ciphers\` in the shared \`-F\` config, which \`-J\` passes on to its jump-host leg); negotiated, read back from \`ssh -v\`: direct ${cipherOf('direct')}; \`-J\` (jump leg + end-to-end leg) ${cipherOf('openssh-J')}; user → bare relay ${cipherOf('bare-relay')}; user → Vigil ${cipherOf('vigil')}. The upstream legs (relay → target, Vigil → target) are ssh2 \`Client\`s with ssh2's default offer (Vigil's upstream-connect passes no \`algorithms\`); the relay's negotiated ${upstream} in this run, and Vigil's, the same library with the same defaults against the same sshd, negotiates the same. OpenSSH's \`-J\` jump host only forwards TCP: its bytes are encrypted once end to end plus once on the jump leg, like the two legs of Vigil and the relay. What flatters the figures: loopback (no network latency, so window sizes never bind), compression off, one transfer at a time, output to /dev/null.`,
   ];

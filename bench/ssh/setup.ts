@@ -36,6 +36,7 @@ export interface BenchEnv {
   bareRelayPort: number;
   /** the ciphers the bare relay's upstream ssh2 client negotiated with the target, one per connection */
   bareRelayUpstreamCiphers: () => string[];
+  bareRelayPid: number;
   targetKey: KeyPair;
   adminToken: string;
   /** `-F` config shared by every ssh invocation (no known_hosts, alice's key only, no prompts) */
@@ -168,6 +169,7 @@ export async function setUp(): Promise<BenchEnv> {
       jumpPort,
       bareRelayPort: relay.port,
       bareRelayUpstreamCiphers: relay.ciphers,
+      bareRelayPid: relay.child.pid!,
       adminToken,
       sshConfig,
       api,

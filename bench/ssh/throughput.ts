@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import type { Socket } from 'socket.io-client';
 import { BenchEnv, Route, noRunningSessions, runningSessionId, sshArgs } from './setup';
+import { sampleProcess } from '../capacity/proc-stats';
 import { attachView, connectLive } from './live-client';
 
 export interface TransferRun {
@@ -15,6 +16,23 @@ export interface TransferRun {
   viewerEvents?: Record<string, number>;
   /** the ciphers OpenSSH negotiated on its legs (`ssh -v`: one per leg, the -J jump leg first) */
   clientCiphers: string[];
+  /**
+   * CPU seconds (user + system, every thread) the relaying process spent in the timed part: the
+   * gateway for Vigil, the relay process for the bare relay. Unlike MB/s, barely moved by the load
+   * of other processes, so it compares builds on a busy machine too.
+   */
+  relayCpuSeconds?: number;
+}
+
+/** The process doing the relaying on a route, if it is one of ours. */
+function relayPid(env: BenchEnv, route: Route): number | undefined {
+  if (route === 'vigil') return env.gateway.child.pid;
+  if (route === 'bare-relay') return env.bareRelayPid;
+  return undefined;
+}
+
+function cpuSecondsOf(pid: number | undefined): number | undefined {
+  return pid === undefined ? undefined : sampleProcess(pid).cpu;
 }
 
 /** The registry may list the session a moment before the live hub can attach it: retry briefly. */
@@ -75,16 +93,20 @@ export async function transferOnce(env: BenchEnv, route: Route, file: string, by
         throw new Error(`${error.message}; gateway log tail:\n${env.gateway.output().slice(-2000)}`);
       });
     }
+    const pid = relayPid(env, route);
+    const cpuBefore = cpuSecondsOf(pid);
     const started = performance.now();
     child.stdin!.write('go\n');
     const code = await exited;
     const seconds = (performance.now() - started) / 1000;
+    const cpuAfter = cpuSecondsOf(pid);
     if (code !== 0) throw new Error(`ssh (${route}) exited with ${code}: ${stderr}`);
     return {
       route,
       seconds,
       mbPerSecond: bytes / 1e6 / seconds,
       clientCiphers: negotiatedCiphers(stderr),
+      ...(cpuBefore !== undefined && cpuAfter !== undefined ? { relayCpuSeconds: cpuAfter - cpuBefore } : {}),
       ...(viewer ? { viewerChars, viewerResyncs, viewerEvents } : {}),
     };
   } finally {

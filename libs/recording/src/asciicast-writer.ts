@@ -6,7 +6,7 @@ import {
   roundToMicroseconds,
   type AsciicastEventCode,
 } from './asciicast-format';
-import { BoundedEventBuffer } from './bounded-event-buffer';
+import { BoundedEventBuffer, PREFRAMED } from './bounded-event-buffer';
 import { EventBatchSerializer, type BatchSerializer } from './event-batch-serializer';
 import { FrameBatchSerializer } from './framed/frame-batch-serializer';
 import { FRAMED_EXTENSION, formatFramedHeaderLine } from './framed/framed-format';
@@ -110,6 +110,7 @@ export class AsciicastWriter {
     private readonly onError: ((error: RecordingFailedError) => void) | undefined,
     maxBufferedBytes: number,
     flushIntervalMs: number,
+    private readonly framed: boolean,
   ) {
     this.buffer = new BoundedEventBuffer(maxBufferedBytes);
     this.timer = setInterval(() => this.tick(), flushIntervalMs);
@@ -152,6 +153,7 @@ export class AsciicastWriter {
       options.onError,
       maxBufferedBytes,
       flushIntervalMs,
+      framed,
     );
   }
 
@@ -186,6 +188,20 @@ export class AsciicastWriter {
     if (!this.accepting || !isPositiveInteger(cols) || !isPositiveInteger(rows)) return;
     const size = formatSize(cols, rows);
     this.enqueue('r', size, size.length);
+  }
+
+  /**
+   * Appends bytes already framed as `.vcast` stores them (the off-thread writer frames on the
+   * gateway's thread), in order with everything else, without copying them: the caller hands them
+   * over. Only for a `.vcast` recording; the frames' own times are what players read.
+   */
+  appendFrames(frames: Buffer): void {
+    if (!this.accepting || frames.length === 0) return;
+    if (!this.framed) throw new Error(`${this.file.path} is not a framed recording`); // a bug in the caller
+    const before = this.buffer.queuedBytes;
+    this.buffer.push(this.elapsedSeconds(), PREFRAMED, frames, frames.length, true);
+    this.queuedTotal += this.buffer.queuedBytes - before;
+    if (this.buffer.queuedBytes >= this.flushThresholdBytes) this.scheduleEarlyFlush();
   }
 
   /** A labelled point in time (asciicast `m` event), e.g. "shadow joined". */

@@ -1,10 +1,13 @@
 import type { AsciicastEventCode } from './asciicast-format';
 
+/** Bytes already framed as `.vcast` stores them (framed-format.ts), written as they are. */
+export const PREFRAMED = 'frames';
+
 export interface PendingEvent {
   /** Seconds since start, already rounded to microseconds. */
   time: number;
-  code: AsciicastEventCode;
-  /** Raw stream bytes (o/i, still to be UTF-8 decoded in order) or finished text (r/m). */
+  code: AsciicastEventCode | typeof PREFRAMED;
+  /** Raw stream bytes (o/i, still to be UTF-8 decoded in order; frames) or finished text (r/m). */
   data: Uint8Array | string;
 }
 
@@ -77,15 +80,16 @@ export class BoundedEventBuffer {
   /**
    * Queues the event, or drops it when it would push memory past the ceiling. Returns whether it
    * was kept. Bytes are copied only once admitted (the caller may reuse its buffer; a dropped
-   * chunk should cost nothing).
+   * chunk should cost nothing), unless the caller hands them over (`owned`: nobody else keeps
+   * them, as with a batch transferred from another thread).
    */
-  push(time: number, code: AsciicastEventCode, data: Uint8Array | string, cost: number): boolean {
+  push(time: number, code: PendingEvent['code'], data: Uint8Array | string, cost: number, owned = false): boolean {
     if (this.bufferedBytes + cost > this.maxBytes) {
       this.drop(time, code, data, cost);
       return false;
     }
     this.closeGap(time);
-    this.enqueue({ time, code, data: typeof data === 'string' ? data : Buffer.from(data) }, cost);
+    this.enqueue({ time, code, data: typeof data === 'string' || owned ? data : Buffer.from(data) }, cost);
     return true;
   }
 
@@ -126,7 +130,7 @@ export class BoundedEventBuffer {
     this.queuedCost += cost;
   }
 
-  private drop(time: number, code: AsciicastEventCode, data: Uint8Array | string, cost: number): void {
+  private drop(time: number, code: PendingEvent['code'], data: Uint8Array | string, cost: number): void {
     if (this.gapEvents === 0) this.gapSince = time;
     this.gapEvents += 1;
     this.gapBytes += cost;

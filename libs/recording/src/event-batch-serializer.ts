@@ -49,8 +49,8 @@ export class EventBatchSerializer implements BatchSerializer {
       out.appendAscii(']\n');
       return;
     }
-    const encoder = code === 'o' || code === 'i' ? this.encoders[code] : undefined;
-    if (!encoder) throw new Error(`event "${code}" cannot carry raw bytes`); // a bug in the writer
+    if (code !== 'o' && code !== 'i') throw new Error(`event "${code}" cannot carry raw bytes`); // a bug in the writer
+    const encoder = this.encoders[code];
     this.appendEncoded(out, time, code, (body) => encoder.write(data, body));
   }
 

@@ -1,4 +1,4 @@
-import type { PendingEvent } from '../bounded-event-buffer';
+import { PREFRAMED, type PendingEvent } from '../bounded-event-buffer';
 import type { BatchSerializer } from '../event-batch-serializer';
 import { FRAME_HEADER_BYTES, writeFrameHeader } from './framed-format';
 
@@ -14,6 +14,10 @@ export class FrameBatchSerializer implements BatchSerializer {
     const pieces: Buffer[] = [];
     events.forEach(({ time, code, data }, index) => {
       const payload = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      if (code === PREFRAMED) {
+        if (payload.length > 0) pieces.push(payload);
+        return;
+      }
       const at = index * FRAME_HEADER_BYTES;
       writeFrameHeader(headers, at, code, time * 1_000_000, payload.length);
       pieces.push(headers.subarray(at, at + FRAME_HEADER_BYTES));

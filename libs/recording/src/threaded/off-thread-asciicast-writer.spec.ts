@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readAsciicast } from '../asciicast-reader';
 import { AsciicastWriter } from '../asciicast-writer';
 import { GAP_MARKER_PREFIX } from '../bounded-event-buffer';
-import { recordedBytes } from '../framed/frame-reader';
+import { iterateFrames, recordedBytes } from '../framed/frame-reader';
 import { parseViewerInputMarker } from '../viewer-input-marker';
 import { OffThreadAsciicastWriter } from './off-thread-asciicast-writer';
 
@@ -57,6 +57,39 @@ describe('OffThreadAsciicastWriter', () => {
     expect(replay.events.map((e) => e.code)).toEqual(['o', 'i', 'o', 'o', 'r', 'm', 'm', 'o', 'i']);
     expect(parseViewerInputMarker(replay.events[6].data)).toEqual({ viewer: 'carol', data: 'id\r' });
     expect(replay.events.filter((e) => e.code === 'i').map((e) => e.data)).toEqual(['l', 'exit\r']);
+  });
+
+  it('frames a .vcast recording on the calling thread into the very file the in-thread writer frames', async () => {
+    const options = { cols: 80, rows: 24, timestamp: 1_700_000_000, title: 'alice+db1', env: { TERM: 'xterm' }, clock };
+    const direct = await AsciicastWriter.open(join(dir, 'direct.vcast'), options);
+    now = 1_000;
+    const offThread = await OffThreadAsciicastWriter.open(join(dir, 'off.vcast'), options);
+    await record(direct);
+    now = 1_000;
+    await record(offThread);
+    now = 2_761;
+    const [a, b] = [await direct.close(), await offThread.close()];
+
+    expect((await readFile(b.path)).equals(await readFile(a.path))).toBe(true);
+    expect(b.sha256).toBe(a.sha256);
+    expect(b).toMatchObject({ bytes: a.bytes, durationSeconds: a.durationSeconds, droppedBytes: 0 });
+    const output = [];
+    for await (const bytes of recordedBytes(b.path, 'o')) output.push(bytes);
+    // byte-exact, the invalid UTF-8 included (no U+FFFD in a framed recording)
+    expect(Buffer.concat(output).subarray(-2)).toEqual(Buffer.from([0xff, 0x41]));
+  });
+
+  it('bounds a framed recording in flight by its stored bytes, frame headers included', async () => {
+    const writer = await OffThreadAsciicastWriter.open(join(dir, 'gap.vcast'), { cols: 80, rows: 24, clock, maxInFlightBytes: 1_110 });
+    const line = Buffer.alloc(100, 0x61);
+    for (let i = 0; i < 30; i++) writer.output(line); // 111 bytes each once framed
+    expect(writer.stats()).toEqual({ inFlightBytes: 1_110, droppedBytes: 2_000 });
+    const summary = await writer.close();
+    expect(summary.droppedBytes).toBe(2_000);
+    const frames = [];
+    for await (const entry of iterateFrames(summary.path)) if (entry.kind === 'frame') frames.push(entry.frame);
+    expect(frames.filter((f) => f.code === 'o')).toHaveLength(10);
+    expect(frames.find((f) => f.code === 'm')?.data.toString('utf8')).toBe(`${GAP_MARKER_PREFIX} dropped_bytes=2000 dropped_events=20 since=0`);
   });
 
   it('drops output beyond its in-flight bound behind one gap marker, never blocking the caller', async () => {

@@ -28,6 +28,8 @@ export interface ThreadOpenOptions {
 export type ToRecordingThread =
   | { type: 'open'; id: number; path: string; options: ThreadOpenOptions }
   | { type: 'events'; id: number; buffer: ArrayBuffer; events: ThreadEvent[]; bytes: number }
+  /** a `.vcast` recording's next `bytes` of the file, framed on the gateway's thread; `elapsedMs`: its last frame's time */
+  | { type: 'frames'; id: number; buffer: ArrayBuffer; bytes: number; elapsedMs: number }
   | { type: 'close'; id: number; elapsedMs: number };
 
 export interface ThreadSummary {

@@ -26,6 +26,8 @@ port.on('message', (message: ToRecordingThread) => {
       return void open(message.id, message.path, message.options);
     case 'events':
       return record(message.id, message.buffer, message.events, message.bytes);
+    case 'frames':
+      return appendFrames(message.id, message.buffer, message.bytes, message.elapsedMs);
     case 'close':
       return void close(message.id, message.elapsedMs);
   }
@@ -74,6 +76,20 @@ function record(id: number, buffer: ArrayBuffer, events: Extract<ToRecordingThre
       }
     }
   }
+  settle(id, recording, bytes);
+}
+
+/** Framed on the gateway's thread already: appended as it is (hashed and written, no per-event work). */
+function appendFrames(id: number, buffer: ArrayBuffer, bytes: number, elapsedMs: number): void {
+  const recording = recordings.get(id);
+  if (recording) {
+    recording.clock.elapsedMs = elapsedMs;
+    recording.writer.appendFrames(Buffer.from(buffer, 0, bytes));
+  }
+  settle(id, recording, bytes);
+}
+
+function settle(id: number, recording: Recording | undefined, bytes: number): void {
   if (!recording) return reply({ type: 'consumed', id, bytes });
   // Told once on disk, not once queued here: the gateway's in-flight bound then covers every byte
   // not yet written, so a flood is dropped (behind a gap marker) there and not in this queue.
