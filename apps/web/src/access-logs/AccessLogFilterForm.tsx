@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { SESSION_TYPES } from '../api/types';
 import { EMPTY_FILTERS, MATCH_MODES, type AccessLogFilters } from './filters';
+import { FilterButtons, RangeError } from '../common/FilterFormParts';
 
 interface Props {
   initial: AccessLogFilters;
@@ -122,26 +123,14 @@ export function AccessLogFilterForm({ initial, onSearch }: Props) {
         />
         With recording only
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="button primary" disabled={rangeInvalid}>
-          Search
-        </button>
-        <button
-          type="button"
-          className="button ghost"
-          onClick={() => {
-            setValues(EMPTY_FILTERS);
-            onSearch(EMPTY_FILTERS);
-          }}
-        >
-          Clear
-        </button>
-      </div>
-      {rangeInvalid && (
-        <p id="range-error" className="field-error span-all" role="alert">
-          “From” must not be after “To”.
-        </p>
-      )}
+      <FilterButtons
+        disabled={rangeInvalid}
+        onClear={() => {
+          setValues(EMPTY_FILTERS);
+          onSearch(EMPTY_FILTERS);
+        }}
+      />
+      <RangeError id="range-error" shown={rangeInvalid} />
     </form>
   );
 }

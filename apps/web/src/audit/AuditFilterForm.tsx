@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { AUDIT_EVENT_NAMES } from '../api/audit';
 import { EMPTY_AUDIT_FILTERS, type AuditFilters } from './audit-filters';
+import { FilterButtons, RangeError } from '../common/FilterFormParts';
 
 interface Props {
   initial: AuditFilters;
@@ -76,26 +77,14 @@ export function AuditFilterForm({ initial, onSearch }: Props) {
         <input type="checkbox" name="errorsOnly" checked={values.errorsOnly === 'true'} onChange={(e) => set('errorsOnly', e.target.checked ? 'true' : '')} />
         <span>Errors and refusals only</span>
       </label>
-      <div className="form-buttons">
-        <button type="submit" className="button primary" disabled={invalid}>
-          Search
-        </button>
-        <button
-          type="button"
-          className="button ghost"
-          onClick={() => {
-            setValues(EMPTY_AUDIT_FILTERS);
-            onSearch(EMPTY_AUDIT_FILTERS);
-          }}
-        >
-          Clear
-        </button>
-      </div>
-      {rangeInvalid && (
-        <p id="audit-range-error" className="field-error span-all" role="alert">
-          “From” must not be after “To”.
-        </p>
-      )}
+      <FilterButtons
+        disabled={invalid}
+        onClear={() => {
+          setValues(EMPTY_AUDIT_FILTERS);
+          onSearch(EMPTY_AUDIT_FILTERS);
+        }}
+      />
+      <RangeError id="audit-range-error" shown={rangeInvalid} />
       {sessionInvalid && (
         <p id="audit-session-error" className="field-error span-all" role="alert">
           A session ID is a UUID, e.g. 0193a1b2-…

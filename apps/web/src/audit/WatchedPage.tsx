@@ -14,6 +14,7 @@ import { queryString } from '../api/client';
 import { auditCan } from './audit-permissions';
 import { WatcherTable } from './WatcherTable';
 import './audit.css';
+import { FilterButtons, RangeError } from '../common/FilterFormParts';
 
 interface Form {
   user: string;
@@ -119,16 +120,8 @@ export function WatchedPage() {
             onChange={(e) => setValues((v) => ({ ...v, to: e.target.value }))}
           />
         </label>
-        <div className="form-buttons">
-          <button type="submit" className="button primary" disabled={rangeInvalid}>
-            Show
-          </button>
-        </div>
-        {rangeInvalid && (
-          <p id="watched-range-error" className="field-error span-all" role="alert">
-            “From” must not be after “To”.
-          </p>
-        )}
+        <FilterButtons disabled={rangeInvalid} submitLabel="Show" />
+        <RangeError id="watched-range-error" shown={rangeInvalid} />
       </form>
       <div className="toolbar">
         <span>
