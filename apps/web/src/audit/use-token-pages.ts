@@ -19,10 +19,10 @@ function savedStack(key: string): string[] {
  * (filters and page size): a new key starts again at the first page. `stack` holds the token of
  * every page up to the current one, so Previous pops one; `reload` fetches the current page again.
  */
-export function useTokenPages<T>(key: string, fetchPage: (nextToken: string | undefined) => Promise<Page<T>>) {
+export function useTokenPages<P extends Page<unknown>>(key: string, fetchPage: (nextToken: string | undefined) => Promise<P>) {
   const [stack, setStack] = useState<string[]>(() => savedStack(key));
   const [stackKey, setStackKey] = useState(key);
-  const [page, setPage] = useState<Page<T> | null>(null);
+  const [page, setPage] = useState<P | null>(null);
   const [loading, setLoading] = useState(true);
   const [error, setError] = useState<string | null>(null);
   const [generation, setGeneration] = useState(0);
@@ -65,7 +65,9 @@ export function useTokenPages<T>(key: string, fetchPage: (nextToken: string | un
   const reload = useCallback(() => setGeneration((g) => g + 1), []);
 
   return {
-    items: page?.items ?? [],
+    /** the current page as the server sent it (null while the first one loads, and after an error) */
+    page,
+    items: (page?.items ?? []) as P['items'],
     pageNumber: stack.length + 1,
     hasNext: Boolean(page?.nextToken),
     hasPrevious: stack.length > 0,
