@@ -4,7 +4,7 @@ import { adminApi, type AdminAgent, type IssuedAgentToken } from '../api/admin';
 import { errorMessage } from '../api/api-error';
 import { CopyButton } from '../access-keys/CopyButton';
 import { useAuth } from '../auth/auth-context';
-import { Dialog } from '../common/Dialog';
+import { ConfirmButtons, Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { LiveRegion } from '../common/LiveRegion';
 import { formatDate } from '../common/format';
@@ -118,14 +118,11 @@ function AgentsAdministration({ token }: { token: string }) {
                 ? `${open.agent.name} gets a new token; the one it uses now stops working at once, so update the agent's configuration right after.`
                 : `Revoke ${open.agent.name} for good? Its token stops working at once; the sessions it reported stay, and end by timeout unless ended otherwise.`}
             </p>
-            <div className="dialog-buttons">
-              <button type="button" className="button" onClick={() => setOpen(null)}>
-                Cancel
-              </button>
-              <button type="button" className="button danger" onClick={() => (open.kind === 'rotate' ? (setOpen(null), rotate(open.agent)) : revoke(open.agent))}>
-                {open.kind === 'rotate' ? 'Rotate token' : 'Revoke'}
-              </button>
-            </div>
+            <ConfirmButtons
+              onCancel={() => setOpen(null)}
+              onConfirm={() => (open.kind === 'rotate' ? (setOpen(null), rotate(open.agent)) : revoke(open.agent))}
+              confirmLabel={open.kind === 'rotate' ? 'Rotate token' : 'Revoke'}
+            />
           </div>
         )}
       </Dialog>

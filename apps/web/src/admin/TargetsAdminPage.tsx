@@ -2,7 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import { targetsApi, type AdminTarget, type TargetFields, type TargetGrants, type TargetProbe } from '../api/admin';
 import { errorMessage } from '../api/api-error';
 import { useAuth } from '../auth/auth-context';
-import { Dialog } from '../common/Dialog';
+import { ConfirmButtons, Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { LiveRegion } from '../common/LiveRegion';
 import { useDocumentTitle } from '../common/use-document-title';
@@ -140,14 +140,7 @@ function TargetsAdministration({ token }: { token: string }) {
               Delete <strong>{open.target.name}</strong>? Its stored credentials and grants go with it; nobody can connect to it through Vigil any more.
               Sessions already open stay open until they end; access logs and recordings stay.
             </p>
-            <div className="dialog-buttons">
-              <button type="button" className="button" onClick={() => setOpen(null)}>
-                Cancel
-              </button>
-              <button type="button" className="button danger" onClick={() => void remove(open.target)}>
-                Delete
-              </button>
-            </div>
+            <ConfirmButtons onCancel={() => setOpen(null)} onConfirm={() => void remove(open.target)} />
           </div>
         )}
       </Dialog>

@@ -46,3 +46,17 @@ export function Dialog({ open, title, onClose, children }: Props) {
     </dialog>
   );
 }
+
+/** Cancel, and the dialog's one destructive action (Delete, Revoke, ...), as every confirmation shows them. */
+export function ConfirmButtons({ onCancel, onConfirm, confirmLabel = 'Delete' }: { onCancel: () => void; onConfirm: () => void; confirmLabel?: string }) {
+  return (
+    <div className="dialog-buttons">
+      <button type="button" className="button" onClick={onCancel}>
+        Cancel
+      </button>
+      <button type="button" className="button danger" onClick={onConfirm}>
+        {confirmLabel}
+      </button>
+    </div>
+  );
+}

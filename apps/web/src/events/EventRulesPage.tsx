@@ -4,7 +4,7 @@ import { eventRulesApi, type EventRule } from '../api/event-rules';
 import { auditCan } from '../audit/audit-permissions';
 import { NotPermittedPage } from '../audit/NotPermittedPage';
 import { useAuth } from '../auth/auth-context';
-import { Dialog } from '../common/Dialog';
+import { ConfirmButtons, Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { LiveRegion } from '../common/LiveRegion';
 import { useDocumentTitle } from '../common/use-document-title';
@@ -101,14 +101,7 @@ function EventRules() {
               Delete the rule <strong>{open.rule.name}</strong>? Events are no longer matched against it and nothing new is sent to its targets. This cannot be
               undone.
             </p>
-            <div className="dialog-buttons">
-              <button type="button" className="button" onClick={() => setOpen(null)}>
-                Cancel
-              </button>
-              <button type="button" className="button danger" onClick={() => void remove(open.rule)}>
-                Delete
-              </button>
-            </div>
+            <ConfirmButtons onCancel={() => setOpen(null)} onConfirm={() => void remove(open.rule)} />
           </div>
         )}
       </Dialog>

@@ -7,7 +7,7 @@ import { NewKeyPanel } from '../access-keys/NewKeyPanel';
 import { useAccessKeys } from '../access-keys/use-access-keys';
 import '../access-keys/access-keys.css';
 import { useAuth } from '../auth/auth-context';
-import { Dialog } from '../common/Dialog';
+import { ConfirmButtons, Dialog } from '../common/Dialog';
 import { ErrorBanner } from '../common/ErrorBanner';
 import { LiveRegion } from '../common/LiveRegion';
 import { useDocumentTitle } from '../common/use-document-title';
@@ -148,14 +148,7 @@ export function AccessKeysPage() {
               {open.key.username !== me.username ? ` of ${open.key.username}` : ''}? Whatever signs with it is refused from now on. This
               cannot be undone.
             </p>
-            <div className="dialog-buttons">
-              <button type="button" className="button" onClick={() => setOpen(null)}>
-                Cancel
-              </button>
-              <button type="button" className="button danger" onClick={() => void remove(open.key)}>
-                Delete
-              </button>
-            </div>
+            <ConfirmButtons onCancel={() => setOpen(null)} onConfirm={() => void remove(open.key)} />
           </div>
         )}
       </Dialog>
