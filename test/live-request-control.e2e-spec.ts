@@ -6,6 +6,7 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startS
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, createUser, nextEvent, startTestGateway } from './support/test-gateway';
 import { eventually, sleep } from './support/wait';
+import { createSshTarget, registerSshKey } from './support/ssh-fixtures';
 
 interface ControlRequest {
   sessionId: string;
@@ -66,12 +67,8 @@ describe.each(DATABASE_KINDS)('/live request control and message the user on %s'
     tokens.bob = await createUser(gw, 'bob', ['auditor'], ['shadow', 'interact']);
     tokens.dave = await createUser(gw, 'dave', ['auditor'], ['shadow', 'interact']);
     tokens.erin = await createUser(gw, 'erin', ['auditor'], ['shadow']);
-    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
-    await gw.http
-      .post('/api/targets')
-      .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
-      .expect(201);
+    await registerSshKey(gw, tokens.alice, aliceKey);
+    await createSshTarget(gw, sshd, targetKey);
   }, 120_000);
 
   afterAll(async () => {

@@ -6,6 +6,7 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startS
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, createUser, nextEvent, startTestGateway } from './support/test-gateway';
 import { eventually, sleep } from './support/wait';
+import { createSshTarget, registerSshKey } from './support/ssh-fixtures';
 
 interface Thumbnail {
   sessionId: string;
@@ -56,12 +57,8 @@ describe.each(DATABASE_KINDS)('/live thumbnails (the wall) on %s', (kind) => {
     tokens.carol = await createUser(gw, 'carol');
     tokens.aud = await createUser(gw, 'aud', ['auditor']);
     tokens.shadowOnly = await createUser(gw, 'shadowonly', ['owner'], ['shadow']);
-    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
-    await gw.http
-      .post('/api/targets')
-      .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
-      .expect(201);
+    await registerSshKey(gw, tokens.alice, aliceKey);
+    await createSshTarget(gw, sshd, targetKey);
     user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(gw.jumpPort), 'alice+box@127.0.0.1']);
     user.write('export PS1="$ "; seq 1 300; echo THUMB-$((20+1))\n');
     await user.waitFor('THUMB-21');

@@ -11,6 +11,7 @@ import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, connectSocket, createUser, login, startTestGateway } from './support/test-gateway';
 import request from 'supertest';
 import { eventually, sleep } from './support/wait';
+import { createSshTarget, registerSshKey } from './support/ssh-fixtures';
 
 interface Entry {
   id: string;
@@ -107,10 +108,9 @@ describe.each(DATABASE_KINDS)('recording access and integrity on %s', (kind) => 
     tokens.audrey = await createUser(gw, 'audrey', ['auditor']); // sees every session, without shadow
     tokens.sam = await createUser(gw, 'sam', ['auditor'], ['shadow']);
     tokens.dave = await createUser(gw, 'dave', ['auditor'], ['shadow', 'interact']);
-    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
-    const target = { host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, grants: { users: ['alice'] } };
-    await gw.http.post('/api/targets').auth(gw.adminToken, { type: 'bearer' }).send({ ...target, name: 'box', owner: 'alice' }).expect(201);
-    await gw.http.post('/api/targets').auth(gw.adminToken, { type: 'bearer' }).send({ ...target, name: 'olga-box', owner: 'olga' }).expect(201);
+    await registerSshKey(gw, tokens.alice, aliceKey);
+    await createSshTarget(gw, sshd, targetKey);
+    await createSshTarget(gw, sshd, targetKey, { name: 'olga-box', owner: 'olga', users: ['alice'] });
   });
 
   afterAll(async () => {

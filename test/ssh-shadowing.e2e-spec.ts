@@ -10,6 +10,7 @@ import { STREAMED_BYTES, runStalledViewer } from './support/stalled-viewer';
 import { InteractiveProcess, screenOf } from './support/terminal';
 import { TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
 import { eventually, sleep } from './support/wait';
+import { createSshTarget, registerSshKey } from './support/ssh-fixtures';
 
 interface Entry {
   id: string;
@@ -66,12 +67,8 @@ describe.each(DATABASE_KINDS)('SSH jump and live shadowing on %s', (kind) => {
     tokens.bob = await createUser(gw, 'bob', ['auditor'], ['shadow']);
     tokens.carol = await createUser(gw, 'carol', ['owner'], ['shadow', 'interact']);
     tokens.dave = await createUser(gw, 'dave', ['auditor'], ['shadow', 'interact']);
-    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
-    await gw.http
-      .post('/api/targets')
-      .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
-      .expect(201);
+    await registerSshKey(gw, tokens.alice, aliceKey);
+    await createSshTarget(gw, sshd, targetKey);
   });
 
   afterAll(async () => {

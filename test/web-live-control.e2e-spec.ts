@@ -6,6 +6,7 @@ import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startS
 import { InteractiveProcess } from './support/terminal';
 import { TestGateway, connectSocket, createUser, nextEvent, startTestGateway } from './support/test-gateway';
 import { eventually } from './support/wait';
+import { createSshTarget, registerSshKey } from './support/ssh-fixtures';
 
 /**
  * The live page's Request control, the holder's Grant / Deny banner, the control hints and
@@ -35,12 +36,8 @@ describe('live page: request / grant control and message the user (Chromium)', (
     tokens.alice = await createUser(gw, 'alice');
     tokens.bob = await createUser(gw, 'bob', ['auditor'], ['shadow', 'interact']);
     tokens.dave = await createUser(gw, 'dave', ['auditor'], ['shadow', 'interact']);
-    await gw.http.post('/api/me/ssh-keys').auth(tokens.alice, { type: 'bearer' }).send({ publicKey: aliceKey.publicLine }).expect(201);
-    await gw.http
-      .post('/api/targets')
-      .auth(gw.adminToken, { type: 'bearer' })
-      .send({ name: 'box', host: '127.0.0.1', port: sshd.port, accountName: 'root', privateKey: targetKey.privateKey, owner: 'alice', grants: { users: ['alice'] } })
-      .expect(201);
+    await registerSshKey(gw, tokens.alice, aliceKey);
+    await createSshTarget(gw, sshd, targetKey);
     user = InteractiveProcess.spawn('ssh', ['-tt', ...sshClientOptions(aliceKey.privatePath), '-p', String(gw.jumpPort), 'alice+box@127.0.0.1']);
     user.write('export PS1="$ "; echo UI-$((1+1))\n');
     await user.waitFor('UI-2');
