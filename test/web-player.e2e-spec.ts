@@ -15,6 +15,7 @@ import { screenshotDir } from './support/screenshot-dir';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, createUser, startTestGateway } from './support/test-gateway';
+import { waitForXterm, xtermText } from './support/xterm-page';
 
 const TERMINATE_REASON = 'Player test: closed from the console';
 /** a quiet stretch in the recording, longer than the player's default idle limit (2 s) */
@@ -23,15 +24,6 @@ const ZONE = 'Asia/Tokyo';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const xtermText = (page: Page, selector: string) =>
-  page.evaluate((sel) => (document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' '), selector);
-
-const waitForXterm = (page: Page, selector: string, text: string, present = true, timeout = 10_000) =>
-  page.waitForFunction(
-    ([sel, want, yes]) => ((document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(want as string)) === yes,
-    [selector, text, present] as const,
-    { timeout },
-  );
 
 /** Runs in the page: a time as the player shows it (the browser's locale and zone). */
 const pageClock = (page: Page, epochMs: number) =>

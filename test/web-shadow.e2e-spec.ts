@@ -15,6 +15,7 @@ import { screenshotDir } from './support/screenshot-dir';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';
 import { ADMIN, TestGateway, createUser, startTestGateway } from './support/test-gateway';
+import { waitForXterm, xtermText } from './support/xterm-page';
 
 const VIEWS_MEASURED = 5;
 const FIRST_PAINT_GOAL_MS = 300;
@@ -27,16 +28,6 @@ const median = (values: number[]) => {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 };
 
-/** Runs in the page: the text of an xterm.js DOM renderer under `selector` (NBSP as spaces). */
-const xtermText = (page: Page, selector: string) =>
-  page.evaluate((sel) => (document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' '), selector);
-
-const waitForXterm = (page: Page, selector: string, text: string, present = true, timeout = 10_000) =>
-  page.waitForFunction(
-    ([sel, want, yes]) => ((document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(want as string)) === yes,
-    [selector, text, present] as const,
-    { timeout },
-  );
 
 describe('web console: live shadowing, DVR and playback (Chromium, real SSH)', () => {
   const shots = screenshotDir();

@@ -14,19 +14,12 @@ import { DATABASE_KINDS } from './support/databases';
 import { SshdHandle, makeKeyPair, makeTempDir, startSshd } from './support/sshd';
 import { ADMIN, TestGateway, connectSocket, createUser, login, nextEvent, startTestGateway } from './support/test-gateway';
 import { eventually } from './support/wait';
+import { waitForXterm, xtermText } from './support/xterm-page';
 
 const TERMINATE_REASON = 'Change window closed: terminated from the console';
 const UNKNOWN_TARGET = (name: string) => `Vigil: unknown target "${name}" (or you are not allowed to use it).`;
 
 /** The text of the xterm.js DOM renderer under `selector` (NBSP as spaces). */
-const xtermText = (page: Page, selector: string) =>
-  page.evaluate((sel) => (document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' '), selector);
-const waitForXterm = (page: Page, selector: string, text: string, timeout = 15_000) =>
-  page.waitForFunction(
-    ([sel, want]) => (document.querySelector(`${sel} .xterm-rows`)?.textContent ?? '').replace(/\u00a0/g, ' ').includes(want),
-    [selector, text] as const,
-    { timeout },
-  );
 
 /** A `/terminal` socket with everything it received. */
 interface TerminalClient {
