@@ -6,6 +6,7 @@ import { AuditService } from '@vigil/audit';
 import { DATABASE_KINDS } from './support/databases';
 import { TestGateway, connectSocket, createAgent, createUser, startTestGateway } from './support/test-gateway';
 import { generateParseableKeyPair } from './support/ssh-key-pair';
+import { socketGateways } from './support/socket-gateways';
 
 /**
  * Fuzzing every door of the gateway with fast-check: the agent API, the owner API, the socket.io
@@ -217,7 +218,8 @@ const livePayload = (sessionIds: fc.Arbitrary<string>) =>
     { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((a) => Buffer.from(a)) },
     { weight: 1, arbitrary: fc.integer({ min: 10_000, max: 300_000 }).map((n) => ({ sessionId: FAKE_ID, data: 'x'.repeat(n), reason: 'y'.repeat(n % 1000) })) },
   );
-const LIVE_EVENTS = ['attach', 'input', 'control', 'terminate', 'detach', 'thumbnail-subscribe', 'thumbnail-unsubscribe'];
+/** Every event a /live client may send (checked against the running gateway below, so a new one is fuzzed too). */
+const LIVE_EVENTS = ['attach', 'input', 'control', 'message', 'terminate', 'detach', 'thumbnail-subscribe', 'thumbnail-unsubscribe'];
 
 // ── the suite ──────────────────────────────────────────────────────────────────────────────────
 
@@ -443,6 +445,10 @@ describe.each(DATABASE_KINDS)('fuzzing on %s', (kind) => {
         }),
         runs(400),
       );
+    });
+
+    it('fuzzes every event the /live gateway subscribes to', () => {
+      expect([...(socketGateways(gw.app).get('/live')?.messages ?? [])].sort()).toEqual([...LIVE_EVENTS].sort());
     });
 
     it('socket.io /live: arbitrary events and payloads, from a user who may see nothing and from an admin', async () => {
