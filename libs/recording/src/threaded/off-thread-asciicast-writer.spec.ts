@@ -7,7 +7,10 @@ import { AsciicastWriter } from '../asciicast-writer';
 import { GAP_MARKER_PREFIX } from '../bounded-event-buffer';
 import { iterateFrames, recordedBytes } from '../framed/frame-reader';
 import { parseViewerInputMarker } from '../viewer-input-marker';
+import { Worker } from 'node:worker_threads';
 import { OffThreadAsciicastWriter } from './off-thread-asciicast-writer';
+import { RecordingThread } from './recording-thread';
+import type { ToRecordingThread } from './recording-thread-protocol';
 
 /** The worker runs the compiled recording thread from dist/ (`npm test` builds first). */
 describe('OffThreadAsciicastWriter', () => {
@@ -77,6 +80,28 @@ describe('OffThreadAsciicastWriter', () => {
     for await (const bytes of recordedBytes(b.path, 'o')) output.push(bytes);
     // byte-exact, the invalid UTF-8 included (no U+FFFD in a framed recording)
     expect(Buffer.concat(output).subarray(-2)).toEqual(Buffer.from([0xff, 0x41]));
+  });
+
+  it("posts every recording's bytes of a tick in one message to the recording thread, each file still whole", async () => {
+    const thread = new RecordingThread();
+    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    try {
+      const writers = await Promise.all(['a', 'b', 'c'].map((name) => OffThreadAsciicastWriter.open(join(dir, `${name}.vcast`), { cols: 80, rows: 24, clock, thread })));
+      posted.mockClear();
+      for (let key = 0; key < 20; key++) writers.forEach((writer, n) => writer.input(`${n}:${key};`));
+      await new Promise((r) => setTimeout(r, 100));
+      const batches = posted.mock.calls.map(([message]) => message as ToRecordingThread).filter((m) => m.type === 'batches');
+      expect(batches).toHaveLength(1);
+      expect(batches[0].type === 'batches' && batches[0].items.map((item) => item.id)).toHaveLength(3);
+      for (const [n, writer] of writers.entries()) {
+        const { path } = await writer.close();
+        const typed = [];
+        for await (const bytes of recordedBytes(path, 'i')) typed.push(bytes);
+        expect(Buffer.concat(typed).toString()).toBe(Array.from({ length: 20 }, (_, key) => `${n}:${key};`).join(''));
+      }
+    } finally {
+      posted.mockRestore();
+    }
   });
 
   it('bounds a framed recording in flight by its stored bytes, frame headers included', async () => {

@@ -25,11 +25,16 @@ export interface ThreadOpenOptions {
   syncToDisk?: boolean;
 }
 
-export type ToRecordingThread =
-  | { type: 'open'; id: number; path: string; options: ThreadOpenOptions }
+/** One recording's bytes of one tick. */
+export type BatchMessage =
   | { type: 'events'; id: number; buffer: ArrayBuffer; events: ThreadEvent[]; bytes: number }
   /** a `.vcast` recording's next `bytes` of the file, framed on the gateway's thread; `elapsedMs`: its last frame's time */
-  | { type: 'frames'; id: number; buffer: ArrayBuffer; bytes: number; elapsedMs: number }
+  | { type: 'frames'; id: number; buffer: ArrayBuffer; bytes: number; elapsedMs: number };
+
+export type ToRecordingThread =
+  | { type: 'open'; id: number; path: string; options: ThreadOpenOptions }
+  /** every recording's batch of one tick, in the order they were taken */
+  | { type: 'batches'; items: BatchMessage[] }
   | { type: 'close'; id: number; elapsedMs: number };
 
 export interface ThreadSummary {

@@ -1,18 +1,35 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
+import type { BatchMessage, FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
+import type { PostedBatch } from './thread-batch';
 
 type Listener = (message: FromRecordingThread) => void;
+
+/** How long a recording's bytes may wait on this thread before they are posted with everyone's. */
+export const BATCH_TICK_MS = 10;
+
+/** A recording whose bytes wait on this thread (an OffThreadAsciicastWriter). */
+export interface BatchSource {
+  /** What it has gathered since the last call, or nothing. */
+  takeBatch(): PostedBatch | undefined;
+}
 
 /**
  * The one worker thread that writes every recording of this process, started with the first
  * recording and left to exit (unref'd) when none is open. Messages are routed by recording id.
+ *
+ * Recordings' bytes are posted on a shared tick: every BATCH_TICK_MS, one message carries the
+ * batch of every recording that gathered one (with 300 users typing, one postMessage per tick
+ * instead of one per recording and keystroke). Any other message first sends what waits, so a
+ * recording's close always follows its last bytes.
  */
 export class RecordingThread {
   private worker?: Worker;
   private readonly listeners = new Map<number, Listener>();
   private nextId = 1;
+  private readonly scheduled = new Set<BatchSource>();
+  private tick?: NodeJS.Timeout;
 
   /** Registers a recording; `listener` gets its replies, or a `failed` message if the thread dies. */
   register(listener: Listener): number {
@@ -28,7 +45,31 @@ export class RecordingThread {
   }
 
   post(message: ToRecordingThread, transfer: ArrayBuffer[] = []): void {
+    this.sendScheduled();
     this.ensureWorker().postMessage(message, transfer);
+  }
+
+  /** `source` has bytes waiting: they go with the next tick's message. */
+  schedule(source: BatchSource): void {
+    this.scheduled.add(source);
+    this.tick ??= setTimeout(() => this.sendScheduled(), BATCH_TICK_MS);
+  }
+
+  /** Posts every waiting batch now, in one message. */
+  sendScheduled(): void {
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = undefined;
+    if (this.scheduled.size === 0) return;
+    const items: BatchMessage[] = [];
+    const transfer: ArrayBuffer[] = [];
+    for (const source of this.scheduled) {
+      const batch = source.takeBatch();
+      if (!batch) continue;
+      items.push(batch.message);
+      transfer.push(...batch.transfer);
+    }
+    this.scheduled.clear();
+    if (items.length > 0) this.ensureWorker().postMessage({ type: 'batches', items } satisfies ToRecordingThread, transfer);
   }
 
   private ensureWorker(): Worker {

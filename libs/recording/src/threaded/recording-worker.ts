@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { parseSize } from '../asciicast-format';
 import { AsciicastWriter } from '../asciicast-writer';
-import type { FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
+import type { BatchMessage, FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
 
 interface Recording {
   writer: AsciicastWriter;
@@ -24,10 +24,12 @@ port.on('message', (message: ToRecordingThread) => {
   switch (message.type) {
     case 'open':
       return void open(message.id, message.path, message.options);
-    case 'events':
-      return record(message.id, message.buffer, message.events, message.bytes);
-    case 'frames':
-      return appendFrames(message.id, message.buffer, message.bytes, message.elapsedMs);
+    case 'batches':
+      for (const item of message.items) {
+        if (item.type === 'frames') appendFrames(item.id, item.buffer, item.bytes, item.elapsedMs);
+        else record(item.id, item.buffer, item.events, item.bytes);
+      }
+      return;
     case 'close':
       return void close(message.id, message.elapsedMs);
   }
@@ -48,7 +50,7 @@ async function open(id: number, path: string, options: Extract<ToRecordingThread
   }
 }
 
-function record(id: number, buffer: ArrayBuffer, events: Extract<ToRecordingThread, { type: 'events' }>['events'], bytes: number): void {
+function record(id: number, buffer: ArrayBuffer, events: Extract<BatchMessage, { type: 'events' }>['events'], bytes: number): void {
   const recording = recordings.get(id);
   if (recording) {
     const { writer, clock } = recording;

@@ -1,8 +1,8 @@
-import type { ToRecordingThread } from './recording-thread-protocol';
+import type { BatchMessage } from './recording-thread-protocol';
 
 /** What one batch becomes on the way to the recording thread: the message and what it transfers. */
 export interface PostedBatch {
-  message: Extract<ToRecordingThread, { type: 'events' | 'frames' }>;
+  message: BatchMessage;
   transfer: ArrayBuffer[];
 }
 
