@@ -5,7 +5,11 @@ import { percentile } from '../support/stats';
 import { attachView, connectLive } from './live-client';
 import { BenchEnv, PINNED_CIPHER, TARGET, noRunningSessions, runningSessionId } from './setup';
 
-export type EchoRoute = 'vigil' | 'vigil + 1 viewer' | 'direct' | 'openssh-J';
+/**
+ * `bare-relay` (bench/ssh/bare-relay.ts: ssh2 server piped to an ssh2 client, nothing else) is
+ * what the two-leg ssh2 man-in-the-middle costs by itself; Vigil minus it is Vigil's own work.
+ */
+export type EchoRoute = 'vigil' | 'vigil + 1 viewer' | 'direct' | 'openssh-J' | 'bare-relay';
 
 export interface EchoResult {
   route: EchoRoute;
@@ -31,6 +35,7 @@ async function openClient(env: BenchEnv, route: EchoRoute): Promise<{ client: Cl
     return { client: await connect({ host: '127.0.0.1', port: env.jumpPort, username: `alice+${TARGET}`, privateKey }) };
   }
   if (route === 'direct') return { client: await connect({ host: '127.0.0.1', port: env.target.port, username: 'root', privateKey }) };
+  if (route === 'bare-relay') return { client: await connect({ host: '127.0.0.1', port: env.bareRelayPort, username: 'root', privateKey }) };
   // What `ssh -J` does: a direct-tcpip channel through the OpenSSH jump host, SSH end to end inside it.
   const jump = await connect({ host: '127.0.0.1', port: env.opensshJump.port, username: 'root', privateKey });
   const sock = await new Promise<ClientChannel>((resolve, reject) =>

@@ -12,11 +12,27 @@ export interface JoinResult {
   p50: number;
   p95: number;
   max: number;
-  /** attaches whose ack screen was byte-for-byte the serialized screen of what the user received */
+  /** attaches whose ack screen was byte-for-byte the serialized screen of what the user received (not checked while output flows: NaN) */
   exact: number;
-  /** attaches whose visible rows matched the user's (a weaker check than `exact`) */
+  /** attaches whose visible rows matched the user's (a weaker check than `exact`; NaN while output flows) */
   visibleMatch: number;
   screenChars: number;
+  /** lines per second the session printed during the attaches (0: idle) */
+  flowLinesPerSecond: number;
+  /**
+   * attaches whose screen was identical to the previous attach's: nothing changed in between, so
+   * the gateway could serve its cached serialization (on an idle session, all but the warm-up).
+   */
+  unchangedScreens: number;
+}
+
+export interface JoinOptions {
+  /**
+   * Keep the session printing this many lines per second while the attaches run (a busy log
+   * tail), so every join pays for a fresh serialization of the screen instead of the gateway's
+   * cache of an unchanged one. 0 (default): the session is idle after the output.
+   */
+  flowLinesPerSecond?: number;
 }
 
 const COLS = 120;
@@ -25,9 +41,11 @@ const ROWS = 40;
 /**
  * Attach → ack time on a PTY session (ssh2 client as the user, through the Vigil jump) after it
  * has printed `file` (or nothing but a prompt when `file` is null). Each ack's screen is checked
- * against the user's own output fed through a headless terminal of the same size.
+ * against the user's own output fed through a headless terminal of the same size. With
+ * `flowLinesPerSecond` the session keeps printing during the attaches (no exact check then).
  */
-export async function measureJoin(env: BenchEnv, label: string, file: string | null, attaches: number): Promise<JoinResult> {
+export async function measureJoin(env: BenchEnv, label: string, file: string | null, attaches: number, options: JoinOptions = {}): Promise<JoinResult> {
+  const flow = options.flowLinesPerSecond ?? 0;
   const client = new Client();
   await new Promise<void>((resolve, reject) => {
     client.once('ready', () => resolve());
@@ -63,11 +81,18 @@ export async function measureJoin(env: BenchEnv, label: string, file: string | n
     const userOutput = Buffer.concat(chunks);
     const expected = await screenOf(userOutput, COLS, ROWS);
     const sessionId = await runningSessionId(env);
+    if (flow > 0) {
+      // A shell loop, so the flow needs no file; `sleep` with a fraction is GNU coreutils (the target is Debian).
+      shell.write(`i=0; while :; do echo "flow line $i $(date +%s%N)"; i=$((i+1)); sleep ${1 / flow}; done\n`);
+      await waitFor('flow line 3');
+    }
 
     const times: number[] = [];
     let exact = 0;
     let visibleMatch = 0;
     let screenChars = 0;
+    let unchangedScreens = 0;
+    let previousScreen: string | undefined;
     // one untimed attach first (connection warm-up), then the measured ones
     await attachView(viewer, sessionId);
     await viewer.emitWithAck('detach', { sessionId });
@@ -85,12 +110,29 @@ export async function measureJoin(env: BenchEnv, label: string, file: string | n
       times.push(performance.now() - t0);
       await viewer.emitWithAck('detach', { sessionId });
       screenChars = ack.screen.length;
+      if (ack.screen === previousScreen) unchangedScreens++;
+      previousScreen = ack.screen;
+      // While output flows the user's screen has moved on by the time the ack is in: nothing exact to compare with.
+      if (flow > 0) continue;
       if (ack.screen === expected.screen) exact++;
       const received = await screenOf(ack.screen, ack.cols, ack.rows);
       if (received.lines.join('\n') === expected.lines.join('\n')) visibleMatch++;
     }
-    shell.end('exit\n');
-    return { label, outputBytes: userOutput.length, attaches, p50: percentile(times, 50), p95: percentile(times, 95), max: Math.max(...times), exact, visibleMatch, screenChars };
+    // Ctrl-C stops a flow loop; the shell then exits.
+    shell.end(`${flow > 0 ? '\x03' : ''}exit\n`);
+    return {
+      label,
+      outputBytes: userOutput.length,
+      attaches,
+      p50: percentile(times, 50),
+      p95: percentile(times, 95),
+      max: Math.max(...times),
+      exact: flow > 0 ? NaN : exact,
+      visibleMatch: flow > 0 ? NaN : visibleMatch,
+      screenChars,
+      flowLinesPerSecond: flow,
+      unchangedScreens,
+    };
   } finally {
     viewer.close();
     client.end();

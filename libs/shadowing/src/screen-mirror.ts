@@ -1,5 +1,6 @@
 import { SerializeAddon } from '@xterm/addon-serialize';
 import { Terminal } from '@xterm/headless';
+import { isFastPathAvailable, serializeWithFallback } from './screen-serializer';
 import { Utf8Decode, Utf8Framer, boundaryAtOrBefore, decodeUtf8, leadingContinuationBytes } from './utf8-framer';
 import type { TerminalChunk } from './utf8-stream-decoder';
 
@@ -68,6 +69,9 @@ const RATE_WINDOW_MS = 100;
 /** How far into the replayed tail we look for a clean place to start (see `cleanTailStart`). */
 const TAIL_ALIGN_WINDOW = 1024;
 
+/** Snapshots kept per screen state: one per distinct `scrollback` asked for (a join's full one, a thumbnail's 0). */
+const MAX_CACHED_SNAPSHOTS = 4;
+
 /** Queued output: framed byte pieces (each starts and ends on a character boundary), not yet decoded. */
 interface TextStep {
   kind: 'text';
@@ -128,6 +132,17 @@ export class ScreenMirror {
   private rateWindowStart = 0;
   private rateWindowBytes = 0;
   private readonly enqueue = (piece: Buffer): void => this.enqueueBytes(piece);
+  /**
+   * Serialized screens of the terminal's current state, by `scrollback` asked for. Serializing a
+   * full scrollback visits every cell (120×1,040: ~8 ms with the addon, ~3 ms with ours), most of
+   * a join on an idle session; joins and thumbnails between two changes reuse it. Emptied by everything that changes the
+   * terminal (a write handed to xterm, a resize, a reset), so it only holds memory while the
+   * screen is still and never serves a stale screen.
+   */
+  private readonly serialized = new Map<number | 'all', string>();
+  private serializations = 0;
+  /** Our faster copy of the addon's serializer (screen-serializer.ts) can run on this xterm. */
+  private readonly fastSerialize: boolean;
 
   constructor(cols: number, rows: number, options: ScreenMirrorOptions = {}) {
     this.options = { ...DEFAULTS, ...definedOnly(options) };
@@ -153,6 +168,7 @@ export class ScreenMirror {
       allowProposedApi: true,
     });
     this.terminal.loadAddon(this.serializer);
+    this.fastSerialize = isFastPathAvailable(this.terminal);
   }
 
   /** Size the next snapshot will report (the latest requested, even if not yet applied). */
@@ -177,6 +193,11 @@ export class ScreenMirror {
   /** Total output discarded by resyncs, in bytes. */
   get droppedBytes(): number {
     return this.dropped;
+  }
+
+  /** How many snapshots were actually serialized (the others came from the cache of the unchanged screen). */
+  get serializeCount(): number {
+    return this.serializations;
   }
 
   /** Queues session output. Returns at once, without decoding: parsing happens later, off the caller's path. */
@@ -284,6 +305,7 @@ export class ScreenMirror {
     this.queue = [];
     this.queuedBytes = 0;
     this.inFlightBytes = 0;
+    this.serialized.clear();
     this.terminal.dispose();
     for (const step of waiting) step.reject(new Error('ScreenMirror is disposed'));
   }
@@ -350,6 +372,8 @@ export class ScreenMirror {
     if (step.pieces.length === 0) this.queue.shift();
     this.queuedBytes -= take;
     this.inFlightBytes += take;
+    // The terminal changes from here on; a snapshot only runs once this write is parsed.
+    this.serialized.clear();
     const bytes = taken.length === 1 ? taken[0] : Buffer.concat(taken, take);
     this.terminal.write(this.options.decode(bytes), () => this.parsed(take));
     return true;
@@ -364,19 +388,29 @@ export class ScreenMirror {
   private apply(step: Exclude<QueuedStep, TextStep>): void {
     switch (step.kind) {
       case 'resize':
+        this.serialized.clear();
         this.terminal.resize(step.cols, step.rows);
         return;
       case 'reset':
+        this.serialized.clear();
         this.terminal.reset();
         return;
       case 'snapshot':
-        step.resolve({
-          cols: this.terminal.cols,
-          rows: this.terminal.rows,
-          screen: this.serializer.serialize(step.scrollback === undefined ? undefined : { scrollback: step.scrollback }),
-        });
+        step.resolve({ cols: this.terminal.cols, rows: this.terminal.rows, screen: this.serialize(step.scrollback) });
         return;
     }
+  }
+
+  /** The current terminal serialized, from the cache while nothing changed it since the last time. */
+  private serialize(scrollback: number | undefined): string {
+    const key = scrollback ?? 'all';
+    const cached = this.serialized.get(key);
+    if (cached !== undefined) return cached;
+    const screen = serializeWithFallback(this.terminal, this.serializer, this.fastSerialize, scrollback);
+    this.serializations += 1;
+    if (this.serialized.size >= MAX_CACHED_SNAPSHOTS) this.serialized.clear();
+    this.serialized.set(key, screen);
+    return screen;
   }
 
   /**
