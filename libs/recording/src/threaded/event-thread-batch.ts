@@ -44,7 +44,7 @@ export class EventThreadBatch implements ThreadBatch {
   post(id: number): PostedBatch {
     const { bytes, length } = this.out;
     return {
-      message: { type: 'events', id, buffer: bytes.buffer as ArrayBuffer, events: this.events, bytes: length },
+      message: { type: 'events', id, buffer: bytes.buffer as ArrayBuffer, offset: 0, events: this.events, bytes: length },
       transfer: [bytes.buffer as ArrayBuffer],
     };
   }

@@ -46,7 +46,7 @@ export class FrameThreadBatch implements ThreadBatch {
   post(id: number): PostedBatch {
     const { bytes, length } = this.out;
     return {
-      message: { type: 'frames', id, buffer: bytes.buffer as ArrayBuffer, bytes: length, elapsedMs: this.lastElapsedMs },
+      message: { type: 'frames', id, buffer: bytes.buffer as ArrayBuffer, offset: 0, bytes: length, elapsedMs: this.lastElapsedMs },
       transfer: [bytes.buffer as ArrayBuffer],
     };
   }

@@ -10,7 +10,7 @@ import { parseViewerInputMarker } from '../viewer-input-marker';
 import { Worker } from 'node:worker_threads';
 import { OffThreadAsciicastWriter } from './off-thread-asciicast-writer';
 import { RecordingThread } from './recording-thread';
-import type { ToRecordingThread } from './recording-thread-protocol';
+import { SHARED_FRAME_FIELDS, type ToRecordingThread } from './recording-thread-protocol';
 
 /** The worker runs the compiled recording thread from dist/ (`npm test` builds first). */
 describe('OffThreadAsciicastWriter', () => {
@@ -84,15 +84,24 @@ describe('OffThreadAsciicastWriter', () => {
 
   it("posts every recording's bytes of a tick in one message to the recording thread, each file still whole", async () => {
     const thread = new RecordingThread();
-    const posted = jest.spyOn(Worker.prototype, 'postMessage');
+    const post = Worker.prototype.postMessage;
+    const sent: ToRecordingThread[] = [];
+    // copied as posted: the transfer detaches the buffers on this side
+    const posted = jest.spyOn(Worker.prototype, 'postMessage').mockImplementation(function (this: Worker, message: unknown, transfer?: Parameters<Worker["postMessage"]>[1]) {
+      sent.push(structuredClone(message) as ToRecordingThread);
+      return post.call(this, message, transfer);
+    });
     try {
       const writers = await Promise.all(['a', 'b', 'c'].map((name) => OffThreadAsciicastWriter.open(join(dir, `${name}.vcast`), { cols: 80, rows: 24, clock, thread })));
-      posted.mockClear();
+      sent.length = 0;
       for (let key = 0; key < 20; key++) writers.forEach((writer, n) => writer.input(`${n}:${key};`));
       await new Promise((r) => setTimeout(r, 100));
-      const batches = posted.mock.calls.map(([message]) => message as ToRecordingThread).filter((m) => m.type === 'batches');
+      const batches = sent.filter((m) => m.type === 'batches');
       expect(batches).toHaveLength(1);
-      expect(batches[0].type === 'batches' && batches[0].items.map((item) => item.id)).toHaveLength(3);
+      const tick = batches[0] as Extract<ToRecordingThread, { type: 'batches' }>;
+      // small framed batches travel as numbers beside one shared buffer: id, offset, bytes, time
+      expect(tick.items).toEqual([]);
+      expect(new Set([...tick.shared!.meta].filter((_, at) => at % SHARED_FRAME_FIELDS === 0)).size).toBe(3);
       for (const [n, writer] of writers.entries()) {
         const { path } = await writer.close();
         const typed = [];

@@ -13,7 +13,8 @@ import { BatchCapacity, type PostedBatch, type ThreadBatch } from './thread-batc
 
 /** A batch is posted on the recording thread's next tick, or at once when it reaches this size. */
 const BATCH_LIMIT_BYTES = 1024 * 1024;
-const FIRST_BATCH_CAPACITY = 16 * 1024;
+/** an interactive session's batch is a keystroke or a line: small; a flood's grows from its previous one */
+const FIRST_BATCH_CAPACITY = 1024;
 /** Room above the limit for the chunk that crosses it, so a flood's batches never grow. */
 const LARGEST_FIRST_CAPACITY = BATCH_LIMIT_BYTES + 64 * 1024;
 

@@ -25,16 +25,29 @@ export interface ThreadOpenOptions {
   syncToDisk?: boolean;
 }
 
-/** One recording's bytes of one tick. */
+/**
+ * One recording's bytes of one tick: `bytes` bytes at `offset` of `buffer` (small batches of one
+ * tick share one buffer; event offsets count from `offset`).
+ */
 export type BatchMessage =
-  | { type: 'events'; id: number; buffer: ArrayBuffer; events: ThreadEvent[]; bytes: number }
+  | { type: 'events'; id: number; buffer: ArrayBuffer; offset: number; events: ThreadEvent[]; bytes: number }
   /** a `.vcast` recording's next `bytes` of the file, framed on the gateway's thread; `elapsedMs`: its last frame's time */
-  | { type: 'frames'; id: number; buffer: ArrayBuffer; bytes: number; elapsedMs: number };
+  | { type: 'frames'; id: number; buffer: ArrayBuffer; offset: number; bytes: number; elapsedMs: number };
+
+/**
+ * Small framed batches of one tick: their bytes side by side in `buffer`, and per batch
+ * SHARED_FRAME_FIELDS numbers in `meta`: recording id, offset, byte count, elapsedMs.
+ */
+export interface SharedFrames {
+  buffer: ArrayBuffer;
+  meta: Float64Array;
+}
+export const SHARED_FRAME_FIELDS = 4;
 
 export type ToRecordingThread =
   | { type: 'open'; id: number; path: string; options: ThreadOpenOptions }
-  /** every recording's batch of one tick, in the order they were taken */
-  | { type: 'batches'; items: BatchMessage[] }
+  /** every recording's batch of one tick (a recording has one at most): small framed ones in `shared` */
+  | { type: 'batches'; items: BatchMessage[]; shared?: SharedFrames }
   | { type: 'close'; id: number; elapsedMs: number };
 
 export interface ThreadSummary {

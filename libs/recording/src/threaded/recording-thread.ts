@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { BatchMessage, FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
+import { SHARED_FRAME_FIELDS, type BatchMessage, type FromRecordingThread, type ToRecordingThread } from './recording-thread-protocol';
 import type { PostedBatch } from './thread-batch';
 
 type Listener = (message: FromRecordingThread) => void;
@@ -60,16 +60,15 @@ export class RecordingThread {
     if (this.tick) clearTimeout(this.tick);
     this.tick = undefined;
     if (this.scheduled.size === 0) return;
-    const items: BatchMessage[] = [];
-    const transfer: ArrayBuffer[] = [];
+    const batches: PostedBatch[] = [];
     for (const source of this.scheduled) {
       const batch = source.takeBatch();
-      if (!batch) continue;
-      items.push(batch.message);
-      transfer.push(...batch.transfer);
+      if (batch) batches.push(batch);
     }
     this.scheduled.clear();
-    if (items.length > 0) this.ensureWorker().postMessage({ type: 'batches', items } satisfies ToRecordingThread, transfer);
+    if (batches.length === 0) return;
+    const { transfer, ...message } = packBatches(batches);
+    this.ensureWorker().postMessage(message satisfies ToRecordingThread, transfer);
   }
 
   private ensureWorker(): Worker {
@@ -88,6 +87,40 @@ export class RecordingThread {
     this.worker = worker;
     return worker;
   }
+}
+
+/** Below this a framed batch's bytes are copied into the tick's shared buffer rather than transferred alone. */
+const SMALL_BATCH_BYTES = 16 * 1024;
+
+/**
+ * A tick of 300 typing users is 300 batches of a few bytes each, and what a postMessage costs is
+ * per object cloned and per buffer transferred, not per byte. Small framed batches therefore
+ * travel as their bytes copied into one buffer plus four numbers each in one Float64Array
+ * (SharedFrames); large batches (a flood) and `.cast` event batches keep their own message and
+ * buffer, not copied again.
+ */
+export function packBatches(batches: readonly PostedBatch[]): Extract<ToRecordingThread, { type: 'batches' }> & { transfer: ArrayBuffer[] } {
+  const small = batches.filter((batch) => batch.message.type === 'frames' && batch.message.bytes < SMALL_BATCH_BYTES);
+  if (small.length < 2) return { type: 'batches', items: batches.map((b) => b.message), transfer: batches.flatMap((b) => b.transfer) };
+  const shared = Buffer.allocUnsafeSlow(small.reduce((sum, batch) => sum + batch.message.bytes, 0));
+  const meta = new Float64Array(small.length * SHARED_FRAME_FIELDS);
+  const items: BatchMessage[] = [];
+  const transfer: ArrayBuffer[] = [shared.buffer as ArrayBuffer, meta.buffer];
+  let at = 0;
+  let n = 0;
+  for (const batch of batches) {
+    const { message } = batch;
+    if (message.type !== 'frames' || message.bytes >= SMALL_BATCH_BYTES) {
+      items.push(message);
+      transfer.push(...batch.transfer);
+      continue;
+    }
+    shared.set(new Uint8Array(message.buffer, message.offset, message.bytes), at);
+    meta.set([message.id, at, message.bytes, message.elapsedMs], n * SHARED_FRAME_FIELDS);
+    at += message.bytes;
+    n += 1;
+  }
+  return { type: 'batches', items, shared: { buffer: shared.buffer as ArrayBuffer, meta }, transfer };
 }
 
 /**

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { parseSize } from '../asciicast-format';
 import { AsciicastWriter } from '../asciicast-writer';
-import type { BatchMessage, FromRecordingThread, ToRecordingThread } from './recording-thread-protocol';
+import { SHARED_FRAME_FIELDS, type BatchMessage, type FromRecordingThread, type SharedFrames, type ToRecordingThread } from './recording-thread-protocol';
 
 interface Recording {
   writer: AsciicastWriter;
@@ -25,9 +25,10 @@ port.on('message', (message: ToRecordingThread) => {
     case 'open':
       return void open(message.id, message.path, message.options);
     case 'batches':
+      if (message.shared) appendSharedFrames(message.shared);
       for (const item of message.items) {
-        if (item.type === 'frames') appendFrames(item.id, item.buffer, item.bytes, item.elapsedMs);
-        else record(item.id, item.buffer, item.events, item.bytes);
+        if (item.type === 'frames') appendFrames(item.id, Buffer.from(item.buffer, item.offset, item.bytes), item.elapsedMs);
+        else record(item.id, Buffer.from(item.buffer, item.offset, item.bytes), item.events);
       }
       return;
     case 'close':
@@ -50,11 +51,10 @@ async function open(id: number, path: string, options: Extract<ToRecordingThread
   }
 }
 
-function record(id: number, buffer: ArrayBuffer, events: Extract<BatchMessage, { type: 'events' }>['events'], bytes: number): void {
+function record(id: number, data: Buffer, events: Extract<BatchMessage, { type: 'events' }>['events']): void {
   const recording = recordings.get(id);
   if (recording) {
     const { writer, clock } = recording;
-    const data = Buffer.from(buffer);
     for (const event of events) {
       clock.elapsedMs = event[0];
       switch (event[1]) {
@@ -78,17 +78,23 @@ function record(id: number, buffer: ArrayBuffer, events: Extract<BatchMessage, {
       }
     }
   }
-  settle(id, recording, bytes);
+  settle(id, recording, data.length);
 }
 
 /** Framed on the gateway's thread already: appended as it is (hashed and written, no per-event work). */
-function appendFrames(id: number, buffer: ArrayBuffer, bytes: number, elapsedMs: number): void {
+function appendFrames(id: number, frames: Buffer, elapsedMs: number): void {
   const recording = recordings.get(id);
   if (recording) {
     recording.clock.elapsedMs = elapsedMs;
-    recording.writer.appendFrames(Buffer.from(buffer, 0, bytes));
+    recording.writer.appendFrames(frames);
   }
-  settle(id, recording, bytes);
+  settle(id, recording, frames.length);
+}
+
+function appendSharedFrames({ buffer, meta }: SharedFrames): void {
+  for (let at = 0; at < meta.length; at += SHARED_FRAME_FIELDS) {
+    appendFrames(meta[at], Buffer.from(buffer, meta[at + 1], meta[at + 2]), meta[at + 3]);
+  }
 }
 
 function settle(id: number, recording: Recording | undefined, bytes: number): void {
