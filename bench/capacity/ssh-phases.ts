@@ -1,3 +1,5 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { Socket } from 'socket.io-client';
 import { attachView, connectLive, inBatches } from '../ssh/live-client';
 import { percentile } from '../support/stats';
@@ -104,8 +106,40 @@ export interface ViewerResult {
   viewers: number;
   attached: number;
   rssBefore: number;
+  /** settled RSS once the first half of the viewers are attached */
+  rssHalf: number;
   rssAfter: number;
   perViewer: number;
+  /**
+   * (RSS after − RSS at half) / viewers of the second half: the slope, what one more viewer costs,
+   * without the one-time growth the first attaches bring (V8's young generation growing under the
+   * attach flood, code compiled for the attach path), which `perViewer` spreads over every viewer.
+   */
+  perAddedViewer: number;
+}
+
+/**
+ * BENCH_CAPACITY_HEAP_DIR=dir, with the gateway started with VIGIL_GATEWAY_NODE_ARGS="--heapsnapshot-signal=SIGUSR2
+ * --diagnostic-dir=dir": a heap snapshot of the gateway once the viewers are attached, to count
+ * objects by constructor (what an idle viewer costs: the counts that scale with the viewers). Off
+ * by default; taken after the RSS readings (a snapshot stalls the gateway for seconds, and the
+ * gateway did not take new SSH connections well right after one, so there is no "before" one).
+ */
+async function heapSnapshot(gateway: CapacityGateway, label: string): Promise<void> {
+  const dir = process.env.BENCH_CAPACITY_HEAP_DIR;
+  if (!dir) return;
+  const count = () => fs.readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).length;
+  const before = count();
+  process.kill(gateway.pid, 'SIGUSR2');
+  // The gateway writes the snapshot synchronously; wait until it is there and has stopped growing.
+  for (let last = -1, deadline = Date.now() + 120_000; Date.now() < deadline; ) {
+    await new Promise((r) => setTimeout(r, 1_000));
+    if (count() <= before) continue;
+    const newest = fs.readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')).map((f) => fs.statSync(path.join(dir, f)).size).sort((a, b) => b - a)[0];
+    if (newest === last) break;
+    last = newest;
+  }
+  process.stdout.write(`[capacity] heap snapshot ${label} in ${dir}; gateway output since:\n${gateway.gateway.output().slice(-1500)}\n`);
 }
 
 /** `count` socket.io viewers attached (view mode) to one idle session: the gateway's RSS growth per viewer. */
@@ -122,15 +156,30 @@ export async function idleViewers(gateway: CapacityGateway, users: Users, count:
     await new Promise((r) => setTimeout(r, 2_000));
     const rssBefore = await settledRss(gateway.pid);
     let attached = 0;
-    await inBatches(Array.from({ length: count }), 20, async () => {
-      const socket = await connectLive(gateway.gateway.url, gateway.adminToken);
-      sockets.push(socket);
-      await attachView(socket, sessionId);
-      attached++;
-    });
+    const attachSome = (n: number) =>
+      inBatches(Array.from({ length: n }), 20, async () => {
+        const socket = await connectLive(gateway.gateway.url, gateway.adminToken);
+        sockets.push(socket);
+        await attachView(socket, sessionId);
+        attached++;
+      });
+    await attachSome(Math.floor(count / 2));
+    await new Promise((r) => setTimeout(r, 3_000));
+    const rssHalf = await settledRss(gateway.pid);
+    const attachedHalf = attached;
+    await attachSome(count - attachedHalf);
     await new Promise((r) => setTimeout(r, 3_000));
     const rssAfter = await settledRss(gateway.pid);
-    return { viewers: count, attached, rssBefore, rssAfter, perViewer: (rssAfter - rssBefore) / Math.max(1, attached) };
+    await heapSnapshot(gateway, 'after');
+    return {
+      viewers: count,
+      attached,
+      rssBefore,
+      rssHalf,
+      rssAfter,
+      perViewer: (rssAfter - rssBefore) / Math.max(1, attached),
+      perAddedViewer: (rssAfter - rssHalf) / Math.max(1, attached - attachedHalf),
+    };
   } finally {
     sockets.forEach((s) => s.close());
     await load.close();

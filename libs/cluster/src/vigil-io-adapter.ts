@@ -3,6 +3,7 @@ import { INestApplicationContext, Logger } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { originAllowed } from './origin-policy';
+import { MessageHandler, bindPlainMessageHandlers } from './plain-message-handlers';
 
 /**
  * The socket.io server of every Vigil process, one place for what every namespace (/live,
@@ -11,6 +12,7 @@ import { originAllowed } from './origin-policy';
  */
 export class VigilIoAdapter extends IoAdapter {
   private readonly originLogger = new Logger('SocketOrigin');
+  private readonly handlerLogger = new Logger('SocketHandlers');
 
   constructor(
     app: INestApplicationContext,
@@ -29,5 +31,10 @@ export class VigilIoAdapter extends IoAdapter {
         callback('origin not allowed', false);
       },
     }) as Server;
+  }
+
+  /** Plain listeners instead of Nest's RxJS chains per socket and message: see bindPlainMessageHandlers. */
+  override bindMessageHandlers(socket: Parameters<IoAdapter['bindMessageHandlers']>[0], handlers: MessageHandler[]): void {
+    bindPlainMessageHandlers(socket, handlers, (error) => this.handlerLogger.error(`socket message handler failed: ${(error as Error)?.stack ?? String(error)}`));
   }
 }
