@@ -1,16 +1,18 @@
 import type { AddressInfo } from 'node:net';
-import { INestApplication, ValidationPipe } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { UsersService } from '@vigil/auth';
 import { RedisIoAdapter, VigilIoAdapter } from '@vigil/cluster';
+import { AGENT_BODY_FAST_CHECKS } from '@vigil/sessions';
 import { JumpService } from '@vigil/ssh-jump';
 import { VigilConfig } from '@vigil/config';
 import { VigilLogger } from '@vigil/observability';
 import { writeAdminPasswordFile } from './admin-password-file';
 import { AppModule } from './app.module';
 import { describeBinding } from './bind-address';
+import { FastPathValidationPipe } from './fast-path-validation.pipe';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { jsonBody } from './json-body';
 import { refuseNulInUrl } from './nul-characters';
@@ -59,7 +61,8 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
   app.disable('x-powered-by');
   // req.ip from X-Forwarded-For only behind proxies the operator named (VIGIL_TRUST_PROXY): the login throttle keys on it.
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  // the agent API's usual bodies skip class-validator (a strict subset of its rules, checked in the DTOs' lib)
+  app.useGlobalPipes(new FastPathValidationPipe(AGENT_BODY_FAST_CHECKS, { whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpExceptionFilter());
   app.enableShutdownHooks();
   // Always Vigil's socket.io adapter (the Origin check of every namespace); with REDIS_URL, the

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { VigilConfig } from '@vigil/config';
-import { AuditOutbox, UnitOfWork } from '@vigil/database';
+import { AuditOutbox, UnitOfWork, insertRowsSql } from '@vigil/database';
 import { AuditView, derivedColumns, toAuditView } from './audit-view';
 import { chainHash } from './hash-chain';
 
@@ -9,6 +9,7 @@ import { chainHash } from './hash-chain';
 const MAX_BATCH = 500;
 /** Rows per INSERT statement (SQLite bounds the parameters of one statement). */
 const INSERT_CHUNK = 60;
+const EVENT_COLUMNS = 'seq, at, actor, action, session_id, detail, prev_hash, hash, event_id, event_name, event_source, user_name, source_ip, error_code, read_only';
 /** After a failed pass (database unreachable), the next one waits this long at first, doubling. */
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
@@ -153,20 +154,26 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
           this.uow.isPostgres ? derived.readOnly : derived.readOnly === null ? null : Number(derived.readOnly),
         ]);
       }
-      for (let i = 0; i < params.length; i += INSERT_CHUNK) {
-        const chunk = params.slice(i, i + INSERT_CHUNK);
-        await sql.run(
-          m,
-          'INSERT INTO audit_events (seq, at, actor, action, session_id, detail, prev_hash, hash, event_id, event_name, event_source, user_name, source_ip, error_code, read_only) VALUES ' +
-            chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', '),
-          chunk.flat(),
-        );
+      const moveHead = { sql: 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', params: [seq, hash] };
+      if (this.uow.isPostgres) {
+        // the records in, the outbox rows out, the head moved: one round trip (three distinct
+        // tables; the ids were read under the head's lock, so no other chainer is moving them)
+        await sql.runAll(m, [
+          insertRowsSql({ sql: `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`, rows: params }),
+          { sql: 'DELETE FROM audit_outbox WHERE id = ANY(?::varchar[])', params: [rows.map((r) => r.id)] },
+          moveHead,
+        ]);
+      } else {
+        for (let i = 0; i < params.length; i += INSERT_CHUNK) {
+          const chunk = params.slice(i, i + INSERT_CHUNK);
+          await sql.run(m, `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, chunk.flat());
+        }
+        for (let i = 0; i < rows.length; i += 500) {
+          const ids = rows.slice(i, i + 500).map((r) => r.id);
+          await sql.run(m, `DELETE FROM audit_outbox WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
+        }
+        await sql.run(m, moveHead.sql, moveHead.params);
       }
-      for (let i = 0; i < rows.length; i += 500) {
-        const ids = rows.slice(i, i + 500).map((r) => r.id);
-        await sql.run(m, `DELETE FROM audit_outbox WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
-      }
-      await sql.run(m, 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', [seq, hash]);
       for (const hook of this.hooks) await hook.onChained(m, views);
       return rows.length;
     });

@@ -16,3 +16,14 @@ describe('uuidv7', () => {
     expect(ids.size).toBe(1000);
   });
 });
+
+describe('uuid random bits from the pool', () => {
+  it('never hands out the same random bits twice, across pool refills (4 KiB = 256 ids each)', () => {
+    // the timestamp is fixed: only the random bits can tell 1,000 ids apart
+    const ids = Array.from({ length: 1000 }, () => uuidv7(7));
+    const random = ids.map((id) => id.replace(/-/g, '').slice(13)); // past the timestamp and version nibble
+    expect(new Set(random).size).toBe(1000);
+    // and they look random: every hex digit appears in the random part of a few ids
+    expect(new Set(random.slice(0, 20).join('')).size).toBe(16);
+  });
+});

@@ -1,11 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEntry, Clock, MonotonicUuidv7, isAuditAction, toCloudTrailBody } from '@vigil/common';
-import type { SqlStatement } from './raw-sql';
+import type { InsertRows, SqlStatement } from './raw-sql';
 import { UnitOfWork } from './unit-of-work';
 
 /** Rows inserted per statement (SQLite bounds the parameters of one statement). */
 const INSERT_CHUNK = 100;
+const OUTBOX_COLUMNS = 'id, at, actor, action, session_id, detail';
+const OUTBOX_ROW = '(?, ?, ?, ?, ?, ?)';
+/** One outbox row: what statementsWithin chunks, and rowsIfMany batches. */
+export const INSERT_OUTBOX_ROW = `INSERT INTO audit_outbox (${OUTBOX_COLUMNS}) VALUES ${OUTBOX_ROW}`;
 
 export interface OutboxAppended {
   eventIds: string[];
@@ -41,24 +45,34 @@ export class AuditOutbox {
    * woken when that transaction commits.
    */
   statementsWithin(m: EntityManager, entries: AuditEntry | AuditEntry[]): { statements: SqlStatement[]; eventIds: string[] } {
+    const { insert, eventIds } = this.rowsWithin(m, entries);
+    const statements: SqlStatement[] = [];
+    for (let i = 0; i < insert.rows.length; i += INSERT_CHUNK) {
+      const chunk = insert.rows.slice(i, i + INSERT_CHUNK);
+      statements.push({
+        sql: `INSERT INTO audit_outbox (${OUTBOX_COLUMNS}) VALUES ${chunk.map(() => OUTBOX_ROW).join(', ')}`,
+        params: chunk.flat(),
+      });
+    }
+    return { statements, eventIds };
+  }
+
+  /**
+   * The outbox rows of the entries as the single-row INSERT and its rows, for a caller batching
+   * many transactions' writes into one statement (RawSql.rowsIfMany). Same contract as
+   * statementsWithin: they must be written in `m`'s transaction (or statement).
+   */
+  rowsWithin(m: EntityManager, entries: AuditEntry | AuditEntry[]): { insert: InsertRows; eventIds: string[] } {
     const list = Array.isArray(entries) ? entries : [entries];
-    if (list.length === 0) return { statements: [], eventIds: [] };
+    if (list.length === 0) return { insert: { sql: INSERT_OUTBOX_ROW, rows: [] }, eventIds: [] };
     const now = this.clock.now();
     const rows = list.map((entry) => {
       if (!isAuditAction(entry.action)) throw new Error(`unknown audit action ${String(entry.action)}`);
       const id = this.ids.next(now);
       return [id, now, entry.actor.slice(0, 128), entry.action, entry.sessionId ?? null, JSON.stringify(toCloudTrailBody(entry, id))];
     });
-    const statements: SqlStatement[] = [];
-    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-      const chunk = rows.slice(i, i + INSERT_CHUNK);
-      statements.push({
-        sql: `INSERT INTO audit_outbox (id, at, actor, action, session_id, detail) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`,
-        params: chunk.flat(),
-      });
-    }
     this.uow.afterCommit(m, () => this.wake());
-    return { statements, eventIds: rows.map((r) => r[0] as string) };
+    return { insert: { sql: INSERT_OUTBOX_ROW, rows }, eventIds: rows.map((r) => r[0] as string) };
   }
 
   /** Writes the entries in a transaction of their own (reads and refusals: nothing else changes). */

@@ -4,3 +4,4 @@ export * from './database.module';
 export * from './session-attribute-columns';
 export * from './raw-sql';
 export * from './audit-outbox';
+export * from './write-batches';

@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { RawSql } from './raw-sql';
+import { RawSql, insertRowsSql } from './raw-sql';
 
 function fakeManager(records: unknown[] = []) {
   const query = jest.fn(async (_sql: string, _params: unknown[], _structured: boolean) => ({ records, affected: 1 }));
@@ -52,5 +52,47 @@ describe('RawSql', () => {
     await expect(new RawSql(true).rowsIf(m, guard, [{ sql: 'UPDATE o SET x = ?', params: [1] }])).rejects.toThrow(/single-row/);
     await expect(new RawSql(false).rowsIf(m, guard, [])).rejects.toThrow(/PostgreSQL only/);
     expect(query).not.toHaveBeenCalled();
+  });
+  it('turns the rows of a single-row INSERT into one JSON parameter typed by the table, any number of rows', () => {
+    const statement = insertRowsSql({ sql: 'INSERT INTO t (id, n, at) VALUES (?, ?, ?)', rows: [['a', 1, null], ['b"\'; DROP', undefined, 3]] });
+    expect(statement.sql).toBe('INSERT INTO t (id, n, at) SELECT r."id", r."n", r."at" FROM json_populate_recordset(NULL::t, ?::json) r');
+    // values travel as data, never as SQL text, whatever they contain
+    expect(JSON.parse(statement.params[0] as string)).toEqual([
+      { id: 'a', n: 1, at: null },
+      { id: 'b"\'; DROP', n: null, at: 3 },
+    ]);
+    // a string cut inside an emoji goes as U+FFFD (as a UTF-8 parameter would), not as an escape PostgreSQL refuses
+    const cut = insertRowsSql({ sql: 'INSERT INTO t (id) VALUES (?)', rows: [['ab\ud83d'], ['\ud83d\ude00']] });
+    expect(cut.params[0]).toBe(JSON.stringify([{ id: 'ab\ufffd' }, { id: '\ud83d\ude00' }]));
+    expect(cut.params[0]).not.toMatch(/\\ud83d/);
+    expect(() => insertRowsSql({ sql: 'INSERT INTO t (id, n) VALUES (?, ?)', rows: [['a']] })).toThrow(/1 values for 2 columns/);
+    expect(() => insertRowsSql({ sql: 'INSERT INTO t (id, n) VALUES (?)', rows: [] })).toThrow(/differ in number/);
+    expect(() => insertRowsSql({ sql: 'INSERT INTO t (id) VALUES (?), (?)', rows: [] })).toThrow(/single-row/);
+  });
+
+  it('makes the many-row inserts of rowsIfMany depend row by row on what the guard returned', async () => {
+    const { m, query } = fakeManager([{ id: 's1' }]);
+    const rows = await new RawSql(true).rowsIfMany(m, { sql: 'DELETE FROM open WHERE id = ANY(?) RETURNING id', params: [['s1', 's2']] }, 'id', [
+      { sql: 'INSERT INTO log (id, n) VALUES (?, ?)', rows: [['s1', 1], ['s2', 2]], match: 'id' },
+      { sql: 'INSERT INTO empty (id) VALUES (?)', rows: [], match: 'id' },
+      { sql: 'INSERT INTO outbox (eid, session_id) VALUES (?, ?)', rows: [['e1', 's1']], match: 'session_id' },
+    ]);
+    expect(rows).toEqual([{ id: 's1' }]);
+    expect(query).toHaveBeenCalledTimes(1);
+    expect(query.mock.calls[0][0]).toBe(
+      'WITH g AS (DELETE FROM open WHERE id = ANY($1) RETURNING id), ' +
+        'w0 AS (INSERT INTO log (id, n) SELECT r."id", r."n" FROM json_populate_recordset(NULL::log, $2::json) r WHERE r."id" IN (SELECT "id" FROM g)), ' +
+        'w1 AS (INSERT INTO outbox (eid, session_id) SELECT r."eid", r."session_id" FROM json_populate_recordset(NULL::outbox, $3::json) r WHERE r."session_id" IN (SELECT "id" FROM g)) ' +
+        'SELECT * FROM g',
+    );
+    expect(query.mock.calls[0][1]).toEqual([['s1', 's2'], JSON.stringify([{ id: 's1', n: 1 }, { id: 's2', n: 2 }]), JSON.stringify([{ eid: 'e1', session_id: 's1' }])]);
+    // another batch size, the same statement text (PostgreSQL parses one text, whatever the batch)
+    const sql = new RawSql(true);
+    const guard = (ids: string[]) => ({ sql: 'DELETE FROM open WHERE id = ANY(?) RETURNING id', params: [ids] });
+    await sql.rowsIfMany(m, guard(['a']), 'id', [{ sql: 'INSERT INTO log (id, n) VALUES (?, ?)', rows: [['a', 1]], match: 'id' }]);
+    await sql.rowsIfMany(m, guard(['a', 'b', 'c']), 'id', [{ sql: 'INSERT INTO log (id, n) VALUES (?, ?)', rows: [['a', 1], ['b', 2], ['c', 3]], match: 'id' }]);
+    expect(query.mock.calls[2][0]).toBe(query.mock.calls[1][0]);
+    expect(JSON.parse(query.mock.calls[2][1][1] as string)).toHaveLength(3);
+    await expect(new RawSql(false).rowsIfMany(m, { sql: 'x', params: [] }, 'id', [])).rejects.toThrow(/PostgreSQL only/);
   });
 });

@@ -9,6 +9,63 @@ export interface SqlStatement {
 /** Distinct combined statements kept (their texts vary only with the audit outbox's row count). */
 const MAX_COMBINED = 256;
 
+/** Many rows for one single-row `INSERT INTO t (cols) VALUES (?, ...)`, each row its params in that order. */
+export interface InsertRows {
+  sql: string;
+  rows: unknown[][];
+}
+
+const SINGLE_ROW_INSERT = /^INSERT INTO (\w+) \(([^)]*)\) VALUES \(([^)]*)\)$/;
+
+/** Parsed INSERTs and their many-row texts, by statement and filter: a handful of fixed texts. */
+const manyRowTexts = new Map<string, { table: string; columns: string[]; sql: string }>();
+
+function manyRowInsert(sql: string, where: string): { table: string; columns: string[]; sql: string } {
+  const key = `${sql}\u0000${where}`;
+  const cached = manyRowTexts.get(key);
+  if (cached) return cached;
+  const match = SINGLE_ROW_INSERT.exec(sql);
+  if (!match) throw new Error(`takes single-row INSERT ... VALUES (...) statements, not: ${sql.slice(0, 60)}`);
+  const columns = match[2].split(',').map((c) => c.trim());
+  if (match[3].split(',').length !== columns.length) throw new Error(`columns and values differ in number: ${sql.slice(0, 60)}`);
+  const table = match[1];
+  const text = `INSERT INTO ${table} (${columns.join(', ')}) SELECT ${columns.map((c) => `r."${c}"`).join(', ')} FROM json_populate_recordset(NULL::${table}, ?::json) r${where}`;
+  const parsed = { table, columns, sql: text };
+  if (manyRowTexts.size >= MAX_COMBINED) manyRowTexts.clear();
+  manyRowTexts.set(key, parsed);
+  return parsed;
+}
+
+/**
+ * A lone UTF-16 surrogate (a string cut inside an emoji) as U+FFFD, which is what a parameter
+ * sent as UTF-8 becomes; in JSON it would be a `\ud83d` escape that PostgreSQL refuses, failing
+ * the whole statement for one bad character.
+ */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const SURROGATE = /[\ud800-\udfff]/;
+
+function wellFormed(value: unknown): unknown {
+  if (value === undefined) return null;
+  return typeof value === 'string' && SURROGATE.test(value) ? value.replace(LONE_SURROGATE, '\ufffd') : value;
+}
+
+/**
+ * PostgreSQL: the rows of a single-row INSERT as one parameter (a JSON array of objects by column
+ * name) and the `INSERT ... SELECT` that inserts them all, `?` standing for that parameter.
+ * `json_populate_recordset(NULL::table, ...)` types every value from the table's own column, as
+ * `VALUES ($1, ...)` does, whatever the number of rows: one statement text for any batch size.
+ */
+export function insertRowsSql(insert: InsertRows, where = ''): SqlStatement {
+  const { table, columns, sql } = manyRowInsert(insert.sql, where);
+  const objects = insert.rows.map((row) => {
+    if (row.length !== columns.length) throw new Error(`a row of ${row.length} values for ${columns.length} columns of ${table}`);
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < columns.length; i++) object[columns[i]] = wellFormed(row[i]);
+    return object;
+  });
+  return { sql, params: [JSON.stringify(objects)] };
+}
+
 /**
  * Hand-written SQL for the registry's hot path (open, heartbeat, end), where TypeORM's query
  * builder cost more than the database work itself. Statements are written with `?` placeholders
@@ -92,6 +149,31 @@ export class RawSql {
       this.combined.set(key, text);
     }
     const result = await m.queryRunner!.query(text, [guard.params, ...inserts.map((s) => s.params)].flat(), true);
+    return (result.records ?? []) as T[];
+  }
+
+  /**
+   * PostgreSQL only, rowsIf for a batch: `guard` (a write with RETURNING `guardKey`, any number of
+   * rows) and many-row INSERTs, each row kept only if its `match` column is one of the keys the
+   * guard returned; one statement (one round trip, one commit outside a transaction), atomic.
+   * Returns the guard's rows. Distinct tables only, as for rowsIf.
+   */
+  async rowsIfMany<T>(m: EntityManager, guard: SqlStatement, guardKey: string, inserts: (InsertRows & { match: string })[]): Promise<T[]> {
+    if (!this.postgres) throw new Error('rowsIfMany is PostgreSQL only');
+    const parts = [guard, ...inserts.filter((i) => i.rows.length > 0).map((i) => insertRowsSql(i, ` WHERE r."${i.match}" IN (SELECT "${guardKey}" FROM g)`))];
+    const key = `many\u0000${parts.map((p) => p.sql).join('\u0000')}`;
+    let text = this.combined.get(key);
+    if (!text) {
+      let n = 0;
+      const number = (sql: string) => sql.replace(/\?/g, () => `$${++n}`);
+      text = `WITH g AS (${number(parts[0].sql)})${parts
+        .slice(1)
+        .map((part, i) => `, w${i} AS (${number(part.sql)})`)
+        .join('')} SELECT * FROM g`;
+      if (this.combined.size >= MAX_COMBINED) this.combined.clear();
+      this.combined.set(key, text);
+    }
+    const result = await m.queryRunner!.query(text, parts.flatMap((p) => p.params), true);
     return (result.records ?? []) as T[];
   }
 }

@@ -7,3 +7,4 @@ export * from './sessions.module';
 export type { SessionsServerEvents } from './sessions.gateway';
 export { OpenSessionDto } from './dto/open-session.dto';
 export { EndSessionDto } from './dto/end-session.dto';
+export { AGENT_BODY_FAST_CHECKS } from './dto/agent-body-fast-checks';

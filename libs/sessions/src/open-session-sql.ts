@@ -10,6 +10,8 @@ export const INSERT_OPEN_SESSION =
   'INSERT INTO open_sessions (id, agent_id, external_id, type, status, user_name, device, client, port, service_url, ' +
   'account_name, service_provider, owner, start_date, last_heartbeat, disconnected_at, live_stream) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)';
 
+export const INSERT_SESSION_KEY = 'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES (?, ?, ?, ?)';
+
 export function openSessionParams(s: OpenSessionEntity): unknown[] {
   return [
     s.id, s.agentId, s.externalId, s.type, s.status, s.user, s.device, s.client, s.port, s.serviceUrl,

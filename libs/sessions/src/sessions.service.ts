@@ -1,4 +1,4 @@
-import { BadRequestException, Injectable, NotFoundException } from '@nestjs/common';
+import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { EntityManager } from 'typeorm';
 import {
@@ -16,10 +16,10 @@ import {
   uuidv7,
 } from '@vigil/common';
 import { AccessLogEntryEntity, AccessLogService, toAccessLogView } from '@vigil/access-log';
-import { AuditOutbox, UnitOfWork } from '@vigil/database';
+import { AuditOutbox, UnitOfWork, WriteBatches, insertRowsSql } from '@vigil/database';
 import { OpenSessionDto } from './dto/open-session.dto';
 import { OpenSessionEntity } from './entities/open-session.entity';
-import { INSERT_OPEN_SESSION, SELECT_OPEN_SESSION, openSessionParams, toOpenSession } from './open-session-sql';
+import { INSERT_OPEN_SESSION, INSERT_SESSION_KEY, SELECT_OPEN_SESSION, openSessionParams, toOpenSession } from './open-session-sql';
 import { statusAfterHeartbeat } from './session-lifecycle';
 import { toSessionView } from './session-view';
 
@@ -73,8 +73,28 @@ export interface EndResult {
  */
 const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
+interface OpenItem {
+  session: OpenSessionEntity;
+  origin: SessionAuditOrigin;
+  now: number;
+}
+
+interface EndItem {
+  sessionId: string;
+  request: EndRequest;
+  now: number;
+}
+
+/** What a batched end answers for one item: done, not done here (null: the locking transaction decides), or refused. */
+type EndOutcome = EndResult | null | { refused: unknown };
+
 @Injectable()
 export class SessionsService {
+  private readonly logger = new Logger(SessionsService.name);
+  /** PostgreSQL: concurrent opens, then ends, written as one statement per batch (one commit, one round trip) */
+  private readonly openBatches = new WriteBatches<OpenItem, OpenResult | null>((items) => this.openMany(items));
+  private readonly endBatches = new WriteBatches<EndItem, EndOutcome>((items) => this.endMany(items));
+
   constructor(
     private readonly uow: UnitOfWork,
     private readonly accessLog: AccessLogService,
@@ -96,7 +116,7 @@ export class SessionsService {
 
     const sessionId = options.sessionId ?? uuidv7(now);
     const session = newOpenSession(sessionId, agentId, input, startDate, now, options.liveStream ?? null);
-    const fast = this.uow.isPostgres ? await this.openInOneStatement(session, origin, now) : null;
+    const fast = this.uow.isPostgres ? await this.openBatches.run({ session, origin, now }) : null;
     const result = fast ?? (await this.uow.run(async (m): Promise<OpenResult> => {
       const claimed = await this.claimKey(m, agentId, input.externalId, sessionId, now);
       if (claimed !== sessionId) {
@@ -202,7 +222,12 @@ export class SessionsService {
    */
   async end(sessionId: string, request: EndRequest): Promise<EndResult> {
     const now = this.clock.now();
-    const fast = this.uow.isPostgres && request.onlyIfLastHeartbeat === undefined ? await this.endInOneStatement(sessionId, request, now) : null;
+    let fast: EndResult | null = null;
+    if (this.uow.isPostgres && request.onlyIfLastHeartbeat === undefined) {
+      const outcome = await this.endBatches.run({ sessionId, request, now });
+      if (outcome && 'refused' in outcome) throw outcome.refused;
+      fast = outcome;
+    }
     const result = fast ?? (await this.uow.run(async (m): Promise<EndResult> => {
       const session = await this.lockOpen(m, sessionId);
       if (!session || (request.agentId !== undefined && session.agentId !== request.agentId)) {
@@ -231,45 +256,91 @@ export class SessionsService {
   }
 
   /**
-   * PostgreSQL, the usual open (a new externalId) in one round trip and no explicit transaction:
-   * one statement claims the key and, only if it was free, inserts the session and its audit
-   * record (atomic as any statement). null when the key was taken: the transaction in `open`
-   * then finds whose it is.
+   * PostgreSQL, the usual opens (new externalIds) of a batch in one statement and no explicit
+   * transaction: it claims the keys and inserts the sessions and their audit records only for the
+   * keys it claimed (atomic as any statement; one commit for the batch). null for an item whose
+   * key was taken: the transaction in `open` then finds whose it is. If the statement fails, no
+   * item of the batch was written: each goes the transaction's way, which reports its own error.
    */
-  private async openInOneStatement(session: OpenSessionEntity, origin: SessionAuditOrigin, now: number): Promise<OpenResult | null> {
-    const claimed = await this.uow.runStatement((m) =>
-      this.uow.sql.rowsIf(
-        m,
-        {
-          sql: 'INSERT INTO session_keys (agent_id, external_id, session_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING session_id',
-          params: [session.agentId, session.externalId, session.id, now],
-        },
-        [{ sql: INSERT_OPEN_SESSION, params: openSessionParams(session) }, ...this.outbox.statementsWithin(m, startRecord(session, origin)).statements],
-      ),
-    );
-    return claimed.length === 1 ? { session: toSessionView(session), created: true } : null;
+  private async openMany(items: OpenItem[]): Promise<(OpenResult | null)[]> {
+    let claimed: Set<string>;
+    try {
+      // keys in one order for every batch: two batches never wait for each other's keys crosswise
+      const sorted = [...items].sort((a, b) => compareKeys(a.session, b.session));
+      claimed = await this.uow.runStatement(async (m) => {
+        const keys = insertRowsSql({ sql: INSERT_SESSION_KEY, rows: sorted.map(({ session, now }) => [session.agentId, session.externalId, session.id, now]) });
+        const audit = this.outbox.rowsWithin(
+          m,
+          sorted.map(({ session, origin }) => startRecord(session, origin)),
+        );
+        const rows = await this.uow.sql.rowsIfMany<{ session_id: string }>(
+          m,
+          { sql: `${keys.sql} ON CONFLICT DO NOTHING RETURNING session_id`, params: keys.params },
+          'session_id',
+          [
+            { sql: INSERT_OPEN_SESSION, rows: sorted.map(({ session }) => openSessionParams(session)), match: 'id' },
+            { ...audit.insert, match: 'session_id' },
+          ],
+        );
+        return new Set(rows.map((r) => r.session_id));
+      });
+    } catch (error) {
+      this.logger.warn(`a batch of ${items.length} opens failed, each goes its own way: ${(error as Error).message}`);
+      return items.map(() => null);
+    }
+    return items.map(({ session }) => (claimed.has(session.id) ? { session: toSessionView(session), created: true } : null));
   }
 
   /**
-   * PostgreSQL, the usual end in two round trips and no explicit transaction: read the open row,
-   * then one statement deletes it and, only if it did, inserts the access-log entry and the audit
-   * record. What a concurrent heartbeat may change meanwhile (status, lastHeartbeat) is not in the
-   * entry. null when there is nothing to end here (not open, another agent's, ended meanwhile):
-   * the locking transaction in `end` then answers.
+   * PostgreSQL, the usual ends of a batch in two round trips and no explicit transaction: read
+   * the open rows, then one statement deletes them and, for each row it did delete, inserts the
+   * access-log entry and the audit record. What a concurrent heartbeat may change meanwhile
+   * (status, lastHeartbeat) is not in the entry. null for an item with nothing to end here (not
+   * open, another agent's, ended meanwhile, twice in one batch): the locking transaction in `end`
+   * then answers; an impossible end date is refused for that item alone.
    */
-  private endInOneStatement(sessionId: string, request: EndRequest, now: number): Promise<EndResult | null> {
-    return this.uow.runStatement(async (m) => {
-      const [row] = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE id = ?`, [sessionId]);
-      if (!row) return null;
-      const session = toOpenSession(row);
-      if (request.agentId !== undefined && session.agentId !== request.agentId) return null;
-      const entry = accessLogEntryFor(session, request, now);
-      const deleted = await this.uow.sql.rowsIf(m, { sql: 'DELETE FROM open_sessions WHERE id = ? RETURNING id', params: [sessionId] }, [
-        this.accessLog.appendStatement(entry),
-        ...this.outbox.statementsWithin(m, endRecord(entry, request)).statements,
-      ]);
-      return deleted.length === 1 ? { entry: toAccessLogView(entry), alreadyEnded: false } : null;
-    });
+  private async endMany(items: EndItem[]): Promise<EndOutcome[]> {
+    const outcomes: EndOutcome[] = items.map(() => null);
+    try {
+      await this.uow.runStatement(async (m) => {
+        const ids = [...new Set(items.map((i) => i.sessionId))].sort();
+        const rows = await this.uow.sql.rows<Record<string, unknown>>(m, `${SELECT_OPEN_SESSION} WHERE id = ANY(?::varchar[])`, [ids]);
+        const open = new Map(rows.map((row) => [row.id as string, toOpenSession(row)]));
+        const ending: { index: number; entry: AccessLogEntryEntity }[] = [];
+        const taken = new Set<string>();
+        items.forEach(({ sessionId, request, now }, index) => {
+          const session = open.get(sessionId);
+          if (!session || taken.has(sessionId) || (request.agentId !== undefined && session.agentId !== request.agentId)) return;
+          try {
+            ending.push({ index, entry: accessLogEntryFor(session, request, now) });
+            taken.add(sessionId);
+          } catch (error) {
+            outcomes[index] = { refused: error };
+          }
+        });
+        if (ending.length === 0) return;
+        const audit = this.outbox.rowsWithin(
+          m,
+          ending.map(({ index, entry }) => endRecord(entry, items[index].request)),
+        );
+        const deleted = await this.uow.sql.rowsIfMany<{ id: string }>(
+          m,
+          { sql: 'DELETE FROM open_sessions WHERE id = ANY(?::varchar[]) RETURNING id', params: [ending.map(({ entry }) => entry.id)] },
+          'id',
+          [
+            { sql: this.accessLog.appendStatement(ending[0].entry).sql, rows: ending.map(({ entry }) => this.accessLog.appendStatement(entry).params), match: 'id' },
+            { ...audit.insert, match: 'session_id' },
+          ],
+        );
+        const gone = new Set(deleted.map((r) => r.id));
+        for (const { index, entry } of ending) if (gone.has(entry.id)) outcomes[index] = { entry: toAccessLogView(entry), alreadyEnded: false };
+      });
+    } catch (error) {
+      // nothing of the batch was written (one statement); refusals stand, the rest go the transaction's way
+      this.logger.warn(`a batch of ${items.length} ends failed, each goes its own way: ${(error as Error).message}`);
+      return outcomes.map((o) => (o && 'refused' in o ? o : null));
+    }
+    return outcomes;
   }
 
   /**
@@ -322,6 +393,11 @@ export class SessionsService {
   private publishUpdated(session: OpenSessionEntity): void {
     this.events.emit(SessionEvents.updated, { session: toSessionView(session) } satisfies SessionUpdatedEvent);
   }
+}
+
+function compareKeys(a: OpenSessionEntity, b: OpenSessionEntity): number {
+  if (a.agentId !== b.agentId) return a.agentId < b.agentId ? -1 : 1;
+  return a.externalId < b.externalId ? -1 : a.externalId > b.externalId ? 1 : 0;
 }
 
 function newOpenSession(id: string, agentId: string, input: OpenSessionDto, startDate: number, now: number, liveStream: LiveStreamKind | null): OpenSessionEntity {
