@@ -91,6 +91,8 @@ describe('web console: the wall of live sessions (Chromium, real SSH)', () => {
     const page = await pages.signedIn(ADMIN.username, ADMIN.password, { width: 1366, height: 900 });
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Wall' }).click();
     await page.getByRole('heading', { name: 'Wall', level: 1 }).waitFor();
+    // the tiles come with the sessions list, after the heading ("Loading…" first): wait, then count
+    await page.getByRole('link', { name: 'alice → root@box2', exact: true }).waitFor();
     await expect(page.getByRole('link', { name: 'alice → root@box', exact: true }).count()).resolves.toBe(1);
     await expect(page.getByRole('link', { name: 'alice → root@box2', exact: true }).count()).resolves.toBe(1);
     await waitForTileText(page, ids.box, 'WALL-ONE-2');

@@ -16,6 +16,8 @@ export interface EchoResult {
   samples: number;
   p50: number;
   p99: number;
+  /** every counted round trip, ms, in order: to pool several rounds */
+  values: number[];
 }
 
 function connect(config: ConnectConfig): Promise<Client> {
@@ -96,7 +98,7 @@ export async function measureEcho(env: BenchEnv, route: EchoRoute, keystrokes: n
       await sleep(gapMs);
     }
     channel.close();
-    return { route, samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+    return { route, samples: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99), values: samples };
   } finally {
     viewer?.close();
     client.end();
