@@ -211,10 +211,11 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
       return isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
     };
     // the frame's images are decoded by the browser after the seek has applied the instructions:
-    // read the canvas until it shows the frame (or give up after 5 s)
+    // read the canvas until it shows the frame (or give up after 15 s: on a loaded 2-core CI
+    // machine, Chromium decoding the frame's images shares the cores with guacd and the suite)
     const seekShows = async (value: number, want: string) => {
       let seen = await colourAt(value);
-      for (const until = Date.now() + 5_000; seen !== want && Date.now() < until; ) {
+      for (const until = Date.now() + 15_000; seen !== want && Date.now() < until; ) {
         await sleep(100);
         const colour = await screenColour(page);
         seen = isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
