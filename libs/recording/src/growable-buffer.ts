@@ -6,14 +6,18 @@ export class GrowableBuffer {
   bytes: Buffer;
   length = 0;
 
-  constructor(initialCapacity: number) {
-    this.bytes = Buffer.allocUnsafe(Math.max(64, initialCapacity));
+  constructor(
+    initialCapacity: number,
+    /** Buffer.allocUnsafeSlow for bytes that will be transferred to another thread (never a pooled slice) */
+    private readonly allocate: (size: number) => Buffer = Buffer.allocUnsafe,
+  ) {
+    this.bytes = allocate(Math.max(64, initialCapacity));
   }
 
   reserve(extra: number): void {
     const needed = this.length + extra;
     if (needed <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(needed, this.bytes.length * 2));
+    const grown = this.allocate(Math.max(needed, this.bytes.length * 2));
     this.bytes.copy(grown, 0, 0, this.length);
     this.bytes = grown;
   }

@@ -1,6 +1,7 @@
 import type { ThreadEvent } from './recording-thread-protocol';
 import type { PostedBatch, ThreadBatch } from './thread-batch';
-import { TransferableBytes } from './thread-batch';
+import { transferableBytes } from './thread-batch';
+import type { GrowableBuffer } from '../growable-buffer';
 
 /**
  * A `.cast` batch: the chunks' bytes side by side and one event per chunk pointing into them; the
@@ -8,11 +9,11 @@ import { TransferableBytes } from './thread-batch';
  * so it cannot happen here).
  */
 export class EventThreadBatch implements ThreadBatch {
-  private readonly out: TransferableBytes;
+  private readonly out: GrowableBuffer;
   private readonly events: ThreadEvent[] = [];
 
   constructor(capacity: number) {
-    this.out = new TransferableBytes(capacity);
+    this.out = transferableBytes(capacity);
   }
 
   get bytes(): number {
@@ -29,12 +30,12 @@ export class EventThreadBatch implements ThreadBatch {
 
   add(elapsedMs: number, code: 'o' | 'i', data: Uint8Array): void {
     this.events.push([elapsedMs, code, this.out.length, data.length]);
-    this.out.append(data);
+    this.out.appendBytes(data);
   }
 
   addViewerInput(elapsedMs: number, viewer: string, data: Uint8Array): void {
     this.events.push([elapsedMs, 'v', this.out.length, data.length, viewer]);
-    this.out.append(data);
+    this.out.appendBytes(data);
   }
 
   addText(elapsedMs: number, code: 'r' | 'm', text: string): void {

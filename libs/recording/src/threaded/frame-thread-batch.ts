@@ -2,7 +2,8 @@ import { roundToMicroseconds } from '../asciicast-format';
 import { FRAME_HEADER_BYTES, writeFrameHeader } from '../framed/framed-format';
 import { formatViewerInputMarker } from '../viewer-input-marker';
 import type { PostedBatch, ThreadBatch } from './thread-batch';
-import { TransferableBytes } from './thread-batch';
+import { transferableBytes } from './thread-batch';
+import type { GrowableBuffer } from '../growable-buffer';
 
 /**
  * A `.vcast` batch: frames (framed-format.ts) written here, header then the chunk's bytes, in
@@ -10,11 +11,11 @@ import { TransferableBytes } from './thread-batch';
  * per-event work at all: it hashes the batch and writes it as one piece.
  */
 export class FrameThreadBatch implements ThreadBatch {
-  private readonly out: TransferableBytes;
+  private readonly out: GrowableBuffer;
   private lastElapsedMs = 0;
 
   constructor(capacity: number) {
-    this.out = new TransferableBytes(capacity);
+    this.out = transferableBytes(capacity);
   }
 
   get bytes(): number {
@@ -58,6 +59,6 @@ export class FrameThreadBatch implements ThreadBatch {
     // the same rounding as the in-thread writer, so both write the same file
     writeFrameHeader(out.bytes, out.length, code, roundToMicroseconds(elapsedMs / 1000) * 1_000_000, payload.length);
     out.length += FRAME_HEADER_BYTES;
-    out.append(payload);
+    out.appendBytes(payload);
   }
 }

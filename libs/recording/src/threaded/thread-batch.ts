@@ -1,3 +1,4 @@
+import { GrowableBuffer } from '../growable-buffer';
 import type { BatchMessage } from './recording-thread-protocol';
 
 /** What one batch becomes on the way to the recording thread: the message and what it transfers. */
@@ -48,28 +49,9 @@ export class BatchCapacity {
 }
 
 /**
- * A buffer the batch can transfer to the thread (its own ArrayBuffer, never a pooled one), grown
- * by doubling when a chunk does not fit.
+ * A buffer the batch can transfer to the thread: its own ArrayBuffer (a pooled slice would detach
+ * the pool), grown by doubling when a chunk does not fit.
  */
-export class TransferableBytes {
-  bytes: Buffer;
-  length = 0;
-
-  constructor(capacity: number) {
-    this.bytes = Buffer.allocUnsafeSlow(capacity);
-  }
-
-  reserve(extra: number): void {
-    const needed = this.length + extra;
-    if (needed <= this.bytes.length) return;
-    const grown = Buffer.allocUnsafeSlow(Math.max(needed, this.bytes.length * 2));
-    this.bytes.copy(grown, 0, 0, this.length);
-    this.bytes = grown;
-  }
-
-  append(data: Uint8Array): void {
-    this.reserve(data.length);
-    this.bytes.set(data, this.length);
-    this.length += data.length;
-  }
+export function transferableBytes(capacity: number): GrowableBuffer {
+  return new GrowableBuffer(capacity, Buffer.allocUnsafeSlow);
 }
