@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Builds the real guacd (Apache guacamole-server) from the vendored release tarball, once, into
-// .cache/guacd-<version>/, and reuses that build while it is complete. The e2e tests run this
+// Builds the real guacd (Apache guacamole-server) from the vendored release tarball, with the
+// vendored fixes (vendor/guacamole-server-<version>-*.patch) applied, once, into
+// .cache/guacd-<version>/, and reuses that build while it is complete and built with those fixes. The e2e tests run this
 // guacd against real VNC (Xvnc) and RDP (xrdp) servers. Debian 12 does not package guacd, and the
 // build deps are Debian packages that `scripts/prepare-test-env.js` installs.
 //
@@ -23,6 +24,7 @@ const PREFIX = path.join(CACHE, `guacd-${VERSION}`);
 const MARKER = path.join(PREFIX, '.vigil-build.json');
 const LOCK = path.join(CACHE, `guacd-${VERSION}.lock`);
 const LOG = path.join(CACHE, `guacd-${VERSION}-build.log`);
+const VENDOR = path.join(ROOT, 'vendor');
 // What the tests use: the daemon, libguac, and the protocol plugins libguac dlopen()s.
 const REQUIRED = ['sbin/guacd', 'lib/libguac.so', 'lib/libguac-client-vnc.so', 'lib/libguac-client-rdp.so', 'lib/libguac-client-ssh.so'];
 // pkg-config module → the Debian package that provides it (GUACAMOLE.md's list).
@@ -30,7 +32,7 @@ const PKG_CONFIG = {
   cairo: 'libcairo2-dev', libjpeg: 'libjpeg62-turbo-dev', libpng: 'libpng-dev', uuid: 'uuid-dev', libssl: 'libssl-dev',
   freerdp2: 'freerdp2-dev', libvncclient: 'libvncserver-dev', libssh2: 'libssh2-1-dev', pangocairo: 'libpango1.0-dev', libwebp: 'libwebp-dev',
 };
-const TOOLS = { autoreconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'build-essential', cc: 'build-essential', 'pkg-config': 'pkg-config', tar: 'tar' };
+const TOOLS = { patch: 'patch', autoreconf: 'autoconf', automake: 'automake', libtoolize: 'libtool', make: 'build-essential', cc: 'build-essential', 'pkg-config': 'pkg-config', tar: 'tar' };
 const rel = (p) => path.relative(ROOT, p) || '.';
 
 class BuildError extends Error {
@@ -49,6 +51,17 @@ function sha256(file) {
   return crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+/** The vendored fixes, in the order they apply, each with its sha256 (the cache is keyed on them). */
+function vendoredPatches() {
+  const prefix = `guacamole-server-${VERSION}-`;
+  return fs.readdirSync(VENDOR)
+    .filter((name) => name.startsWith(prefix) && name.endsWith('.patch'))
+    .sort()
+    .map((name) => ({ name, sha256: sha256(path.join(VENDOR, name)) }));
+}
+
+const patchKey = (patches) => patches.map((p) => `${p.name}:${p.sha256}`).join(',');
+
 /** Why the cached build can't be used, or null when it is complete and every library resolves. */
 function cacheProblem() {
   let marker;
@@ -58,6 +71,7 @@ function cacheProblem() {
     return 'no complete build';
   }
   if (marker.sha256 !== SHA256) return `built from another tarball (${marker.sha256})`;
+  if (patchKey(marker.patches ?? []) !== patchKey(vendoredPatches())) return 'built with other vendored patches';
   const absent = REQUIRED.filter((f) => !fs.existsSync(path.join(PREFIX, f)));
   if (absent.length) return `missing ${absent.join(', ')}`;
   // A Debian upgrade can replace a library the build linked against (FreeRDP, libvncclient...).
@@ -152,6 +166,8 @@ function build() {
     console.log(`build-guacd: building guacd ${VERSION} from ${rel(TARBALL)} (sha256 ok) into ${rel(PREFIX)}, log in ${rel(LOG)}`);
     step('unpacking', 'tar', ['xzf', TARBALL, '-C', work], ROOT);
     const src = path.join(work, `guacamole-server-${VERSION}`);
+    const patches = vendoredPatches();
+    for (const { name } of patches) step(`patch ${name}`, 'patch', ['-p1', '--forward', '-i', path.join(VENDOR, name)], src);
     step('autoreconf', 'autoreconf', ['-fi'], src);
     // The FreeRDP plugins go under the prefix too: the build needs no write access outside it.
     step('configure', './configure', [`--prefix=${PREFIX}`, '--disable-static', `--with-freerdp-plugin-dir=${PREFIX}/lib/freerdp2`], src);
@@ -164,7 +180,7 @@ function build() {
     }
     const version = spawnSync(path.join(PREFIX, 'sbin', 'guacd'), ['-v'], { encoding: 'utf8', env: libraryEnv() });
     if (version.status !== 0) fail(`the built guacd does not run: ${version.stderr || version.error}`);
-    fs.writeFileSync(MARKER, JSON.stringify({ version: VERSION, sha256: SHA256, builtAt: new Date().toISOString() }, null, 2) + '\n');
+    fs.writeFileSync(MARKER, JSON.stringify({ version: VERSION, sha256: SHA256, patches, builtAt: new Date().toISOString() }, null, 2) + '\n');
     console.log(`build-guacd: ${version.stdout.trim()} ready in ${rel(PREFIX)} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
