@@ -306,6 +306,57 @@ describe('ScreenMirror with binary output', () => {
     mirror.dispose();
   });
 
+  it('a mid-flood snapshot with floodTailBytes decodes only that much of the tail; the next one without it gets the whole tail', async () => {
+    const counter = countingDecoder();
+    const mirror = new ScreenMirror(80, 24, { ...bounds, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000, decode: counter.decode });
+    const stream = pseudoRandomBytes(2 * 1024 * 1024, 5);
+    const chunk = 32 * 1024;
+    let at = 0;
+    const flood = (until: number) => {
+      for (; at < until; at += chunk) mirror.write(stream.subarray(at, at + chunk));
+    };
+    flood(1024 * 1024);
+    expect(mirror.floodCount).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // what xterm was handed before the flood
+    let before = counter.bytes;
+    await mirror.snapshot({ floodTailBytes: 1024 });
+    expect(counter.bytes - before).toBeGreaterThan(0);
+    expect(counter.bytes - before).toBeLessThanOrEqual(1024);
+
+    flood(2 * 1024 * 1024);
+    expect(mirror.floodCount).toBe(2); // the snapshot ended the flood; the output kept flooding
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    before = counter.bytes;
+    await mirror.snapshot();
+    expect(counter.bytes - before).toBeGreaterThan(bounds.resyncTailBytes - 1024); // less only by the clean start
+    expect(counter.bytes - before).toBeLessThanOrEqual(bounds.resyncTailBytes);
+    mirror.dispose();
+  });
+
+  it('floodTailBytes is bounded by resyncTailBytes, and ignored when it is not a non-negative integer', async () => {
+    for (const asked of [10 * bounds.resyncTailBytes, -1, 1.5, Number.NaN]) {
+      const counter = countingDecoder();
+      const mirror = new ScreenMirror(80, 24, { ...bounds, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000, decode: counter.decode });
+      const stream = pseudoRandomBytes(512 * 1024, 9);
+      for (let at = 0; at < stream.length; at += 32 * 1024) mirror.write(stream.subarray(at, at + 32 * 1024));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const before = counter.bytes;
+      await mirror.snapshot({ floodTailBytes: asked });
+      expect(counter.bytes - before).toBeGreaterThan(bounds.resyncTailBytes - 1024);
+      expect(counter.bytes - before).toBeLessThanOrEqual(bounds.resyncTailBytes);
+      mirror.dispose();
+    }
+  });
+
+  it('floodTailBytes changes nothing when output is not flooding: the snapshot has every byte', async () => {
+    const mirror = new ScreenMirror(80, 24);
+    for (let n = 0; n < 30; n++) mirror.write(`quiet-${n}\r\n`);
+    const { screen } = await mirror.snapshot({ floodTailBytes: 0 });
+    expect(screen).toContain('quiet-29');
+    expect(screen).toContain('quiet-0\r\n');
+    mirror.dispose();
+  });
+
   it('after a binary flood, the snapshot is the screen of a terminal fed the retained tail', async () => {
     const mirror = new ScreenMirror(80, 24, { ...bounds, scrollback: 100, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000 });
     const stream = pseudoRandomBytes(2 * 1024 * 1024, 11);

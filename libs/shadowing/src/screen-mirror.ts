@@ -38,6 +38,13 @@ export interface ScreenSnapshot {
 export interface SnapshotOptions {
   /** Lines above the visible screen to include (non-negative integer); all by default. */
   scrollback?: number;
+  /**
+   * Asked mid-flood, the screen is rebuilt from this much of the most recent output (bytes; at
+   * most, and by default, `resyncTailBytes`). Every byte replayed is parsed on the relay's thread
+   * (xterm takes ~1 ms per KiB of random bytes), so the periodic screens of a flood ask for a
+   * short tail; a join keeps the default, for its scrollback.
+   */
+  floodTailBytes?: number;
 }
 
 /** Sizes outside this range are clamped: a client must not be able to make us allocate a giant grid. */
@@ -290,7 +297,7 @@ export class ScreenMirror {
       if (this.flooding) {
         this.flooding = false;
         clearTimeout(this.floodTimer);
-        if (this.queuedBytes > 0) this.resync();
+        if (this.queuedBytes > 0) this.resync(floodTail(options.floodTailBytes, this.options.resyncTailBytes));
       }
       this.queue.push({ kind: 'snapshot', scrollback: options.scrollback, resolve, reject });
       this.pump();
@@ -418,8 +425,8 @@ export class ScreenMirror {
    * replaces it with: reset, the latest size, the recent tail, then any snapshots still waiting,
    * which will now describe the resynchronised screen. No byte is copied or decoded here.
    */
-  private resync(): void {
-    const tail = this.queuedTail(this.options.resyncTailBytes);
+  private resync(tailBytes = this.options.resyncTailBytes): void {
+    const tail = this.queuedTail(tailBytes);
     let latestResize: QueuedStep | undefined;
     const waitingSnapshots: QueuedStep[] = [];
     for (const step of this.queue) {
@@ -486,6 +493,11 @@ function cleanTailStart(pieces: Buffer[]): number {
     if (offset >= TAIL_ALIGN_WINDOW) break;
   }
   return pieces.length > 0 ? leadingContinuationBytes(pieces[0]) : 0;
+}
+
+/** A snapshot's `floodTailBytes`, within 0..`max` (anything else: `max`). */
+function floodTail(asked: number | undefined, max: number): number {
+  return Number.isInteger(asked) && asked! >= 0 ? Math.min(asked!, max) : max;
 }
 
 function clampSize(value: number, max: number): number | undefined {

@@ -35,6 +35,13 @@ const FLOOD_SNAPSHOT_MS = 500;
  * take at most about a fifth of the event loop whatever the output is.
  */
 const FLOOD_SNAPSHOT_COST_FACTOR = 4;
+/**
+ * How much of a flood's most recent output its periodic screens are rebuilt from: a screen and a
+ * few hundred lines of text above it, an eighth of the mirror's resync tail (which a join still
+ * gets, for its scrollback). Random bytes parse at ~1 ms per KiB, so this is what keeps a binary
+ * flood's screens from taking the relay's CPU.
+ */
+export const FLOOD_SCREEN_TAIL_BYTES = 32 * 1024;
 const FLOOD_SNAPSHOT_MAX_MS = 5_000;
 const FLOOD_QUIET_MS = 150;
 
@@ -178,7 +185,7 @@ export class TerminalStream implements LiveStream {
     if (this.closed || this.heldForAll) return;
     this.heldForAll = [];
     const started = performance.now();
-    this.mirror.snapshot().then(
+    this.mirror.snapshot({ floodTailBytes: FLOOD_SCREEN_TAIL_BYTES }).then(
       (snapshot) => {
         this.lastResyncAllMs = performance.now() - started;
         const held = this.heldForAll ?? [];
@@ -192,7 +199,7 @@ export class TerminalStream implements LiveStream {
   /** A viewer that fell behind drained: send it the current screen, then what came meanwhile. */
   private resync(viewerId: string, viewer: TerminalViewer): void {
     viewer.held = [];
-    this.mirror.snapshot().then(
+    this.mirror.snapshot({ floodTailBytes: FLOOD_SCREEN_TAIL_BYTES }).then(
       (snapshot) => {
         if (!this.viewers.has(viewerId)) return;
         this.broadcast.resync(this.sessionId, viewerId, snapshot, viewer.held);

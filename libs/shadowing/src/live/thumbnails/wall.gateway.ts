@@ -12,7 +12,7 @@ import { parseDetach } from '../live-payloads';
 import { LiveNamespace, LiveSocket, transportBacklog } from '../live-socket';
 import { LiveSocketEdge } from '../live-socket-edge';
 import { SESSION_NOT_FOUND, shadowVerdict } from '../shadow-permission';
-import { TerminalStream } from '../streams/terminal-stream';
+import { FLOOD_SCREEN_TAIL_BYTES, TerminalStream } from '../streams/terminal-stream';
 import { ThumbnailFanOut, ThumbnailPayload } from './thumbnail-fan-out';
 
 /** One screen per watched session per second at most: a wall of 50 is 50 small screens a second, whatever the output rate. */
@@ -101,7 +101,7 @@ export class WallGateway implements OnGatewayInit, OnGatewayDisconnect, OnModule
     if (!(await this.audit.record(user, 'viewer.join', sessionId, { mode: 'view', via: 'wall' }, socket.id))) return AUDIT_UNAVAILABLE;
     if (session.isClosed || this.hub.get(sessionId) !== session || !socket.connected) return { ok: false, error: 'session ended' };
     const { mirror } = session.stream;
-    const added = this.fanOut.subscribe(socket.id, sessionId, { snapshot: () => mirror.snapshot({ scrollback: 0 }) });
+    const added = this.fanOut.subscribe(socket.id, sessionId, { snapshot: () => mirror.snapshot({ scrollback: 0, floodTailBytes: FLOOD_SCREEN_TAIL_BYTES }) });
     if (!added.ok) return added;
     this.live.wallJoined(session, socket.id, user.username);
     return { ok: true, sessionId };
