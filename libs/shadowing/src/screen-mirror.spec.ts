@@ -306,6 +306,17 @@ describe('ScreenMirror with binary output', () => {
     mirror.dispose();
   });
 
+  it('by default at most 16 KiB of a flood reach xterm before it is detected (what xterm holds cannot be recalled)', () => {
+    const counter = countingDecoder();
+    const mirror = new ScreenMirror(80, 24, { decode: counter.decode });
+    const stream = pseudoRandomBytes(1024 * 1024, 3);
+    for (let at = 0; at < stream.length; at += 32 * 1024) mirror.write(stream.subarray(at, at + 32 * 1024));
+    expect(mirror.floodCount).toBe(1);
+    expect(counter.bytes).toBeGreaterThan(0);
+    expect(counter.bytes).toBeLessThanOrEqual(16 * 1024);
+    mirror.dispose();
+  });
+
   it('a mid-flood snapshot with floodTailBytes decodes only that much of the tail; the next one without it gets the whole tail', async () => {
     const counter = countingDecoder();
     const mirror = new ScreenMirror(80, 24, { ...bounds, floodBytesPerSecond: 64 * 1024, floodQuietMs: 10_000, decode: counter.decode });

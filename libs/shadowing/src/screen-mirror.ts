@@ -22,7 +22,11 @@ export interface ScreenMirrorOptions {
   floodBytesPerSecond?: number;
   /** A flood ends after this long without output. Default 100 ms. */
   floodQuietMs?: number;
-  /** How much output (bytes, ≥ 4) is handed to xterm at once; the rest waits in our own, droppable queue. Default 64 KiB. */
+  /**
+   * How much output (bytes, ≥ 4) is handed to xterm at once; the rest waits in our own, droppable
+   * queue. Default 16 KiB: what xterm holds cannot be recalled when a flood is detected, and 16 KiB
+   * of random bytes is ~15 ms of parsing on the relay's thread (64 KiB was ~60 ms, twice per flood).
+   */
   maxInFlightBytes?: number;
   /** Decodes the bytes handed to xterm; injectable so tests can see what gets decoded. Default UTF-8 (U+FFFD for invalid bytes). */
   decode?: Utf8Decode;
@@ -57,7 +61,7 @@ const DEFAULTS = {
   scrollback: 1000,
   maxPendingBytes: 8 * 1024 * 1024,
   resyncTailBytes: 256 * 1024,
-  maxInFlightBytes: 64 * 1024,
+  maxInFlightBytes: 16 * 1024,
   floodBytesPerSecond: 4 * 1024 * 1024,
   floodQuietMs: 100,
   decode: decodeUtf8,
