@@ -4,11 +4,13 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { Server, ServerOptions } from 'socket.io';
 import { originAllowed } from './origin-policy';
 import { MessageHandler, bindPlainMessageHandlers } from './plain-message-handlers';
+import { HandshakeRequest, slimHandshakeRequest } from './slim-handshake-request';
 
 /**
  * The socket.io server of every Vigil process, one place for what every namespace (/live,
  * /sessions and any later one) must enforce before its own middleware runs: here, the `Origin`
- * of each handshake (originAllowed). A refused handshake gets HTTP 403.
+ * of each handshake (originAllowed). A refused handshake gets HTTP 403. Each accepted connection
+ * keeps a slim copy of its first HTTP request (slimHandshakeRequest), not the IncomingMessage.
  */
 export class VigilIoAdapter extends IoAdapter {
   private readonly originLogger = new Logger('SocketOrigin');
@@ -22,7 +24,7 @@ export class VigilIoAdapter extends IoAdapter {
   }
 
   createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, {
+    const server = super.createIOServer(port, {
       ...options,
       allowRequest: (request: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => {
         const origin = request.headers.origin;
@@ -31,6 +33,11 @@ export class VigilIoAdapter extends IoAdapter {
         callback('origin not allowed', false);
       },
     }) as Server;
+    // After socket.io's own listener (registered when the server was attached): it has its Client.
+    server.engine.on('connection', (connection: { request: IncomingMessage | HandshakeRequest }) => {
+      connection.request = slimHandshakeRequest(connection.request as IncomingMessage);
+    });
+    return server;
   }
 
   /** Plain listeners instead of Nest's RxJS chains per socket and message: see bindPlainMessageHandlers. */
