@@ -207,7 +207,9 @@ describe('web console: RDP/VNC recording playback (Chromium, real guacd and Xvnc
     const sliderAt = (frame: number) => Math.ceil((frame - syncs[0]) / 10);
     const colourAt = async (value: number): Promise<string> => {
       await slider.fill(String(value));
-      await page.waitForFunction((want) => document.querySelector('.guac-player')?.getAttribute('data-painted') === want, (value * 0.01).toFixed(2));
+      // the slider's last step is the end itself (seek-slider.ts), any other one its own time
+      const atEnd = value >= Number(await slider.getAttribute('max'));
+      await page.waitForFunction((want) => document.querySelector('.guac-player')?.getAttribute('data-painted') === want, (atEnd ? duration : value * 0.01).toFixed(2));
       const colour = await screenColour(page);
       return isColour(colour, RED) ? 'red' : isColour(colour, BLUE) ? 'blue' : 'other';
     };
