@@ -142,6 +142,23 @@ async function heapSnapshot(gateway: CapacityGateway, label: string): Promise<vo
   process.stdout.write(`[capacity] heap snapshot ${label} in ${dir}; gateway output since:\n${gateway.gateway.output().slice(-1500)}\n`);
 }
 
+/**
+ * The first attach to a session just listed: the registry shows a session as soon as its open
+ * commits, a moment before the jump's live hub has it (the open's caller resumes after the
+ * commit), so an attach in that moment is refused "session not found"; retried for up to 10 s.
+ */
+async function attachOnceLive(socket: Socket, sessionId: string): Promise<void> {
+  for (const deadline = Date.now() + 10_000; ; ) {
+    try {
+      await attachView(socket, sessionId);
+      return;
+    } catch (error) {
+      if (!/session not found/.test((error as Error).message) || Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
 /** `count` socket.io viewers attached (view mode) to one idle session: the gateway's RSS growth per viewer. */
 export async function idleViewers(gateway: CapacityGateway, users: Users, count: number): Promise<ViewerResult> {
   const load = new LoadProcess();
@@ -152,7 +169,7 @@ export async function idleViewers(gateway: CapacityGateway, users: Users, count:
     // One viewer first: the session's own viewer structures are not the viewers' cost.
     const first = await connectLive(gateway.gateway.url, gateway.adminToken);
     sockets.push(first);
-    await attachView(first, sessionId);
+    await attachOnceLive(first, sessionId);
     await new Promise((r) => setTimeout(r, 2_000));
     const rssBefore = await settledRss(gateway.pid);
     let attached = 0;
