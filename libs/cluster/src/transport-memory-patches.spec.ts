@@ -1,8 +1,9 @@
 /**
  * What an idle socket.io connection keeps, with the patched ws and engine.io
  * (patches/ws+8.21.3.patch, patches/engine.io+6.6.12.patch) and Vigil's adapter
- * (slimHandshakeRequest): a real engine behind Vigil's adapter, real clients. Each case fails on
- * the unpatched packages.
+ * (slimHandshakeRequest): a real engine behind Vigil's adapter, real clients. The mask and the
+ * collected request fail on the unpatched packages; the handshake cases show what the slim copy
+ * still serves.
  */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,7 +11,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import type { INestApplicationContext } from '@nestjs/common';
 import type { Server, Socket } from 'socket.io';
-import { io as connect } from 'socket.io-client';
+import { Manager, io as connect } from 'socket.io-client';
 import { WebSocket, WebSocketServer } from 'ws';
 import { VigilIoAdapter } from './vigil-io-adapter';
 
@@ -81,7 +82,7 @@ describe('ws receiver (patched): the frame mask does not outlive its frame', () 
   });
 });
 
-describe('engine.io (patched) behind VigilIoAdapter: an accepted connection does not keep its upgrade request', () => {
+describe('engine.io (patched) behind VigilIoAdapter: an accepted connection keeps a slim copy of its upgrade request, not the request', () => {
   let httpServer: http.Server;
   let io: Server;
   let url: string;
@@ -97,14 +98,54 @@ describe('engine.io (patched) behind VigilIoAdapter: an accepted connection does
     await new Promise((resolve) => httpServer.close(resolve));
   });
 
+  const connected = (namespace: string) => new Promise<Socket>((resolve) => io.of(namespace).once('connection', resolve));
+
+  it('handshakes of both namespaces of one connection still carry the headers, url and query; the TCP socket stays reachable', async () => {
+    const manager = new Manager(url, { transports: ['websocket'], extraHeaders: { 'user-agent': 'vigil-spec/1.0' }, query: { probe: 'yes' } });
+    try {
+      const onLive = connected('/live');
+      manager.socket('/live').connect();
+      const server = await onLive;
+      expect(server.conn.request).not.toBeInstanceOf(http.IncomingMessage);
+      expect(server.handshake.headers['user-agent']).toBe('vigil-spec/1.0');
+      expect(server.handshake.query.probe).toBe('yes');
+      expect(server.handshake.url).toMatch(/^\/socket\.io\/\?/);
+      expect(server.handshake.secure).toBe(false);
+      expect(server.request.socket.remotePort).toBeGreaterThan(0);
+
+      // a second namespace over the same connection builds its handshake from the slim copy
+      const onSessions = connected('/sessions');
+      manager.socket('/sessions').connect();
+      const second = await onSessions;
+      expect(second.conn).toBe(server.conn);
+      expect(second.handshake.headers['user-agent']).toBe('vigil-spec/1.0');
+      expect(second.handshake.query.probe).toBe('yes');
+    } finally {
+      manager.engine?.close();
+    }
+  });
+
+  it('keeps only what it names: no stream state, no raw header list', async () => {
+    const onLive = connected('/live');
+    const manager = new Manager(url, { transports: ['websocket'] });
+    try {
+      manager.socket('/live').connect();
+      const server = await onLive;
+      expect(Object.keys(server.conn.request).sort()).toEqual(['_query', 'connection', 'headers', 'method', 'socket', 'url']);
+      expect(server.conn.request.method).toBe('GET');
+    } finally {
+      manager.engine?.close();
+    }
+  });
+
   it('the IncomingMessage of the upgrade is garbage once the socket is connected, while the connection lives on', async () => {
     let upgrade: WeakRef<http.IncomingMessage> | undefined;
     const onUpgrade = (request: http.IncomingMessage) => (upgrade = new WeakRef(request));
     httpServer.prependListener('upgrade', onUpgrade);
-    const connected = new Promise<Socket>((resolve) => io.of('/live').once('connection', resolve));
+    const onLive = connected('/live');
     const client = connect(`${url}/live`, { transports: ['websocket'], extraHeaders: { 'user-agent': 'vigil-spec/2.0' } });
     try {
-      const server = await connected;
+      const server = await onLive;
       httpServer.off('upgrade', onUpgrade);
       expect(upgrade?.deref()).toBeInstanceOf(http.IncomingMessage);
       for (let i = 0; i < 5 && upgrade?.deref(); i++) {
