@@ -85,6 +85,10 @@ describe.each(DATABASE_KINDS)('RDP/VNC viewers on another gateway than the user 
       (items) => items.some((s) => s.id === answer.sessionId && s.status === 'Connected'),
       20_000,
     );
+    // guacd answers `ready` before its VNC client has connected (input until then is dropped) and
+    // before anything is drawn: the user acts once the screen has drawn, as a person would. (A
+    // clean-clone run saw four moves over 12 s right after `ready` not reach X; cause not found.)
+    await waitCovered(user, DEFAULT_SCREEN, 20_000);
     return { user, sessionId: answer.sessionId };
   };
 
