@@ -153,6 +153,33 @@ describe('guacd stack: the real guacd drives Xvnc (VNC) and xrdp (RDP) on loopba
     }), 120_000);
   });
 
+  // guacd 1.6.0's mouse handlers hand every move to the display's render thread, which only
+  // exists once the target has connected (VNC: from the start until then; RDP: a window after the
+  // connect): a move in between dereferenced NULL and killed the connection's process, which a
+  // person moving the mouse while the session opens does. vendor/guacamole-server-1.6.0-*.patch.
+  describe.each(targets)('%s: a mouse moving from the first instant', (_name, target) => {
+    it('the connection survives moves sent before the target has connected, and the pointer follows', () => withLogs(async () => {
+      const { select, args, screen } = target();
+      await screen.movePointer(10, 10);
+      for (let round = 0; round < 3; round++) {
+        const owner = await connect({ select, args });
+        // As fast as a mouse reports (and faster): from `ready` on, until something is drawn.
+        let n = 0;
+        while (!owner.received.some(drawsOnScreen) && !owner.isClosed && n < 4_000) {
+          owner.mouse(50 + (n % 100), 60);
+          n++;
+          await sleep(1);
+        }
+        expect(owner.isClosed).toBe(false);
+        const to = { x: 222 + round, y: 111 };
+        await moveAndWait(owner, screen, to);
+        await sleep(200);
+        expect(owner.isClosed).toBe(false);
+        await owner.close();
+      }
+    }), 120_000);
+  });
+
   // guacd 1.6.0 answers RESOURCE_NOT_FOUND (0x204), src/guacd/connection.c.
   it('joining a connection id guacd does not have is refused: "No such connection.", status 516', () => withLogs(async () => {
     await expect(connect({ select: '$00000000-0000-4000-8000-000000000000', args: { 'read-only': 'true' } })).rejects.toThrow(/No such connection\. \/ 516$/);

@@ -85,9 +85,9 @@ describe.each(DATABASE_KINDS)('RDP/VNC viewers on another gateway than the user 
       (items) => items.some((s) => s.id === answer.sessionId && s.status === 'Connected'),
       20_000,
     );
-    // guacd answers `ready` before its VNC client has connected (input until then is dropped) and
-    // before anything is drawn: the user acts once the screen has drawn, as a person would. (A
-    // clean-clone run saw four moves over 12 s right after `ready` not reach X; cause not found.)
+    // guacd answers `ready` before its VNC client has connected and before anything is drawn: the
+    // user acts once the screen has drawn, as a person would. (Moves before that once killed the
+    // connection: guacd 1.6.0's render thread did not exist yet; rdp-tunnel and guacd-stack specs.)
     await waitCovered(user, DEFAULT_SCREEN, 20_000);
     return { user, sessionId: answer.sessionId };
   };

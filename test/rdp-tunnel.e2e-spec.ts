@@ -150,6 +150,29 @@ describe.each(DATABASE_KINDS)('RDP/VNC tunnel through the gateway (real guacamol
       expect(recording!.sha256).toMatch(/^[0-9a-f]{64}$/);
     }), 180_000);
 
+    // guacd 1.6.0 killed the connection on a move before the target had connected (its render
+    // thread did not exist yet); Vigil drops moves until the tunnel's first frame, and the vendored
+    // guacd is patched too (guacd-stack spec). A person moving the mouse while the session opens.
+    it('a mouse moving from the moment the tunnel opens: the session survives and the pointer follows', () => withLogs(async () => {
+      const screen = screenOf();
+      await screen.movePointer(10, 10);
+      const user = await connectAs(aliceToken, targetName);
+      let moves = 0;
+      for (let after = 0; after < 50 && !user.isClosed && moves < 5_000; moves++) {
+        user.mouse(40 + (moves % 100), 50);
+        if (user.received.some((i) => i.opcode === 'sync')) after++;
+        await sleep(2);
+      }
+      expect(user.isClosed).toBe(false);
+      await moveAndWait(user, screen, { x: 123, y: 99 });
+      const sessionId = await registeredSession('alice', targetName);
+      await sleep(300);
+      expect(user.isClosed).toBe(false);
+      expect((await gw.http.get(`/api/sessions/${sessionId}`).auth(gw.adminToken, { type: 'bearer' }).expect(200)).body.status).toBe('Connected');
+      user.close();
+      await endedEntry(sessionId);
+    }), 120_000);
+
     it('a tunnel the user closes ends the session (reason ended) and closes its viewers', () => withLogs(async () => {
       const user = await connectAs(aliceToken, targetName);
       const sessionId = await registeredSession('alice', targetName);

@@ -64,3 +64,23 @@ export function guacdErrorIn(text: string): { message: string; status: string } 
   const error = parseInstructions(text, 4096)?.find((i) => i.opcode === 'error');
   return error ? { message: error.args[0] ?? '', status: error.args[1] ?? '' } : null;
 }
+
+/**
+ * Whether a message from guacd ends a frame (a `sync` instruction). guacamole-lite forwards whole
+ * instructions; a message of many is checked at its instruction boundaries without being parsed.
+ */
+export function endsFrame(text: string): boolean {
+  return text.startsWith('4.sync,') || text.includes(';4.sync,');
+}
+
+/**
+ * `text` without its `mouse` instructions: the same string when it has none (or cannot be read:
+ * guacd judges it), '' when nothing else was in it, the rest re-encoded otherwise.
+ */
+export function withoutMouse(text: string): string {
+  if (!text.includes('5.mouse,')) return text;
+  const instructions = parseInstructions(text);
+  if (instructions === null) return text;
+  const rest = instructions.filter((i) => i.opcode !== 'mouse');
+  return rest.length === instructions.length ? text : rest.map((i) => encodeInstruction(i.opcode, ...i.args)).join('');
+}

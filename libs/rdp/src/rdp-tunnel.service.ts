@@ -17,7 +17,7 @@ import { LiveHub, type LiveFeed, shadowVerdict } from '@vigil/shadowing';
 import { SessionDirectory, SessionsService } from '@vigil/sessions';
 import { TargetWithCredentials, TargetsService } from '@vigil/targets';
 import { clientAddress } from './client-address';
-import { carriesInput, guacdErrorIn } from './guacamole-instructions';
+import { carriesInput, endsFrame, guacdErrorIn, withoutMouse } from './guacamole-instructions';
 import { GuacamoleLiteConnection, guacamoleLiteToken } from './guacamole-lite-token';
 import { sendNotice } from './rdp-notices';
 import { RemoteJoinTarget, readRedemption } from './rdp-token-redemption';
@@ -369,46 +369,64 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     };
   }
 
-  /** The browser's input (idle rule) and guacd's errors (the session's end reason), seen beside guacamole-lite. */
+  /**
+   * The browser's input (control lock, pause, idle rule) and guacd's output (its first frame, its
+   * errors as the session's end reason), seen beside guacamole-lite: its own listener only sees a
+   * message this lets through.
+   */
   private watch(ws: WebSocket, tunnel: Tunnel): void {
     ws.on('error', () => undefined);
-    if (tunnel.kind === 'viewer') {
-      const { viewerId, mode, sessionId } = tunnel.grant;
-      // The control lock: a /live interact viewer's input reaches guacd only while it may type;
-      // keep-alives and sync acks always pass (guacd drops a silent member). Filtered before
-      // guacamole-lite's own listener sees the message.
-      if (viewerId !== undefined && mode === 'interact') {
-        const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
-        (ws as unknown as { emit: typeof emit }).emit = (event, ...args) => {
-          if (event === 'message') {
-            const [data, isBinary] = args as [Buffer, boolean];
-            if ((isBinary || carriesInput(data.toString('utf8'))) && !this.liveHub.mayType(sessionId, viewerId)) return false;
-          }
-          return emit(event, ...args);
-        };
-      }
-      return;
-    }
-    // The user's input counts for the idle rule, and is dropped while a viewer paused it (as the
-    // jump drops a paused SSH user's keystrokes); keep-alives and sync acks always pass.
-    const emitUser = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
-    (ws as unknown as { emit: typeof emitUser }).emit = (event, ...args) => {
-      if (event === 'message') {
-        const [data, isBinary] = args as [Buffer, boolean];
-        if (isBinary || carriesInput(data.toString('utf8'))) {
-          if (tunnel.session?.userInputPaused) return false;
-          if (tunnel.session) tunnel.session.lastInputAt = this.clock.now();
+    // guacd 1.6.0 (the official image too) kills the connection's process on a mouse move that
+    // arrives before its render thread exists, i.e. before the target has connected (vendored fix:
+    // vendor/guacamole-server-1.6.0-mouse-before-render-thread.patch). Its first frame comes from
+    // the display that thread renders: until this tunnel has seen a `sync`, moves are dropped
+    // (nothing is on screen to point at yet) and everything else passes.
+    let framed = false;
+    const send = ws.send.bind(ws) as (data: unknown, ...rest: unknown[]) => void;
+    (ws as unknown as { send: typeof send }).send = (data, ...rest) => {
+      if (typeof data === 'string') {
+        if (!framed && endsFrame(data)) framed = true;
+        if (tunnel.kind === 'user') {
+          const error = guacdErrorIn(data);
+          if (error && tunnel.guacdError === undefined) tunnel.guacdError = error.message || `guacd error ${error.status}`;
         }
       }
-      return emitUser(event, ...args);
-    };
-    const send = ws.send.bind(ws) as (data: unknown, ...rest: unknown[]) => void;
-    (ws as unknown as { send: (data: unknown, ...rest: unknown[]) => void }).send = (data: unknown, ...rest: unknown[]) => {
-      if (typeof data === 'string') {
-        const error = guacdErrorIn(data);
-        if (error && tunnel.guacdError === undefined) tunnel.guacdError = error.message || `guacd error ${error.status}`;
-      }
       send(data, ...rest);
+    };
+    const admit = this.inputRule(tunnel);
+    const emit = ws.emit.bind(ws) as (event: string | symbol, ...args: unknown[]) => boolean;
+    (ws as unknown as { emit: typeof emit }).emit = (event, ...args) => {
+      if (event !== 'message') return emit(event, ...args);
+      const [data, isBinary] = args as [Buffer, boolean];
+      if (isBinary) return admit(true) ? emit(event, ...args) : false;
+      const text = data.toString('utf8');
+      if (!admit(carriesInput(text))) return false;
+      if (framed) return emit(event, ...args);
+      const rest = withoutMouse(text);
+      if (rest === text) return emit(event, ...args);
+      return rest === '' ? false : emit(event, Buffer.from(rest, 'utf8'), false);
+    };
+  }
+
+  /**
+   * Whether a browser message may reach guacd, given whether it carries input (anything but
+   * keep-alives and sync acks, which always pass: guacd drops a silent member).
+   */
+  private inputRule(tunnel: Tunnel): (isInput: boolean) => boolean {
+    if (tunnel.kind === 'viewer') {
+      const { viewerId, mode, sessionId } = tunnel.grant;
+      // The control lock: a /live interact viewer's input reaches guacd only while it may type.
+      // (A read-only join's input is dropped by guacd itself.)
+      if (viewerId === undefined || mode !== 'interact') return () => true;
+      return (isInput) => !isInput || this.liveHub.mayType(sessionId, viewerId);
+    }
+    // The user's input counts for the idle rule, and is dropped while a viewer paused it (as the
+    // jump drops a paused SSH user's keystrokes).
+    return (isInput) => {
+      if (!isInput) return true;
+      if (tunnel.session?.userInputPaused) return false;
+      if (tunnel.session) tunnel.session.lastInputAt = this.clock.now();
+      return true;
     };
   }
 
