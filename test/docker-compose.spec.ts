@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
@@ -89,7 +90,9 @@ describe('docker-compose.yml', () => {
       ['demo-ssh', 'demo-vnc', 'gateway-1', 'gateway-2', 'guacd', 'jump', 'nginx', 'postgres', 'redis', 'volume-init'].sort(),
     );
     expect(vigilServices.map(([name]) => name).sort()).toEqual(['gateway-1', 'gateway-2', 'jump']);
-    expect(services.guacd.image).toBe('guacamole/guacd:1.6.0');
+    // guacd built with the vendored fixes (the official 1.6.0 image has the bugs they fix)
+    expect(services.guacd.build).toEqual({ context: '.', dockerfile: 'deploy/guacd/Dockerfile' });
+    expect(services.guacd.image).toBeUndefined();
     expect(services.nginx.image).toMatch(/^nginx:\d/);
   });
 
@@ -262,3 +265,75 @@ describe('deploy/nginx.conf', () => {
     }
   });
 });
+
+/** The packages of every `apt-get install` in a Dockerfile stage (the text after `FROM` up to the next). */
+function aptPackages(stage: string): string[] {
+  const joined = stage.replace(/\\\n/g, ' ');
+  return [...joined.matchAll(/apt-get install -y --no-install-recommends ([^&\n]+)/g)].flatMap((m) => m[1].trim().split(/\s+/));
+}
+
+function dockerStages(text: string): string[] {
+  return text.split(/^FROM /m).slice(1);
+}
+
+describe('the images docker-compose.yml builds', () => {
+  const guacdDockerfile = fs.readFileSync(path.join(root, 'deploy/guacd/Dockerfile'), 'utf8');
+  const [guacdBuild, guacdRuntime] = dockerStages(guacdDockerfile);
+  const vigilDockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+  const dockerignore = fs.readFileSync(path.join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim());
+
+  it("guacd: built by the tests' script from the vendored tarball and its fixes, with the tests' build dependencies", () => {
+    expect(guacdBuild).toMatch(/COPY scripts\/build-guacd\.js scripts\//);
+    expect(guacdBuild).toMatch(/COPY vendor\/ vendor\//);
+    expect(guacdBuild).toMatch(/RUN node scripts\/build-guacd\.js\s*$/m);
+    const ciRun = fs.readFileSync(path.join(root, '.ci/run'), 'utf8');
+    const ciDeps = /GUACD_BUILD_DEPS=\(([^)]*)\)/.exec(ciRun)?.[1].trim().split(/\s+/) ?? [];
+    const prepare = fs.readFileSync(path.join(root, 'scripts/prepare-test-env.js'), 'utf8');
+    const prepareDeps = [...(/const GUACD_BUILD_DEPS = \[([^\]]*)\]/.exec(prepare)?.[1] ?? '').matchAll(/'([^']+)'/g)].map((m) => m[1]);
+    expect(ciDeps.length).toBeGreaterThan(10);
+    expect(prepareDeps.sort()).toEqual([...ciDeps].sort());
+    // `patch` applies the vendored fixes (Debian's build-essential does not bring it on a slim image)
+    expect(aptPackages(guacdBuild).sort()).toEqual([...ciDeps, 'patch'].sort());
+  });
+
+  it('guacd: the runtime stage installs every package the built daemon and its plugins link against', () => {
+    const prefix = path.join(root, '.cache/guacd-1.6.0');
+    const binaries = ['sbin/guacd', ...fs.readdirSync(path.join(prefix, 'lib')).filter((f) => f.endsWith('.so')).map((f) => `lib/${f}`)];
+    expect(binaries).toEqual(expect.arrayContaining(['sbin/guacd', 'lib/libguac-client-vnc.so', 'lib/libguac-client-rdp.so']));
+    const needed = new Set<string>();
+    for (const binary of binaries) {
+      const out = spawnSync('readelf', ['-d', path.join(prefix, binary)], { encoding: 'utf8' });
+      expect(out.status).toBe(0);
+      for (const m of out.stdout.matchAll(/\(NEEDED\)\s+Shared library: \[([^\]]+)\]/g)) if (!m[1].startsWith('libguac')) needed.add(m[1]);
+    }
+    expect(needed).toContain('libcairo.so.2');
+    // the Debian 12 package of each (the image is Debian 12 too); libc comes with any image
+    const packages = new Set<string>();
+    for (const library of needed) {
+      const owner = spawnSync('dpkg', ['-S', `*/${library}`], { encoding: 'utf8' });
+      expect({ library, status: owner.status }).toEqual({ library, status: 0 });
+      packages.add(owner.stdout.split(':')[0]);
+    }
+    packages.delete('libc6');
+    expect(aptPackages(guacdRuntime)).toEqual(expect.arrayContaining([...packages]));
+    // the prefix is compiled in: the runtime stage keeps the build stage's path
+    expect(guacdRuntime).toMatch(/COPY --from=build \/opt\/vigil-guacd\/\.cache\/guacd-1\.6\.0 \/opt\/vigil-guacd\/\.cache\/guacd-1\.6\.0/);
+    expect(guacdBuild).toMatch(/WORKDIR \/opt\/vigil-guacd/);
+    // uid 1000, as volume-init hands the recordings volume over; on the port GUACD_PORT names
+    expect(guacdRuntime).toMatch(/useradd --uid 1000 .* guacd/);
+    expect(guacdRuntime).toMatch(/^USER guacd$/m);
+    expect(guacdRuntime).toMatch(/"-b", "0\.0\.0\.0", "-l", "4822"/);
+  }, 30_000);
+
+  it("Vigil: npm install sees patches/ (patch-package runs at postinstall), and the build context leaves the host's installs and data out", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(pkg.scripts.postinstall).toBe('patch-package');
+    const build = dockerStages(vigilDockerfile)[0];
+    const install = build.indexOf('RUN npm install');
+    expect(install).toBeGreaterThan(0);
+    expect(build.indexOf('COPY patches/ patches/')).toBeGreaterThan(-1);
+    expect(build.indexOf('COPY patches/ patches/')).toBeLessThan(install);
+    for (const entry of ['node_modules/', 'dist/', 'data/', '.cache/', '.git/']) expect(dockerignore).toContain(entry);
+  });
+});
+

@@ -36,8 +36,10 @@ function AgentsAdministration({ token }: { token: string }) {
   const run = async (work: () => Promise<string>) => {
     setError(null);
     try {
-      setAnnouncement(await work());
+      const done = await work();
+      // announced once the list shows it
       await agents.reload();
+      setAnnouncement(done);
     } catch (e) {
       setError(errorMessage(e));
     }

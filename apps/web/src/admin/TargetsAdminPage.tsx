@@ -38,8 +38,10 @@ function TargetsAdministration({ token }: { token: string }) {
   const run = async (work: () => Promise<string>): Promise<boolean> => {
     setError(null);
     try {
-      setAnnouncement(await work());
+      const done = await work();
+      // announced once the list shows it
       await targets.reload();
+      setAnnouncement(done);
       return true;
     } catch (e) {
       setError(errorMessage(e));

@@ -39,13 +39,17 @@ function UsersAdministration({ token, me }: { token: string; me: string }) {
   const [announcement, setAnnouncement] = useState('');
   const headingRef = useRef<HTMLHeadingElement>(null);
 
-  /** Runs one change; the answer is announced, the list reloaded, and a refusal shown in words. */
+  /**
+   * Runs one change; the list reloaded, then the answer announced (so what is announced is what
+   * the table shows), and a refusal shown in words.
+   */
   const change = async (username: string, work: () => Promise<string>): Promise<boolean> => {
     setError(null);
     setBusy(username);
     try {
-      setAnnouncement(await work());
+      const done = await work();
       await users.reload();
+      setAnnouncement(done);
       return true;
     } catch (e) {
       setError(errorMessage(e));

@@ -40,8 +40,10 @@ function EventRules() {
     setBusyId(id);
     setError(null);
     try {
-      setAnnouncement(await work());
+      const done = await work();
+      // announced once the list shows it
       await rules.reload();
+      setAnnouncement(done);
     } catch (e) {
       setError(errorMessage(e));
     } finally {

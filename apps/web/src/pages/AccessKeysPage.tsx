@@ -37,8 +37,10 @@ export function AccessKeysPage() {
   const act = async (work: () => Promise<string>) => {
     setError(null);
     try {
-      setAnnouncement(await work());
+      const done = await work();
+      // announced once the list shows it
       await keys.reload();
+      setAnnouncement(done);
     } catch (e) {
       setError(errorMessage(e));
     }
