@@ -3,6 +3,7 @@ import { io, type Socket } from 'socket.io-client';
 import { errorMessage } from '../api/api-error';
 import { allOpenSessions, api } from '../api/endpoints';
 import type { AccessLogView, SessionView } from '../api/types';
+import { createEventBatcher } from './event-batcher';
 import { liveSessionsReducer, type LiveAction } from './live-sessions-reducer';
 import { useGatewayLiveness } from './use-gateway-liveness';
 
@@ -28,6 +29,9 @@ export interface LiveEvent {
   kind: 'opened' | 'updated' | 'ended';
   session: SessionView | AccessLogView;
 }
+
+/** What the /sessions stream says, as the page takes it in. */
+type StreamEvent = LiveEvent | { kind: 'viewers'; sessionId: string; viewers: Watcher[] };
 
 /**
  * The open sessions the user may see, kept current by the /sessions namespace. On every
@@ -97,26 +101,40 @@ export function useLiveSessions(token: string, onEvent?: (event: LiveEvent) => v
       setLink('offline');
       if (generation === 0) void load(); // still show the list when the live stream can't connect
     });
-    socket.on('session.opened', (session) => {
-      apply({ type: 'upsert', session });
-      onEventRef.current?.({ kind: 'opened', session });
+    // The stream's events, delivered together once a frame (a burst renders once). Watchers are
+    // marked as seen from the stream at once, so a list loading meanwhile keeps them.
+    const stream = createEventBatcher<StreamEvent>((events) => {
+      const actions: LiveAction[] = [];
+      const viewerChanges = new Map<string, Watcher[]>();
+      for (const event of events) {
+        if (event.kind === 'viewers') {
+          viewerChanges.set(event.sessionId, event.viewers);
+          continue;
+        }
+        if (event.kind === 'ended') {
+          actions.push({ type: 'remove', id: event.session.id });
+          viewerChanges.set(event.session.id, []);
+        } else {
+          actions.push({ type: 'upsert', session: event.session as SessionView });
+        }
+        onEventRef.current?.(event);
+      }
+      if (actions.length > 0) apply(actions.length === 1 ? actions[0] : { type: 'batch', actions });
+      if (viewerChanges.size > 0) {
+        setWatchers((current) => [...viewerChanges].reduce((map, [sessionId, viewers]) => withWatchers(map, sessionId, viewers), current));
+      }
     });
-    socket.on('session.updated', (session) => {
-      apply({ type: 'upsert', session });
-      onEventRef.current?.({ kind: 'updated', session });
-    });
+    socket.on('session.opened', (session) => stream.push({ kind: 'opened', session }));
+    socket.on('session.updated', (session) => stream.push({ kind: 'updated', session }));
     socket.on('session.viewers', ({ sessionId, viewers }) => {
       watchersSeen.add(sessionId);
-      setWatchers((current) => withWatchers(current, sessionId, viewers));
+      stream.push({ kind: 'viewers', sessionId, viewers });
     });
-    socket.on('session.ended', (entry) => {
-      apply({ type: 'remove', id: entry.id });
-      setWatchers((current) => withWatchers(current, entry.id, []));
-      onEventRef.current?.({ kind: 'ended', session: entry });
-    });
+    socket.on('session.ended', (entry) => stream.push({ kind: 'ended', session: entry }));
 
     return () => {
       disposed = true;
+      stream.dispose();
       controller.abort();
       socket.close();
     };
