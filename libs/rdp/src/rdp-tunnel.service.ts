@@ -398,9 +398,10 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
     (ws as unknown as { emit: typeof emit }).emit = (event, ...args) => {
       if (event !== 'message') return emit(event, ...args);
       const [data, isBinary] = args as [Buffer, boolean];
-      if (isBinary) return admit(true) ? emit(event, ...args) : false;
+      if (isBinary) return !admit || admit(true) ? emit(event, ...args) : false;
+      if (framed && !admit) return emit(event, ...args);
       const text = data.toString('utf8');
-      if (!admit(carriesInput(text))) return false;
+      if (admit && !admit(carriesInput(text))) return false;
       if (framed) return emit(event, ...args);
       const rest = withoutMouse(text);
       if (rest === text) return emit(event, ...args);
@@ -410,14 +411,15 @@ export class RdpTunnelService implements OnApplicationBootstrap, OnModuleDestroy
 
   /**
    * Whether a browser message may reach guacd, given whether it carries input (anything but
-   * keep-alives and sync acks, which always pass: guacd drops a silent member).
+   * keep-alives and sync acks, which always pass: guacd drops a silent member); null when every
+   * message may (nothing to read them for).
    */
-  private inputRule(tunnel: Tunnel): (isInput: boolean) => boolean {
+  private inputRule(tunnel: Tunnel): ((isInput: boolean) => boolean) | null {
     if (tunnel.kind === 'viewer') {
       const { viewerId, mode, sessionId } = tunnel.grant;
       // The control lock: a /live interact viewer's input reaches guacd only while it may type.
       // (A read-only join's input is dropped by guacd itself.)
-      if (viewerId === undefined || mode !== 'interact') return () => true;
+      if (viewerId === undefined || mode !== 'interact') return null;
       return (isInput) => !isInput || this.liveHub.mayType(sessionId, viewerId);
     }
     // The user's input counts for the idle rule, and is dropped while a viewer paused it (as the
