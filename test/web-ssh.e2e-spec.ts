@@ -61,7 +61,15 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
     sockets.push(client.socket);
     return client;
   };
-  const entryOf = async (id: string) => (await gw.http.get(`/api/access-logs/${id}`).set(bearer('admin')).expect(200)).body;
+  /**
+   * The session's access-log entry once its end is recorded (404 until then: a closed terminal
+   * can come before the move into the access log) and `ready` holds of it.
+   */
+  const endedEntry = async (id: string, ready: (entry: Record<string, unknown>) => boolean = () => true) => {
+    const res = await eventually(() => gw.http.get(`/api/access-logs/${id}`).set(bearer('admin')), (r) => r.status === 200 && ready(r.body));
+    expect(res.status).toBe(200);
+    return res.body;
+  };
 
   beforeAll(async () => {
     dir = makeTempDir('vigil-web-ssh');
@@ -184,7 +192,7 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
     expect(await xtermText(page, '[data-target="box"]')).toContain(`[Vigil] Session terminated by admin: ${TERMINATE_REASON}`);
     await expect(ended).resolves.toMatchObject({ reason: 'terminated' });
 
-    const entry = await eventually(() => entryOf(sessionId), (e) => e.recordingUrl !== null && e.recordingStatus !== null);
+    const entry = await endedEntry(sessionId, (e) => e.recordingUrl !== null && e.recordingStatus !== null);
     expect(entry).toMatchObject({ type: 'PAM_SSH', endReason: 'terminated', endedBy: 'admin', endMessage: TERMINATE_REASON, recordingStatus: 'complete' });
     const cast = await gw.http.get(entry.recordingUrl).set(bearer('alice')).buffer(true).parse((res, done) => {
       const chunks: Buffer[] = [];
@@ -207,7 +215,7 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
     expect(again).not.toBe(sessionId);
     await page.getByRole('button', { name: 'Disconnect' }).click();
     await page.getByTestId('terminal-ended').waitFor();
-    await eventually(() => entryOf(again!), (e) => e.status !== 'Connected');
+    await endedEntry(again!);
   });
 
   describe('as an attacker on the socket', () => {
@@ -293,7 +301,7 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
       expect(typed).toBeGreaterThan(0);
       expect(typed).toBeLessThan(FLOOD / 4);
       const daveSession = (opened as { sessionId: string }).sessionId;
-      const entry = await eventually(() => entryOf(daveSession), (e) => e.status !== 'Connected');
+      const entry = await endedEntry(daveSession);
       expect(entry.endReason).toBe('terminated');
       erin.socket.close();
     });
@@ -308,7 +316,7 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
       await gw.http.post('/api/auth/logout').set({ Authorization: `Bearer ${token}` }).expect((res) => expect(res.status).toBeLessThan(300));
       await eventually(async () => carol.revoked.length, (n) => n === 1);
       expect(carol.revoked[0].reason).toBe('logout');
-      await eventually(() => entryOf(opened.sessionId), (e) => e.status !== 'Connected');
+      await endedEntry(opened.sessionId);
       await expect(connectSocket(gw.url, '/terminal', token)).rejects.toThrow(/unauthorized/);
 
       const dave = track(await terminalClient(gw, await login(gw.http, 'dave', 'dave-password')));
@@ -317,7 +325,7 @@ describe('browser SSH terminal (/terminal): real sshd, Chromium, the jump’s re
       await gw.http.patch('/api/users/dave').set(bearer('admin')).send({ disabled: true }).expect(200);
       await eventually(async () => dave.revoked.length, (n) => n === 1);
       expect(dave.revoked[0].reason).toBe('disabled');
-      const entry = await eventually(() => entryOf(daveOpened.sessionId), (e) => e.status !== 'Connected');
+      const entry = await endedEntry(daveOpened.sessionId);
       expect(['terminated', 'ended']).toContain(entry.endReason);
     });
   });
