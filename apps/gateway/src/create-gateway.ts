@@ -20,7 +20,8 @@ import { requestId } from './request-id';
 import { securityHeaders } from './security-headers';
 import { findWebConsole, serveWebConsole } from './web-console';
 
-export const BODY_LIMIT = '64kb';
+/** bytes of a JSON request body at most (the AWS edge has its own, the same) */
+export const BODY_LIMIT = 64 * 1024;
 
 export interface RunningGateway {
   app: INestApplication;
@@ -59,6 +60,10 @@ export async function createGateway(config: VigilConfig): Promise<NestExpressApp
   app.use(refuseNulInUrl());
   app.use(jsonBody(BODY_LIMIT));
   app.disable('x-powered-by');
+  // No ETag on API answers: a hash of every body for a 304 no Vigil client asks for (the console's
+  // lists are live over socket.io); ~20 µs a request on the agent API (bench/registry). The web
+  // console's static files keep theirs (serve-static's own).
+  app.set('etag', false);
   // req.ip from X-Forwarded-For only behind proxies the operator named (VIGIL_TRUST_PROXY): the login throttle keys on it.
   if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
   // the agent API's usual bodies skip class-validator (a strict subset of its rules, checked in the DTOs' lib)

@@ -3,9 +3,9 @@ import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { normalizeAddress } from '@vigil/auth';
+import { BodyTooLargeError, readRawBody } from '@vigil/common';
 import { AwsErrors } from './aws-error';
 import { AwsAnswer, AwsJsonEdge, errorAnswer } from './aws-json-edge';
-import { BodyTooLargeError, readRawBody } from './raw-body';
 import { headersFromRaw, splitUrl } from './received-request';
 
 /** Large enough for any SSM or CloudTrail request (six 400-character filters are ~3 KB). */

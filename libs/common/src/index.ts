@@ -14,3 +14,4 @@ export * from './audit-vocabulary';
 export * from './audit-entry';
 export * from './hidden-values';
 export * from './audit-context';
+export * from './raw-body';

@@ -29,6 +29,7 @@ export function readRawBody(req: IncomingMessage, limit: number, drainLimit = li
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
+      req.off('close', onClose);
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
@@ -49,8 +50,14 @@ export function readRawBody(req: IncomingMessage, limit: number, drainLimit = li
       cleanup();
       reject(error);
     };
+    // a client gone before the end: not every Node emits 'error' for it, every one emits 'close'
+    const onClose = () => {
+      cleanup();
+      reject(new Error('the request closed before its body ended'));
+    };
     req.on('data', onData);
     req.on('end', onEnd);
     req.on('error', onError);
+    req.on('close', onClose);
   });
 }
