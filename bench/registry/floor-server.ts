@@ -1,7 +1,8 @@
 /**
  * The framework's floor for bench/registry: the same two agent routes with nothing behind them
- * (no auth, no validation, no database, no events), on NestJS with Express (Vigil's adapter) or
- * Fastify. Prints its URL; run by floor.ts in its own process, like the gateway.
+ * (no auth, no validation, no database, no events), on NestJS with Fastify (Vigil's adapter) or
+ * Express (the one before v0.7.2, a devDependency for this comparison only). Prints its URL; run
+ * by floor.ts in its own process, like the gateway.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';

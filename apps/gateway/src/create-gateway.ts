@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { UsersService } from '@vigil/auth';
 import { RedisIoAdapter, VigilIoAdapter } from '@vigil/cluster';
@@ -12,9 +12,10 @@ import { VigilLogger } from '@vigil/observability';
 import { writeAdminPasswordFile } from './admin-password-file';
 import { AppModule } from './app.module';
 import { describeBinding } from './bind-address';
+import { destroyConnectionsOnClose } from './close-connections';
 import { FastPathValidationPipe } from './fast-path-validation.pipe';
 import { HttpExceptionFilter } from './http-exception.filter';
-import { jsonBody } from './json-body';
+import { registerJsonBodies } from './json-body';
 import { refuseNulInUrl } from './nul-characters';
 import { requestId } from './request-id';
 import { securityHeaders } from './security-headers';
@@ -41,31 +42,58 @@ export interface RunningGateway {
   adminPasswordFile: string | null;
 }
 
+/** Server limits Fastify would otherwise leave off (requestTimeout: slow-body protection) or set its own way (72 s keep-alive): Node's defaults. */
+const REQUEST_TIMEOUT_MS = 300_000;
+const KEEP_ALIVE_TIMEOUT_MS = 5_000;
+/** A route parameter longer than this is not one of Vigil's (names, ids): the router answers 404. */
+const MAX_PARAM_LENGTH = 500;
+
+const mounted = new WeakMap<INestApplication, readonly string[]>();
+
+/**
+ * Every route the gateway's router serves, as `METHOD /path/:param` (Fastify's HEAD twins of GET
+ * routes and the web console's files included), once the app is initialised: what the
+ * authorization matrix checks it has a row for.
+ */
+export function mountedRoutes(app: INestApplication): readonly string[] {
+  return mounted.get(app) ?? [];
+}
+
 /** Builds the gateway with everything an HTTP request passes through, without listening. */
-export async function createGateway(config: VigilConfig): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
+export async function createGateway(config: VigilConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT,
+    // At stop, every connection still open is destroyed (destroyConnectionsOnClose, the upgraded
+    // ones included): `server.close()` alone waits for sockets that never finish a request (a
+    // browser's pre-connected socket, a half-sent request: up to headersTimeout, 60 s).
+    forceCloseConnections: true,
+    // request.ip from X-Forwarded-For only behind proxies the operator named (VIGIL_TRUST_PROXY): the login throttle keys on it.
+    trustProxy: config.trustProxy,
+    requestTimeout: REQUEST_TIMEOUT_MS,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: MAX_PARAM_LENGTH },
+    // TLS_CERT/TLS_KEY: HTTPS, and socket.io over wss on the same server
+    ...(config.tls ? { https: { cert: config.tls.cert, key: config.tls.key } } : {}),
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     bodyParser: false,
-    // At stop, after the shutdown hooks have ended the sessions, every HTTP connection still open
-    // is destroyed: `server.close()` alone waits for sockets that never finish a request (a
-    // browser's pre-connected socket, a half-sent request: up to headersTimeout, 60 s) and for
-    // upgraded WebSockets other than socket.io's (the desktop tunnel).
+    // Tells Nest's socket.io adapter the HTTP server is closed by Fastify, connections destroyed:
+    // otherwise socket.io's close waits on `server.close()` before Fastify's close can run.
     forceCloseConnections: true,
     // Nest's route/module wiring lines only at LOG_LEVEL=debug: the default start output stays short.
     logger: new VigilLogger(config.logLevel),
-    // TLS_CERT/TLS_KEY: HTTPS, and socket.io over wss on the same server
-    httpsOptions: config.tls ? { cert: config.tls.cert, key: config.tls.key } : undefined,
   });
-  app.use(securityHeaders({ tls: config.tls !== null }));
-  app.use(requestId());
-  app.use(refuseNulInUrl());
-  app.use(jsonBody(BODY_LIMIT));
-  app.disable('x-powered-by');
-  // No ETag on API answers: a hash of every body for a 304 no Vigil client asks for (the console's
-  // lists are live over socket.io); ~20 µs a request on the agent API (bench/registry). The web
-  // console's static files keep theirs (serve-static's own).
-  app.set('etag', false);
-  // req.ip from X-Forwarded-For only behind proxies the operator named (VIGIL_TRUST_PROXY): the login throttle keys on it.
-  if (config.trustProxy !== false) app.set('trust proxy', config.trustProxy);
+  const fastify = app.getHttpAdapter().getInstance();
+  const routes: string[] = [];
+  fastify.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
+  });
+  mounted.set(app, routes);
+  destroyConnectionsOnClose(fastify);
+  fastify.addHook('onRequest', securityHeaders({ tls: config.tls !== null }));
+  fastify.addHook('onRequest', requestId());
+  fastify.addHook('onRequest', refuseNulInUrl());
+  registerJsonBodies(fastify, BODY_LIMIT);
   // the agent API's usual bodies skip class-validator (a strict subset of its rules, checked in the DTOs' lib)
   app.useGlobalPipes(new FastPathValidationPipe(AGENT_BODY_FAST_CHECKS, { whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.useGlobalFilters(new HttpExceptionFilter());

@@ -1,65 +1,45 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { HttpException } from '@nestjs/common';
-import express, { NextFunction, Request, Response } from 'express';
-import request from 'supertest';
-import { jsonBody, parseStrictJson, plainJsonLength } from './json-body';
+import Fastify from 'fastify';
+import { readRawBody } from '@vigil/common';
+import { charsetOf, parseStrictJson, registerJsonBodies } from './json-body';
 
 const LIMIT = 1024;
 
-/** An Express app with the reader in front of a route that echoes what it parsed. */
-function app(errors: HttpException[] = []) {
-  const server = express();
-  server.use(jsonBody(LIMIT));
-  server.post('/echo', (req: Request, res: Response) => res.json({ body: req.body ?? null }));
-  server.use((error: HttpException, _req: Request, res: Response, _next: NextFunction) => {
+/** A Fastify server with Vigil's body parsers in front of routes that echo what they parsed. */
+async function app(errors: HttpException[] = []) {
+  const server = Fastify();
+  registerJsonBodies(server, LIMIT);
+  server.post('/echo', async (request) => ({ body: request.body ?? null }));
+  // the AWS edge: reads the bytes itself
+  server.post('/', async (request) => ({ body: request.body ?? null, bytes: (await readRawBody(request.raw, LIMIT)).toString() }));
+  server.setErrorHandler((error: HttpException, _request, reply) => {
     errors.push(error);
-    res.status(error.getStatus()).json({ message: error.message });
+    return reply.status(error.getStatus()).send({ message: error.message });
   });
+  await server.listen({ port: 0, host: '127.0.0.1' });
   return server;
 }
 
-/** Sends raw request bytes on a fresh connection and returns the raw answer. */
-function exchange(server: ReturnType<typeof app>, raw: Buffer): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const listener = server.listen(0, '127.0.0.1', () => {
-      const socket = net.connect((listener.address() as AddressInfo).port, '127.0.0.1');
-      let answer = '';
-      socket.on('data', (chunk) => (answer += chunk.toString()));
-      socket.on('end', () => listener.close(() => resolve(answer)));
-      socket.on('error', reject);
-      socket.write(raw);
-    });
-  });
+type Server = Awaited<ReturnType<typeof app>>;
+
+function post(server: Server, body: string | Buffer, headers: Record<string, string> = { 'content-type': 'application/json' }, url = '/echo') {
+  return server.inject({ method: 'POST', url, headers, payload: body });
 }
 
-describe('plainJsonLength (which bodies the fast path reads)', () => {
-  const json = (extra: Record<string, string>) => ({ 'content-type': 'application/json', 'content-length': '12', ...extra });
 
-  it.each([
-    ['application/json', json({}), 12],
-    ['a UTF-8 charset, any case, quoted', json({ 'content-type': 'Application/JSON; Charset="UTF-8"' }), 12],
-    ['identity encoding', json({ 'content-encoding': 'identity' }), 12],
-    ['exactly the limit', json({ 'content-length': String(LIMIT) }), LIMIT],
-  ])('reads %s', (_label, headers, expected) => {
-    expect(plainJsonLength(headers, LIMIT)).toBe(expected);
-  });
 
+describe('charsetOf', () => {
   it.each([
-    ['no content type', { 'content-length': '12' }],
-    ['another type', json({ 'content-type': 'text/plain' })],
-    ['a JSON-like type', json({ 'content-type': 'application/json-patch+json' })],
-    ['another charset', json({ 'content-type': 'application/json; charset=latin1' })],
-    ['another parameter', json({ 'content-type': 'application/json; boundary=x' })],
-    ['gzip', json({ 'content-encoding': 'gzip' })],
-    ['chunked', { 'content-type': 'application/json', 'transfer-encoding': 'chunked' }],
-    ['no length', { 'content-type': 'application/json' }],
-    ['a length over the limit', json({ 'content-length': String(LIMIT + 1) })],
-    ['a malformed length', json({ 'content-length': '12abc' })],
-  ])('leaves %s to body-parser', (_label, headers) => {
-    expect(plainJsonLength(headers, LIMIT)).toBeNull();
+    ['application/json', null],
+    ['application/json; charset=utf-8', 'utf-8'],
+    ['Application/JSON; Charset="UTF-8"', 'utf-8'],
+    ['application/json;boundary=x; charset = latin1', 'latin1'],
+  ])('%s → %s', (header, expected) => {
+    expect(charsetOf(header)).toBe(expected);
   });
 });
 
@@ -79,25 +59,39 @@ describe('parseStrictJson', () => {
   });
 });
 
-describe('jsonBody', () => {
-  it('parses a plain JSON body on the fast path and one body-parser reads (gzip, chunked) the same', async () => {
-    const server = app();
+/** Sends raw request bytes on a fresh connection and returns the raw answer. */
+function exchange(server: Server, raw: Buffer): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect((server.server.address() as AddressInfo).port, '127.0.0.1');
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk.toString()));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+    socket.write(raw);
+  });
+}
+
+describe('registerJsonBodies', () => {
+  let server: Server;
+  const errors: HttpException[] = [];
+  beforeAll(async () => {
+    server = await app(errors);
+  });
+  afterAll(() => server.close());
+  beforeEach(() => errors.splice(0));
+
+  it('parses a JSON body, plain, compressed (gzip, brotli) or chunked, the same', async () => {
     const payload = { externalId: 'x-1', nested: { port: 22 } };
     const text = JSON.stringify(payload);
-    await request(server).post('/echo').send(payload).expect(200, { body: payload });
-    const zipped = gzipSync(text);
-    const gzip = await exchange(
-      server,
-      Buffer.concat([Buffer.from(`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Encoding: gzip\r\nContent-Length: ${zipped.length}\r\nConnection: close\r\n\r\n`), zipped]),
-    );
+    expect((await post(server, text)).json()).toEqual({ body: payload });
+    expect((await post(server, gzipSync(text), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).json()).toEqual({ body: payload });
+    expect((await post(server, brotliCompressSync(text), { 'content-type': 'application/json; charset=UTF-8', 'content-encoding': 'br' })).json()).toEqual({ body: payload });
     const chunked = await exchange(
       server,
       Buffer.from(`POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n${text.length.toString(16)}\r\n${text}\r\n0\r\n\r\n`),
     );
-    for (const answer of [gzip, chunked]) {
-      expect(answer).toMatch(/^HTTP\/1\.1 200/);
-      expect(answer).toContain(JSON.stringify({ body: payload }));
-    }
+    expect(chunked).toMatch(/^HTTP\/1\.1 200/);
+    expect(chunked).toContain(JSON.stringify({ body: payload }));
   });
 
   it.each([
@@ -106,36 +100,42 @@ describe('jsonBody', () => {
     ['an array', '[{"a": 1}]', 400, /must be a JSON object, not an array/],
     ['a NUL character', '{"user": "a\\u0000b"}', 400, /NUL/],
     ['a hostile depth', `${'{"a":'.repeat(100)}1${'}'.repeat(100)}`, 400, /nested deeper than/],
+    ['an oversize body', JSON.stringify({ pad: 'x'.repeat(LIMIT) }), 413, /^body: larger than the 1024 byte limit$/],
   ])('refuses %s', async (_label, body, status, message) => {
-    const res = await request(app()).post('/echo').set('Content-Type', 'application/json').send(body).expect(status);
-    expect(res.body.message).toMatch(message);
+    const res = await post(server, body);
+    expect(res.statusCode).toBe(status);
+    expect(res.json().message).toMatch(message);
   });
 
-  it('leaves an oversize body and another charset to body-parser, which refuses them', async () => {
-    const big = await request(app())
-      .post('/echo')
-      .send({ pad: 'x'.repeat(LIMIT) })
-      .expect(413);
-    expect(big.body.message).toBe(`body: larger than the ${LIMIT} byte limit`);
-    await request(app()).post('/echo').set('Content-Type', 'application/json; charset=latin1').send('{}').expect(415);
+  it('refuses another charset, an unknown encoding, corrupt gzip and a gzip bomb', async () => {
+    const answers = await Promise.all([
+      post(server, '{}', { 'content-type': 'application/json; charset=latin1' }),
+      post(server, '{}', { 'content-type': 'application/json', 'content-encoding': 'compress' }),
+      post(server, Buffer.from('not gzip at all'), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+      post(server, gzipSync(JSON.stringify({ pad: ' '.repeat(100 * LIMIT) })), { 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+    ]);
+    expect(answers.map((a) => [a.statusCode, a.json().message])).toEqual([
+      [415, 'body: unsupported charset "LATIN1" (send UTF-8)'],
+      [415, 'body: unsupported content encoding "compress"'],
+      [400, 'body: not valid gzip data'],
+      [413, 'body: larger than the 1024 byte limit once decompressed'],
+    ]);
   });
 
-  it('answers the next request after a client hung up mid-body, with no listener left behind', async () => {
-    const errors: HttpException[] = [];
-    const server = app(errors).listen(0, '127.0.0.1');
-    await once(server, 'listening');
-    try {
-      const port = (server.address() as AddressInfo).port;
-      const socket = net.connect(port, '127.0.0.1');
-      await once(socket, 'connect');
-      socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"half":');
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      socket.destroy();
-      for (let waited = 0; errors.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(errors.map((e) => e.message)).toEqual(['body: the request was aborted before its end']);
-      await request(server).post('/echo').send({ after: true }).expect(200, { body: { after: true } });
-    } finally {
-      server.close();
-    }
+  it('leaves other types and the AWS edge unread', async () => {
+    expect((await post(server, 'plain words', { 'content-type': 'text/plain' })).json()).toEqual({ body: null });
+    const edge = await post(server, '{"State":"Active"}', { 'content-type': 'application/json' }, '/');
+    expect(edge.json()).toEqual({ body: null, bytes: '{"State":"Active"}' });
+  });
+
+  it('answers the next request after a client hung up mid-body', async () => {
+    const socket = net.connect((server.server.address() as AddressInfo).port, '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write('POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"half":');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    socket.destroy();
+    for (let waited = 0; errors.length === 0 && waited < 2000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(errors.map((e) => e.message)).toEqual(['body: the request was aborted before its end']);
+    expect((await post(server, '{"after": true}')).json()).toEqual({ body: { after: true } });
   });
 });

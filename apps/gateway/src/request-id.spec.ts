@@ -1,12 +1,12 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify';
 import { requestId } from './request-id';
 
 function run(header: string | string[] | undefined) {
-  const req = { headers: header === undefined ? {} : { 'x-request-id': header } } as unknown as Request;
+  const req = { headers: header === undefined ? {} : { 'x-request-id': header } } as unknown as FastifyRequest;
   const sent: Record<string, string> = {};
-  const res = { setHeader: (name: string, value: string) => (sent[name] = value) } as unknown as Response;
+  const reply = { raw: { setHeader: (name: string, value: string) => (sent[name] = value) } } as unknown as FastifyReply;
   let nexts = 0;
-  requestId(() => 'fresh-id')(req, res, (() => nexts++) as NextFunction);
+  requestId(() => 'fresh-id').call(undefined as never, req, reply, (() => nexts++) as HookHandlerDoneFunction);
   return { stored: req.headers['x-request-id'], sent: sent['X-Request-Id'], nexts };
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { onRequestHookHandler } from 'fastify';
 
 /** What a client may send as its own request id: short, no spaces or control characters. */
 const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
@@ -10,12 +10,12 @@ const CLIENT_REQUEST_ID = /^[\w.:-]{1,128}$/;
  * a well-formed one (a proxy's, to correlate), else a fresh one. A malformed id is replaced,
  * never stored.
  */
-export function requestId(newId: () => string = randomUUID): RequestHandler {
-  return (req: Request, res: Response, next: NextFunction) => {
-    const given = req.headers['x-request-id'];
+export function requestId(newId: () => string = randomUUID): onRequestHookHandler {
+  return (request, reply, done) => {
+    const given = request.headers['x-request-id'];
     const id = typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : newId();
-    req.headers['x-request-id'] = id;
-    res.setHeader('X-Request-Id', id);
-    next();
+    request.headers['x-request-id'] = id;
+    reply.raw.setHeader('X-Request-Id', id);
+    done();
   };
 }

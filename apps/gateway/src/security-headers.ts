@@ -1,4 +1,4 @@
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { onRequestHookHandler } from 'fastify';
 
 /**
  * What the web console (a Vite build: module scripts and stylesheets from /assets, a data: favicon)
@@ -24,15 +24,22 @@ export const CONTENT_SECURITY_POLICY = [
 /** A year, as browsers' preload lists expect; only sent over TLS (RFC 6797 says ignore it over http). */
 const HSTS = 'max-age=31536000';
 
-/** Security headers on every answer (an API answer is harmless to protect too). Small on purpose, instead of a dependency. */
-export function securityHeaders(options: { tls: boolean }): RequestHandler {
-  return (_req: Request, res: Response, next: NextFunction) => {
-    res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
-    res.setHeader('X-Frame-Options', 'DENY');
-    res.setHeader('X-Content-Type-Options', 'nosniff');
-    res.setHeader('Referrer-Policy', 'no-referrer');
-    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
-    if (options.tls) res.setHeader('Strict-Transport-Security', HSTS);
-    next();
+/**
+ * Security headers on every answer (an API answer is harmless to protect too). Small on purpose,
+ * instead of a dependency. Set on the Node response, so a body a handler writes itself (a CSV
+ * export, a recording) carries them too.
+ */
+export function securityHeaders(options: { tls: boolean }): onRequestHookHandler {
+  const headers: [string, string][] = [
+    ['Content-Security-Policy', CONTENT_SECURITY_POLICY],
+    ['X-Frame-Options', 'DENY'],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['Referrer-Policy', 'no-referrer'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ...(options.tls ? [['Strict-Transport-Security', HSTS] as [string, string]] : []),
+  ];
+  return (_request, reply, done) => {
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    done();
   };
 }

@@ -1,9 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf } from '@vigil/auth';
 import { AccessKeysService } from './access-keys.service';
 import { CreateAccessKeyDto, ListAccessKeysDto, UpdateAccessKeyDto } from './dto/access-key.dto';
+import type { HttpRequest } from '@vigil/common';
 
 @ApiTags('access keys')
 @ApiBearerAuth()
@@ -17,7 +17,7 @@ export class AccessKeysController {
     summary: 'A new access key for the SSM-compatible API (AWS Signature V4)',
     description: '201 {accessKeyId, secretAccessKey, ...}: the secret is shown in this answer only. Any user; the key acts as the caller.',
   })
-  create(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Body() body: CreateAccessKeyDto) {
+  create(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Body() body: CreateAccessKeyDto) {
     return this.keys.create(user, body, actorOf(user, request));
   }
 
@@ -29,14 +29,14 @@ export class AccessKeysController {
 
   @Patch(':id')
   @ApiOperation({ summary: 'Deactivate ({active: false}) or reactivate a key: own keys, admins anyone’s; takes effect with the next request' })
-  update(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id') id: string, @Body() body: UpdateAccessKeyDto) {
+  update(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Param('id') id: string, @Body() body: UpdateAccessKeyDto) {
     return this.keys.setActive(user, id, body.active, actorOf(user, request));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a key for good: own keys, admins anyone’s' })
-  async remove(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id') id: string): Promise<void> {
+  async remove(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Param('id') id: string): Promise<void> {
     await this.keys.remove(user, id, actorOf(user, request));
   }
 }

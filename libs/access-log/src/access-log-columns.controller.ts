@@ -1,7 +1,6 @@
 import { Body, Controller, Get, Put, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
-import { ACCESS_LOG_COLUMNS } from '@vigil/common';
+import { ACCESS_LOG_COLUMNS, type HttpRequest } from '@vigil/common';
 import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf } from '@vigil/auth';
 import { ACCESS_LOG_TABLE_DEFAULTS, AccessLogColumnsService } from './access-log-columns.service';
 import { AccessLogColumnsDto } from './dto/access-log-columns.dto';
@@ -26,7 +25,7 @@ export class AccessLogColumnsController {
 
   @Put()
   @ApiOperation({ summary: "Stores the caller's access-log columns and their order (audited as access-log-columns.update)" })
-  async put(@CurrentUser() user: UserPrincipal, @Body() body: AccessLogColumnsDto, @Req() req: Request) {
+  async put(@CurrentUser() user: UserPrincipal, @Body() body: AccessLogColumnsDto, @Req() req: HttpRequest) {
     await this.columns.set(user.id, body.columns, actorOf(user, req));
     return { columns: body.columns };
   }

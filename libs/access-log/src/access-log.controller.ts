@@ -12,7 +12,6 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import {
   ACCESS_LOG_COLUMNS,
   DEFAULT_ACCESS_LOG_COLUMNS,
@@ -26,6 +25,7 @@ import { AuditOutbox } from '@vigil/database';
 import { AccessLogFilter } from './access-log-filter';
 import { AccessLogService } from './access-log.service';
 import { QueryAccessLogsDto } from './dto/query-access-logs.dto';
+import type { HttpRequest, HttpReply } from '@vigil/common';
 
 @ApiTags('access logs')
 @ApiBearerAuth()
@@ -50,8 +50,8 @@ export class AccessLogController {
     @CurrentUser() user: UserPrincipal,
     @Query() query: QueryAccessLogsDto,
     @Headers('accept') accept: string | undefined,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpReply,
   ) {
     const filter = toFilter(query, user);
     if (wantsCsv(query.format, accept)) {

@@ -1,8 +1,7 @@
 import { Controller, Get, Header, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { CurrentUser, RequireRoles, UserAuthGuard, UserPrincipal } from '@vigil/auth';
-import { ColumnDefinition, httpAuditContext, streamCsv, wantsCsv } from '@vigil/common';
+import { ColumnDefinition, httpAuditContext, type HttpReply, type HttpRequest, streamCsv, takeOverResponse, wantsCsv } from '@vigil/common';
 import { AuditOutbox } from '@vigil/database';
 import { AuditQueryParams, auditNextToken, parseAuditQuery } from './audit-query-params';
 import { AuditView } from './audit-view';
@@ -18,7 +17,7 @@ const CSV_COLUMNS: ColumnDefinition<AuditView>[] = [
   { id: 'sessionId', header: 'Session', value: (e) => e.sessionId ?? '' },
   { id: 'errorCode', header: 'Error code', value: (e) => e.errorCode ?? '' },
   { id: 'readOnly', header: 'Read only', value: (e) => String(e.readOnly) },
-  { id: 'requestParameters', header: 'Request parameters', value: (e) => JSON.stringify(e.requestParameters ?? null) },
+  { id: 'requestParameters', header: 'HttpRequest parameters', value: (e) => JSON.stringify(e.requestParameters ?? null) },
   { id: 'eventID', header: 'Event ID', value: (e) => e.eventID },
   { id: 'seq', header: 'Seq', value: (e) => String(e.seq) },
 ] as ColumnDefinition<AuditView>[];
@@ -50,8 +49,8 @@ export class AuditController {
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'csv'] })
   async list(
     @CurrentUser() user: UserPrincipal,
-    @Req() request: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) res: HttpReply,
     @Query() query: AuditQueryParams & { format?: string },
   ) {
     const filter = parseAuditQuery(query);
@@ -97,21 +96,22 @@ export class AuditController {
       '`npm run audit:verify -- export.ndjson key.pem`',
   })
   @ApiProduces('application/x-ndjson')
-  async export(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Res() res: Response): Promise<void> {
+  async export(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Res() res: HttpReply): Promise<void> {
     await this.outbox.append({ action: 'audit.export', actor: `user:${user.username}`, context: httpAuditContext(request), requestParameters: { format: 'ndjson' } });
     await this.audit.settle();
-    res.status(200);
-    res.setHeader('Content-Type', 'application/x-ndjson');
-    res.setHeader('Content-Disposition', `attachment; filename="vigil-audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
     const checkpoints = (await this.audit.checkpoints(100_000)).reverse();
-    res.write(checkpoints.map((c) => JSON.stringify({ type: 'checkpoint', ...c })).join('\n') + (checkpoints.length ? '\n' : ''));
+    const out = takeOverResponse(res);
+    out.statusCode = 200;
+    out.setHeader('Content-Type', 'application/x-ndjson');
+    out.setHeader('Content-Disposition', `attachment; filename="vigil-audit-${new Date().toISOString().slice(0, 10)}.ndjson"`);
+    out.write(checkpoints.map((c) => JSON.stringify({ type: 'checkpoint', ...c })).join('\n') + (checkpoints.length ? '\n' : ''));
     for await (const page of this.audit.storedRecords()) {
       const chunk = page
         .map((r) => JSON.stringify({ type: 'record', seq: r.seq, at: r.at, actor: r.actor, action: r.action, sessionId: r.sessionId, detail: r.detail, prevHash: r.prevHash, hash: r.hash }))
         .join('\n');
-      if (!res.write(chunk + '\n')) await new Promise((resolve) => res.once('drain', resolve));
+      if (!out.write(chunk + '\n')) await new Promise((resolve) => out.once('drain', resolve));
     }
-    res.end();
+    out.end();
   }
 
   @Get('checkpoints')

@@ -1,9 +1,8 @@
 import { BadRequestException, Controller, ForbiddenException, Get, NotFoundException, Param, ParseUUIDPipe, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { AccessLogService } from '@vigil/access-log';
 import { CurrentUser, UserAuthGuard, UserPrincipal, auditedBy, actorOf, seesAllSessions } from '@vigil/auth';
-import { AuditEntry, Clock, streamCsv, wantsCsv } from '@vigil/common';
+import { AuditEntry, Clock, type HttpReply, type HttpRequest, streamCsv, wantsCsv } from '@vigil/common';
 import { AuditOutbox } from '@vigil/database';
 import { SessionDirectory } from '@vigil/sessions';
 import { WATCH_CSV_COLUMNS, userCsvRows, watchCsvName, watchCsvRows } from './watch-report/watch-report-csv';
@@ -45,8 +44,8 @@ export class WatchReportController {
     @CurrentUser() user: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query() query: WatchersReportQueryDto,
-    @Req() request: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() request: HttpRequest,
+    @Res({ passthrough: true }) res: HttpReply,
   ) {
     const csv = wantsCsv(query.format, request.headers.accept);
     const entry: AuditEntry = { action: 'audit.watch-report', ...auditedBy(actorOf(user, request)), sessionId: id, requestParameters: { sessionId: id, format: csv ? 'csv' : 'json' } };
@@ -67,7 +66,7 @@ export class WatchReportController {
   @ApiProduces('application/json', 'text/csv')
   @ApiOkResponse({ description: `\`{user, from, to, sessions: [{sessionId, ${WATCHER_ROW}}], truncated?}\`, newest session first` })
   @ApiForbiddenResponse({ description: 'asking about someone else without the admin or auditor role' })
-  async userReport(@CurrentUser() user: UserPrincipal, @Query() query: WatchedQueryDto, @Req() request: Request, @Res({ passthrough: true }) res: Response) {
+  async userReport(@CurrentUser() user: UserPrincipal, @Query() query: WatchedQueryDto, @Req() request: HttpRequest, @Res({ passthrough: true }) res: HttpReply) {
     const csv = wantsCsv(query.format, request.headers.accept);
     const subject = query.user ?? user.username;
     const to = query.to ? Date.parse(query.to) : this.clock.now();

@@ -1,5 +1,4 @@
-import type { Request } from 'express';
-import { AuditContext, AuditEntry, httpAuditContext } from '@vigil/common';
+import { AuditContext, AuditEntry, httpAuditContext, type HttpRequest } from '@vigil/common';
 import { normalizeAddress } from './login-throttle-policy';
 import type { UserPrincipal } from './principal';
 
@@ -10,12 +9,12 @@ export interface Actor {
 }
 
 /** Where an HTTP call came from, the address as logs and the login throttle show it (`::ffff:` stripped). */
-export function requestAuditContext(request: Request): AuditContext {
+export function requestAuditContext(request: HttpRequest): AuditContext {
   return { ...httpAuditContext(request), sourceIp: normalizeAddress(request.ip ?? request.socket?.remoteAddress) };
 }
 
 /** The signed-in caller of an HTTP request, for the audit record of what they change. */
-export function actorOf(user: Pick<UserPrincipal, 'username'>, request: Request): Actor {
+export function actorOf(user: Pick<UserPrincipal, 'username'>, request: HttpRequest): Actor {
   return { username: user.username, context: requestAuditContext(request) };
 }
 

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, HttpException, HttpStatus, Logger, Post, Req, Res, UnauthorizedException, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { AuditOutbox } from '@vigil/database';
 import { requestAuditContext } from './audit-actor';
 import { AuthService, bearerToken } from './auth.service';
@@ -8,6 +7,7 @@ import { LoginDto } from './dto/login.dto';
 import { CurrentUser, UserAuthGuard } from './guards';
 import { LoginThrottle } from './login-throttle';
 import { UserPrincipal } from './principal';
+import type { HttpRequest, HttpReply } from '@vigil/common';
 
 @ApiTags('auth')
 @Controller('api')
@@ -32,7 +32,7 @@ export class AuthController {
     description: 'too many failed logins for this account or from this source; nothing was checked',
     headers: { 'Retry-After': { description: 'seconds until the lock ends', schema: { type: 'integer' } } },
   })
-  async login(@Body() body: LoginDto, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
+  async login(@Body() body: LoginDto, @Req() request: HttpRequest, @Res({ passthrough: true }) response: HttpReply) {
     const context = requestAuditContext(request);
     const sourceIp = context.sourceIp!;
     const username = JSON.stringify(body.username); // quoted and escaped: the name is attacker-chosen
@@ -41,7 +41,7 @@ export class AuthController {
       // Not audited one by one: a flood against a locked account would flood the chain. The
       // failures and the lock-out that led here are.
       this.logger.debug(`login for ${username} from ${sourceIp} refused: locked (${verdict.scope}) for ${verdict.retryAfterSeconds} s`);
-      response.setHeader('Retry-After', String(verdict.retryAfterSeconds));
+      response.header('Retry-After', String(verdict.retryAfterSeconds));
       throw new HttpException(
         { statusCode: 429, message: `too many failed login attempts; try again in ${verdict.retryAfterSeconds} s`, error: 'Too Many Requests' },
         HttpStatus.TOO_MANY_REQUESTS,
@@ -79,7 +79,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiBearerAuth()
   @UseGuards(UserAuthGuard)
-  async logout(@Req() request: Request, @CurrentUser() user: UserPrincipal): Promise<void> {
+  async logout(@Req() request: HttpRequest, @CurrentUser() user: UserPrincipal): Promise<void> {
     await this.auth.logout(bearerToken(request.headers.authorization)!, user.username, requestAuditContext(request));
   }
 

@@ -8,11 +8,11 @@ import {
   createParamDecorator,
 } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
 import { AuthService, bearerToken } from './auth.service';
 import { AgentPrincipal, Role, UserPrincipal } from './principal';
+import type { HttpRequest } from '@vigil/common';
 
-type AuthenticatedRequest = Request & { principal?: UserPrincipal | AgentPrincipal };
+type AuthenticatedRequest = HttpRequest & { principal?: UserPrincipal | AgentPrincipal };
 
 const ROLES_KEY = 'vigil:roles';
 /** Restricts a route to users holding at least one of these roles. */

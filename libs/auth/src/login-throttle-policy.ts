@@ -48,7 +48,7 @@ export function normalizeAddress(address: string | undefined): string {
 export function sourceKey(address: string | undefined): string {
   const normalized = normalizeAddress(address);
   if (isIPv4(normalized)) return normalized;
-  // Not an address (nothing Express or ssh2 should give): kept, minus the space that ends a pair's address.
+  // Not an address (nothing Fastify or ssh2 should give): kept, minus the space that ends a pair's address.
   if (!isIPv6(normalized)) return normalized.replace(/\s/g, '_');
   return `${expandIPv6(normalized).slice(0, 4).join(':')}::/64`;
 }

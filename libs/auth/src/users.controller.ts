@@ -1,6 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { AgentsService } from './agents.service';
 import { CreateAgentDto } from './dto/create-agent.dto';
 import { CreateUserDto } from './dto/create-user.dto';
@@ -11,6 +10,7 @@ import { SshKeysService } from './ssh-keys.service';
 import { UsernamePipe } from './username.pipe';
 import { actorOf } from './audit-actor';
 import { UsersService } from './users.service';
+import type { HttpRequest } from '@vigil/common';
 
 @ApiTags('administration')
 @ApiBearerAuth()
@@ -25,7 +25,7 @@ export class AdministrationController {
   ) {}
 
   @Post('users')
-  createUser(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Body() body: CreateUserDto) {
+  createUser(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Body() body: CreateUserDto) {
     return this.users.create(body, actorOf(admin, request));
   }
 
@@ -38,7 +38,7 @@ export class AdministrationController {
   @ApiOperation({ summary: 'Change roles, privileges, disabled or password; disabling ends every token, socket and live session of the user at once' })
   updateUser(
     @CurrentUser() admin: UserPrincipal,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
     @Param('username', UsernamePipe) username: string,
     @Body() body: UpdateUserDto,
   ) {
@@ -48,7 +48,7 @@ export class AdministrationController {
   @Delete('users/:username')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a user with their tokens and SSH keys; their live sessions end' })
-  async deleteUser(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('username', UsernamePipe) username: string): Promise<void> {
+  async deleteUser(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Param('username', UsernamePipe) username: string): Promise<void> {
     await this.users.remove(username, actorOf(admin, request));
   }
 
@@ -62,7 +62,7 @@ export class AdministrationController {
   @ApiOperation({ summary: "Remove one of a user's SSH keys (e.g. a lost laptop)" })
   async removeUserSshKey(
     @CurrentUser() admin: UserPrincipal,
-    @Req() request: Request,
+    @Req() request: HttpRequest,
     @Param('username', UsernamePipe) username: string,
     @Param('id', new ParseUUIDPipe()) id: string,
   ): Promise<void> {
@@ -71,7 +71,7 @@ export class AdministrationController {
 
   /** The token in the answer is shown this once; Vigil keeps only its hash. */
   @Post('agents')
-  createAgent(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Body() body: CreateAgentDto) {
+  createAgent(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Body() body: CreateAgentDto) {
     return this.agents.create(body, actorOf(admin, request));
   }
 
@@ -83,14 +83,14 @@ export class AdministrationController {
   @Delete('agents/:id')
   @HttpCode(204)
   @ApiOperation({ summary: "Revoke an agent's token for good" })
-  async revokeAgent(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async revokeAgent(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.agents.revoke(id, actorOf(admin, request));
   }
 
   @Post('agents/:id/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'A new token for the agent (shown once); the old one stops working at once' })
-  rotateAgent(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string) {
+  rotateAgent(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Param('id', new ParseUUIDPipe()) id: string) {
     return this.agents.rotate(id, actorOf(admin, request));
   }
 }

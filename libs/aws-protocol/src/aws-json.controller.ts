@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Controller, HttpCode, Post, Req, Res } from '@nestjs/common';
 import { ApiConsumes, ApiHeader, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { normalizeAddress } from '@vigil/auth';
-import { BodyTooLargeError, readRawBody } from '@vigil/common';
+import { BodyTooLargeError, type HttpReply, type HttpRequest, readRawBody, takeOverResponse } from '@vigil/common';
 import { AwsErrors } from './aws-error';
 import { AwsAnswer, AwsJsonEdge, errorAnswer } from './aws-json-edge';
 import { headersFromRaw, splitUrl } from './received-request';
@@ -27,27 +26,29 @@ export class AwsJsonController {
   })
   @ApiConsumes('application/x-amz-json-1.1')
   @ApiHeader({ name: 'X-Amz-Target', required: true, description: 'e.g. AmazonSSM.DescribeSessions' })
-  async handle(@Req() req: Request, @Res() res: Response): Promise<void> {
+  async handle(@Req() req: HttpRequest, @Res() res: HttpReply): Promise<void> {
     let body: Buffer;
     try {
-      body = await readRawBody(req, AWS_BODY_LIMIT);
+      body = await readRawBody(req.raw, AWS_BODY_LIMIT);
     } catch (error) {
       if (!(error instanceof BodyTooLargeError)) throw error;
-      if (error.abandoned) res.setHeader('Connection', 'close');
+      if (error.abandoned) res.raw.setHeader('Connection', 'close');
       send(res, errorAnswer(randomUUID(), AwsErrors.tooLarge(error.limit)));
       return;
     }
     const { path, query } = splitUrl(req.originalUrl);
     const answer = await this.edge.handle(
-      { method: req.method, path, query, headers: headersFromRaw(req.rawHeaders), body },
+      { method: req.method, path, query, headers: headersFromRaw(req.raw.rawHeaders), body },
       { sourceIp: normalizeAddress(req.ip ?? req.socket.remoteAddress), origin: `${req.protocol}://${req.headers.host ?? 'localhost'}`, userAgent: req.headers['user-agent'] },
     );
     send(res, answer);
   }
 }
 
-function send(res: Response, answer: AwsAnswer): void {
-  res.status(answer.status);
+/** Written on the Node response itself: the body is the exact bytes the answer holds. */
+function send(reply: HttpReply, answer: AwsAnswer): void {
+  const res = takeOverResponse(reply);
+  res.statusCode = answer.status;
   for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
   res.end(answer.body);
 }

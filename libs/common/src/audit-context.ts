@@ -1,6 +1,6 @@
 import type { AuditContext } from './audit-entry';
 
-/** The parts of an HTTP request (express) an audit record keeps. */
+/** The parts of an HTTP request (Fastify's) an audit record keeps. */
 interface HttpRequestLike {
   ip?: string;
   headers: Record<string, string | string[] | undefined>;

@@ -1,4 +1,4 @@
-import type { Response } from 'express';
+import { type HttpReply, takeOverResponse } from './http';
 import { csvCell } from './csv';
 import type { ColumnDefinition } from './session-columns';
 
@@ -19,12 +19,13 @@ export function parseColumnsParam(raw: string | undefined): string[] | undefined
 
 /** Streams rows as CSV, page by page, so a large export never sits whole in memory. */
 export async function streamCsv<Row>(
-  res: Response,
+  reply: HttpReply,
   filename: string,
   columns: ColumnDefinition<Row>[],
   pages: AsyncIterable<Row[]> | Iterable<Row[]>,
 ): Promise<void> {
-  res.status(200);
+  const res = takeOverResponse(reply);
+  res.statusCode = 200;
   res.setHeader('Content-Type', 'text/csv; charset=utf-8');
   res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
   res.write(columns.map((c) => csvCell(c.csvHeader ?? c.header)).join(',') + '\r\n');

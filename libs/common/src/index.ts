@@ -15,3 +15,4 @@ export * from './audit-entry';
 export * from './hidden-values';
 export * from './audit-context';
 export * from './raw-body';
+export * from './http';

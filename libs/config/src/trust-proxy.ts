@@ -1,10 +1,10 @@
 import { isIP } from 'node:net';
 
-/** Names Express (proxy-addr) accepts for whole address ranges. */
+/** Names proxy-addr (Fastify's trustProxy, and the RDP tunnel's upgrade rule) accepts for whole address ranges. */
 const RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
 
 /**
- * VIGIL_TRUST_PROXY, for Express's `trust proxy`: who may tell Vigil the client's address in
+ * VIGIL_TRUST_PROXY, for Fastify's `trustProxy`: who may tell Vigil the client's address in
  * `X-Forwarded-For`. The login throttle keys on that address, so trusting a header any client can
  * write would let an attacker pick a fresh "source IP" per guess. Hence: off by default, and
  * `true` (trust every hop) is refused; name the proxies (addresses, subnets, `loopback`…) or the

@@ -25,7 +25,7 @@ export abstract class VigilConfig {
   abstract readonly jumpPreAuth: JumpPreAuthConfig;
   /** Failed-login throttling, one budget for HTTP login and the SSH jump (VIGIL_LOGIN_*) */
   abstract readonly loginThrottle: LoginThrottleConfig;
-  /** Express `trust proxy` (VIGIL_TRUST_PROXY): false = the TCP peer is the client; else hops or proxy addresses */
+  /** Fastify `trustProxy` (VIGIL_TRUST_PROXY): false = the TCP peer is the client; else hops or proxy addresses */
   abstract readonly trustProxy: false | number | string[];
   /** browser origins allowed to open socket.io connections (VIGIL_ALLOWED_ORIGINS); null = the request's own Host */
   abstract readonly allowedOrigins: string[] | null;

@@ -1,15 +1,14 @@
 import { BadRequestException, Body, ConflictException, Controller, Delete, Get, HttpCode, NotFoundException, Param, ParseUUIDPipe, Patch, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiBody, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { CurrentUser, RequireRoles, UserAuthGuard, UserPrincipal } from '@vigil/auth';
-import { httpAuditContext } from '@vigil/common';
+import { httpAuditContext, type HttpRequest } from '@vigil/common';
 import { CreateEventRuleDoc, RedriveDoc, RotateSecretDoc, TestPatternDoc, UpdateEventRuleDoc } from './dto/event-rule.docs';
 import { DeliveryQuery, EventDeliveriesService } from './event-deliveries.service';
 import { EventRulesService, RuleActor } from './event-rules.service';
 import { PatternTester } from './pattern-tester';
 import { DeliveryNotFoundError, RuleInputError, RuleNameTakenError, RuleNotFoundError } from './rule-errors';
 
-const actor = (user: UserPrincipal, request: Request): RuleActor => ({ username: user.username, context: httpAuditContext(request) });
+const actor = (user: UserPrincipal, request: HttpRequest): RuleActor => ({ username: user.username, context: httpAuditContext(request) });
 
 /** The edge's translation of the domain errors: 400 naming the field, 404, 409. */
 async function answer<T>(work: Promise<T>): Promise<T> {
@@ -40,7 +39,7 @@ export class EventRulesController {
     summary: 'Create an event rule: an EventBridge pattern and 1-5 targets (webhook, Slack-compatible webhook, email)',
     description: 'Admins. 201 with the rule; `secrets` holds each webhook target\'s secret (generated when not given) this once only. 400 names the field at fault; 409 for a name in use. Audited (event-rule.create).',
   })
-  create(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Body() body: unknown) {
+  create(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Body() body: unknown) {
     return answer(this.rules.create(body, actor(user, request)));
   }
 
@@ -67,14 +66,14 @@ export class EventRulesController {
   @Patch(':id')
   @ApiBody({ type: UpdateEventRuleDoc })
   @ApiOperation({ summary: 'Change a rule; `targets` replaces the list (a target given with its `id` keeps its secret)', description: 'Audited (event-rule.update).' })
-  update(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
+  update(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     return answer(this.rules.update(id, body, actor(user, request)));
   }
 
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a rule with its deliveries and their log', description: 'Audited (event-rule.delete).' })
-  async remove(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async remove(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await answer(this.rules.remove(id, actor(user, request)));
   }
 
@@ -82,7 +81,7 @@ export class EventRulesController {
   @HttpCode(200)
   @ApiBody({ type: RotateSecretDoc, required: false })
   @ApiOperation({ summary: 'New secrets for the webhook targets (or one); returned once in `secrets`, the old ones stop at once' })
-  rotate(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
+  rotate(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: unknown) {
     const targetId = (body as { targetId?: unknown } | undefined)?.targetId;
     if (targetId !== undefined && typeof targetId !== 'string') throw new BadRequestException('targetId: must be a target id');
     return answer(this.rules.rotateSecret(id, targetId as string | undefined, actor(user, request)));
@@ -107,7 +106,7 @@ export class EventDeliveriesController {
   @HttpCode(200)
   @ApiBody({ type: RedriveDoc })
   @ApiOperation({ summary: 'Put dead deliveries back in line with a fresh retry budget', description: '`{redriven: n}`. Audited (event-delivery.redrive).' })
-  redrive(@CurrentUser() user: UserPrincipal, @Req() request: Request, @Body() body: unknown) {
+  redrive(@CurrentUser() user: UserPrincipal, @Req() request: HttpRequest, @Body() body: unknown) {
     return answer(this.deliveries.redrive(body, actor(user, request)));
   }
 

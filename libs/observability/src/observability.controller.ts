@@ -1,9 +1,9 @@
 import { Controller, Get, Header, Res, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
 import { DataSource } from 'typeorm';
 import { MetricsService } from './metrics.service';
+import type { HttpReply } from '@vigil/common';
 
 /** A database that neither answers nor fails (a hung server, a partition) is unhealthy after this long. */
 export const HEALTH_TIMEOUT_MS = 3_000;
@@ -22,9 +22,9 @@ export class ObservabilityController {
   @Get('health')
   @ApiOkResponse({ description: 'the database answers', schema: { example: { status: 'ok' } } })
   @ApiServiceUnavailableResponse({ description: 'the database does not answer; Retry-After says when to ask again' })
-  async health(@Res({ passthrough: true }) res: Response) {
+  async health(@Res({ passthrough: true }) res: HttpReply) {
     if (await answersWithin(this.dataSource.query('SELECT 1'), HEALTH_TIMEOUT_MS)) return { status: 'ok' };
-    res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+    res.header('Retry-After', String(RETRY_AFTER_SECONDS));
     throw new ServiceUnavailableException({ status: 'error', message: 'database unreachable' });
   }
 

@@ -1,17 +1,13 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SessionsModule } from '@vigil/sessions';
-import { HttpMetricsMiddleware } from './http-metrics.middleware';
+import { HttpMetricsHook } from './http-metrics.hook';
 import { MetricsService } from './metrics.service';
 import { ObservabilityController } from './observability.controller';
 
 @Module({
   imports: [SessionsModule],
   controllers: [ObservabilityController],
-  providers: [MetricsService],
+  providers: [MetricsService, HttpMetricsHook],
   exports: [MetricsService],
 })
-export class ObservabilityModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+export class ObservabilityModule {}

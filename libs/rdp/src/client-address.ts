@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 
-// proxy-addr (Express's own, for req.ip) ships no types.
+// proxy-addr (the algorithm of Fastify's request.ip, @fastify/proxy-addr) ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const proxyaddr = require('proxy-addr') as {
   (request: IncomingMessage, trust: (address: string, hop: number) => boolean): string;
@@ -8,9 +8,9 @@ const proxyaddr = require('proxy-addr') as {
 };
 
 /**
- * The browser's address for an upgrade request, by the same rule as Express's `req.ip` under
+ * The browser's address for an upgrade request, by the same rule as Fastify's `request.ip` under
  * VIGIL_TRUST_PROXY (`false`: the socket's peer; a hop count; or the proxies' addresses): an
- * upgrade never passes through Express, so the rule is applied here.
+ * upgrade never passes through Fastify, so the rule is applied here.
  */
 export function clientAddress(request: IncomingMessage, trustProxy: false | number | string[]): string {
   if (trustProxy === false) return request.socket.remoteAddress ?? '';

@@ -1,8 +1,7 @@
 import { BadRequestException, Controller, HttpCode, HttpException, NotFoundException, Param, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { CurrentUser, UserAuthGuard, UserPrincipal } from '@vigil/auth';
-import { Clock, httpAuditContext, uuidv7 } from '@vigil/common';
+import { Clock, httpAuditContext, type HttpRequest, uuidv7 } from '@vigil/common';
 import { AuditOutbox } from '@vigil/database';
 import { TargetsService } from '@vigil/targets';
 import { RdpTokens } from './rdp-tokens';
@@ -43,7 +42,7 @@ export class RdpConnectController {
     description: 'Needs a grant on the target; an unknown and a forbidden target both answer 404. SSH targets answer 400: use the jump. Audited as vigil.rdp ConnectTarget.',
   })
   @ApiOkResponse({ type: ConnectAnswer })
-  async connect(@CurrentUser() user: UserPrincipal, @Param('name') name: string, @Req() request: Request): Promise<ConnectAnswer> {
+  async connect(@CurrentUser() user: UserPrincipal, @Param('name') name: string, @Req() request: HttpRequest): Promise<ConnectAnswer> {
     const shownName = name.slice(0, 64);
     const audit = (fields: { sessionId?: string; protocol?: string; responseElements?: Record<string, unknown>; errorCode?: string; errorMessage?: string }) =>
       this.outbox.append({

@@ -16,8 +16,7 @@ import {
   UseGuards,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { DEFAULT_SESSION_COLUMNS, SESSION_COLUMNS, parseColumnsParam, pickColumns, streamCsv, wantsCsv } from '@vigil/common';
+import { DEFAULT_SESSION_COLUMNS, type HttpReply, type HttpRequest, parseColumnsParam, pickColumns, SESSION_COLUMNS, streamCsv, wantsCsv } from '@vigil/common';
 import { CurrentUser, UserAuthGuard, UserPrincipal, UsersService, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
 import { AuditOutbox } from '@vigil/database';
 import { ListSessionsDto } from './dto/list-sessions.dto';
@@ -47,8 +46,8 @@ export class SessionsController {
     @CurrentUser() user: UserPrincipal,
     @Query() query: ListSessionsDto,
     @Headers('accept') accept: string | undefined,
-    @Req() req: Request,
-    @Res({ passthrough: true }) res: Response,
+    @Req() req: HttpRequest,
+    @Res({ passthrough: true }) res: HttpReply,
   ) {
     const filter: SessionListFilter = { ownerScope: scopeOf(user), type: query.type, user: query.user };
     if (wantsCsv(query.format, accept)) {
@@ -86,7 +85,7 @@ export class SessionsController {
     @CurrentUser() user: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Body() body: TerminateSessionDto,
-    @Req() req: Request,
+    @Req() req: HttpRequest,
   ) {
     const session = await this.directory.findVisible(id, null);
     const verdict = session ? mayTerminate(user, session.owner) : null;
@@ -111,7 +110,7 @@ export class SessionsController {
   }
 
   @Put('me/session-columns')
-  async putColumns(@CurrentUser() user: UserPrincipal, @Body() body: SessionColumnsDto, @Req() req: Request) {
+  async putColumns(@CurrentUser() user: UserPrincipal, @Body() body: SessionColumnsDto, @Req() req: HttpRequest) {
     await this.users.setSessionColumns(user.id, body.columns, actorOf(user, req));
     return { columns: body.columns };
   }

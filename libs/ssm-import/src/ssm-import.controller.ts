@@ -1,10 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Request } from 'express';
 import { CurrentUser, RequireRoles, UserAuthGuard, UserPrincipal, actorOf } from '@vigil/auth';
 import { CreateSsmImportSourceDto, UpdateSsmImportSourceDto } from './dto/ssm-import-source.dto';
 import { SourceNamePipe } from './source-name.pipe';
 import { SsmImportSourcesService } from './ssm-import-sources.service';
+import type { HttpRequest } from '@vigil/common';
 
 @ApiTags('ssm import')
 @ApiBearerAuth()
@@ -19,7 +19,7 @@ export class SsmImportSourcesController {
     summary: 'Import the SSM sessions of an AWS account and region',
     description: 'Admins. accessKeyId + secretAccessKey (encrypted at rest, never returned), or neither for the standard AWS provider chain. 201 with the source and its health.',
   })
-  create(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Body() body: CreateSsmImportSourceDto) {
+  create(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Body() body: CreateSsmImportSourceDto) {
     return this.sources.create(body, actorOf(admin, request));
   }
 
@@ -37,14 +37,14 @@ export class SsmImportSourcesController {
 
   @Patch(':name')
   @ApiOperation({ summary: 'Change a source (not its name); the environment’s source is read-only (409)' })
-  update(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('name', SourceNamePipe) name: string, @Body() body: UpdateSsmImportSourceDto) {
+  update(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Param('name', SourceNamePipe) name: string, @Body() body: UpdateSsmImportSourceDto) {
     return this.sources.update(name, body, actorOf(admin, request));
   }
 
   @Delete(':name')
   @HttpCode(204)
   @ApiOperation({ summary: 'Stop importing from a source; what it imported stays (open sessions end by Vigil’s liveness rule)' })
-  async remove(@CurrentUser() admin: UserPrincipal, @Req() request: Request, @Param('name', SourceNamePipe) name: string): Promise<void> {
+  async remove(@CurrentUser() admin: UserPrincipal, @Req() request: HttpRequest, @Param('name', SourceNamePipe) name: string): Promise<void> {
     await this.sources.remove(name, actorOf(admin, request));
   }
 }

@@ -1,28 +1,29 @@
 import { BadRequestException, ForbiddenException, NotFoundException } from '@nestjs/common';
-import type { Request, Response } from 'express';
 import type { UserPrincipal } from '@vigil/auth';
-import type { AuditEntry } from '@vigil/common';
+import type { AuditEntry, HttpReply, HttpRequest } from '@vigil/common';
 import { WatchReportController } from '../watch-report.controller';
 import type { WatchReportService } from './watch-report.service';
 
 const SESSION = '0193a1b2-0000-7000-8000-000000000001';
 const NOW = Date.parse('2026-12-01T12:00:00.000Z');
 const user = (username: string, roles: UserPrincipal['roles'] = ['owner']): UserPrincipal => ({ kind: 'user', id: username, username, roles, privileges: [] });
-const request = (accept = 'application/json') => ({ ip: '10.0.0.9', headers: { accept, 'user-agent': 'spec' }, socket: {} }) as unknown as Request;
+const request = (accept = 'application/json') => ({ ip: '10.0.0.9', headers: { accept, 'user-agent': 'spec' }, socket: {} }) as unknown as HttpRequest;
 
 /** A response that collects what streamCsv writes. */
 function fakeResponse() {
   const headers: Record<string, string> = {};
   let body = '';
   let ended = false;
-  const res = {
-    status: () => res,
+  const raw = {
+    statusCode: 0,
     setHeader: (k: string, v: string) => void (headers[k.toLowerCase()] = v),
     write: (chunk: string) => ((body += chunk), true),
     end: () => void (ended = true),
-    once: () => res,
+    once: () => raw,
   };
-  return { res: res as unknown as Response, headers, body: () => body, ended: () => ended };
+  // streamCsv takes the Node response over from Fastify's reply
+  const reply = { raw, hijack: () => reply };
+  return { res: reply as unknown as HttpReply, headers, body: () => body, ended: () => ended };
 }
 
 function setup(owners: Record<string, string> = { [SESSION]: 'alice' }) {

@@ -13,10 +13,9 @@ import {
   ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
 import { AccessLogService } from '@vigil/access-log';
 import { CurrentUser, UserAuthGuard, UserPrincipal, actorOf, auditedBy, seesAllSessions } from '@vigil/auth';
-import { Clock } from '@vigil/common';
+import { Clock, type HttpReply, type HttpRequest, takeOverResponse } from '@vigil/common';
 import { VigilConfig } from '@vigil/config';
 import { AuditOutbox } from '@vigil/database';
 import { SessionDirectory } from '@vigil/sessions';
@@ -95,8 +94,8 @@ export class RecordingsController {
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query('download') download: string | undefined,
     @Query('format') format: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpReply,
   ): Promise<void> {
     const raw = wantsRaw(format);
     const entry = await this.accessLog.findVisible(id, scopeOf(user));
@@ -131,8 +130,8 @@ export class RecordingsController {
     @CurrentUser() user: UserPrincipal,
     @Param('id', new ParseUUIDPipe()) id: string,
     @Query('format') format: string | undefined,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: HttpRequest,
+    @Res() res: HttpReply,
   ): Promise<void> {
     const raw = wantsRaw(format);
     const session = await this.directory.findVisible(id, scopeOf(user));
@@ -159,7 +158,7 @@ export class RecordingsController {
    * (the outbox throws, and the caller gets a 5xx). A live session's user is told, as when a
    * viewer attaches. Repeated reads within a window are one viewing (RecordingViewThrottle).
    */
-  private async viewed(user: UserPrincipal, sessionId: string, read: RecordingRead, req: Request): Promise<void> {
+  private async viewed(user: UserPrincipal, sessionId: string, read: RecordingRead, req: HttpRequest): Promise<void> {
     if (!this.views.firstInWindow(user.username, sessionId, read)) return;
     const live = read === 'live';
     try {
@@ -194,7 +193,9 @@ export class RecordingsController {
  * end (a live recording between two writes, a crash's torn tail) is left out, as players skip a
  * cut asciicast line. A damaged file aborts the response: headers are gone by then.
  */
-async function stream(res: Response, file: string, served: ServedRecording, sha256: string | null, status: string | null, disposition: 'inline' | 'attachment'): Promise<void> {
+async function stream(reply: HttpReply, file: string, served: ServedRecording, sha256: string | null, status: string | null, disposition: 'inline' | 'attachment'): Promise<void> {
+  const res = takeOverResponse(reply);
+  res.statusCode = 200;
   res.setHeader('Content-Type', served.contentType);
   res.setHeader('Content-Disposition', `${disposition}; filename="${served.fileName}"`);
   res.setHeader('Cache-Control', 'no-store');
