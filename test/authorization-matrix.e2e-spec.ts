@@ -32,7 +32,7 @@ import {
   USER_PRINCIPALS,
   cellOf,
 } from './support/authz-matrix';
-import { mountedRoutes } from '../apps/gateway/src/create-gateway';
+import { mountedRoutes } from '../apps/gateway/src/mounted-routes';
 import { DATABASE_KINDS } from './support/databases';
 import { KeyPair, SshdHandle, makeKeyPair, makeTempDir, run, sshClientOptions, startSshd } from './support/sshd';
 import { InteractiveProcess } from './support/terminal';

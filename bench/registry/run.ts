@@ -121,6 +121,7 @@ async function main(): Promise<void> {
   }
 
   const verdict = (ok: boolean) => (ok ? 'meets goal' : '**below goal**');
+  const floorOf = (adapter: FloorAdapter) => floors.find((f) => f.adapter === adapter)!.cycles.perSecond;
   // A figure taken on settings that do not make commits durable is not judged against the goal.
   const cycleVerdict = (r: EngineResult) =>
     r.engine === 'postgres' && !pgSettings.durable ? 'not judged: PostgreSQL was not durable' : verdict(r.cycles.perSecond >= 2000);
@@ -141,6 +142,8 @@ async function main(): Promise<void> {
     '| engine | cycles/s | errors | verdict |',
     '| --- | ---: | ---: | --- |',
     ...results.map((r) => `| ${r.engine} | ${round(r.cycles.perSecond)} | ${r.cycles.errors} | ${cycleVerdict(r)} |`),
+    '',
+    `This machine's speed moves every figure here from run to run (a shared virtual machine: the README gives the spread seen); read the figures against the floors of the same run: Vigil did ${results.map((r) => `${round(r.cycles.perSecond / floorOf('express'), 2)}× (${r.engine})`).join(' and ')} the Express floor, ${results.map((r) => `${round((100 * r.cycles.perSecond) / floorOf('fastify'))} %`).join(' and ')} of the Fastify one.`,
     '',
     'The floor, same load in the same run: the two routes on bare NestJS, answering at once (no auth, validation, database or events). Vigil runs on Fastify since v0.7.2; Express, what it ran on before, stays as the comparison that decided the switch.',
     '',

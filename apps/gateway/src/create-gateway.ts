@@ -16,6 +16,7 @@ import { destroyConnectionsOnClose } from './close-connections';
 import { FastPathValidationPipe } from './fast-path-validation.pipe';
 import { HttpExceptionFilter } from './http-exception.filter';
 import { registerJsonBodies } from './json-body';
+import { trackRoutes } from './mounted-routes';
 import { refuseNulInUrl } from './nul-characters';
 import { requestId } from './request-id';
 import { securityHeaders } from './security-headers';
@@ -48,17 +49,6 @@ const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 /** A route parameter longer than this is not one of Vigil's (names, ids): the router answers 404. */
 const MAX_PARAM_LENGTH = 500;
 
-const mounted = new WeakMap<INestApplication, readonly string[]>();
-
-/**
- * Every route the gateway's router serves, as `METHOD /path/:param` (Fastify's HEAD twins of GET
- * routes and the web console's files included), once the app is initialised: what the
- * authorization matrix checks it has a row for.
- */
-export function mountedRoutes(app: INestApplication): readonly string[] {
-  return mounted.get(app) ?? [];
-}
-
 /** Builds the gateway with everything an HTTP request passes through, without listening. */
 export async function createGateway(config: VigilConfig): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -84,11 +74,7 @@ export async function createGateway(config: VigilConfig): Promise<NestFastifyApp
     logger: new VigilLogger(config.logLevel),
   });
   const fastify = app.getHttpAdapter().getInstance();
-  const routes: string[] = [];
-  fastify.addHook('onRoute', (route) => {
-    for (const method of [route.method].flat()) routes.push(`${method} ${route.url}`);
-  });
-  mounted.set(app, routes);
+  trackRoutes(app, fastify);
   destroyConnectionsOnClose(fastify);
   fastify.addHook('onRequest', securityHeaders({ tls: config.tls !== null }));
   fastify.addHook('onRequest', requestId());

@@ -1,2 +1,3 @@
 export * from './create-gateway';
 export * from './app.module';
+export * from './mounted-routes';

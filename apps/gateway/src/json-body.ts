@@ -39,7 +39,7 @@ function isAwsEdge(url: string | undefined): boolean {
 }
 
 /** Reads, decompresses, decodes, parses and checks one JSON body; rejects with the answer to give. */
-export async function readJsonBody(headers: IncomingHttpHeaders, payload: IncomingMessage, limitBytes: number): Promise<unknown> {
+async function readJsonBody(headers: IncomingHttpHeaders, payload: IncomingMessage, limitBytes: number): Promise<unknown> {
   const charset = charsetOf(headers['content-type'] ?? '');
   if (charset !== null && charset !== 'utf-8' && charset !== 'utf8') {
     throw new HttpException(`body: unsupported charset "${charset.toUpperCase()}" (send UTF-8)`, HttpStatus.UNSUPPORTED_MEDIA_TYPE);
