@@ -18,6 +18,7 @@ import {
   type SshdHandle,
   type TestUserHandle,
 } from '../../../test/support/sshd';
+import { STALLED_USER_CUT_MS } from './delivery-deadline';
 import {
   JumpServer,
   type JumpForwardEvent,
@@ -510,6 +511,63 @@ describe('JumpServer with real OpenSSH', () => {
     expect(ssh.output).toContain('Session terminated by admin bob: policy violation');
     expect(await ports.waitEnded(live.id)).toMatchObject({ reason: 'terminated' });
   });
+
+  /**
+   * OpenSSH's `ssh` whose stdout nobody reads until told: the target's output backs up in the pipe,
+   * the client's window and the jump's channel buffer. (OpenSSH closes a channel only once it has
+   * written out what it received, as a user's terminal would; an ssh2 client answers at once.)
+   */
+  const heldSsh = async (command: string): Promise<{ ssh: ChildProcessWithoutNullStreams; live: LiveSshSession; exitedAt: Promise<number>; stderr: () => string }> => {
+    const sessionP = nextSession();
+    const ssh = spawn('ssh', sshArgs('alice+box', command), { stdio: ['pipe', 'pipe', 'pipe'] });
+    children.push(ssh);
+    ssh.stdout.pause();
+    let stderr = '';
+    ssh.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+    const exitedAt = new Promise<number>((resolve) => ssh.once('close', () => resolve(Date.now())));
+    const live = await sessionP;
+    let relayed = 0;
+    live.onOutput((chunk) => void (relayed += chunk.length));
+    const deadline = Date.now() + 15_000;
+    for (let last = -1; relayed !== last || relayed < 2 * 1024 * 1024; ) {
+      if (Date.now() > deadline) throw new Error(`the output never backed up (${relayed} bytes relayed)`);
+      last = relayed;
+      await sleep(300);
+    }
+    return { ssh, live, exitedAt, stderr: () => stderr };
+  };
+
+  it('terminate() behind megabytes of unread output: a slow but steady reader still gets the notice before the cut', async () => {
+    const { ssh, live, exitedAt, stderr } = await heldSsh('head -c 8000000 /dev/zero; sleep 60');
+    let bytesAfterTerminate = 0;
+    const terminatedAt = Date.now();
+    live.terminate('Session terminated by admin bob: slow link');
+    // 512 KiB/s: seconds for what is queued (MiBs), past the 2 s a client that stops reading gets
+    const BYTES_PER_MS = 512;
+    ssh.stdout.on('data', (c: Buffer) => {
+      bytesAfterTerminate += c.length;
+      if (bytesAfterTerminate > (Date.now() - terminatedAt) * BYTES_PER_MS) {
+        ssh.stdout.pause();
+        setTimeout(() => ssh.stdout.resume(), 100);
+      }
+    });
+    ssh.stdout.resume();
+    const exited = await exitedAt;
+    console.log(`slow reader: ${bytesAfterTerminate} bytes read in ${exited - terminatedAt} ms after terminate()`);
+    expect(exited - terminatedAt).toBeGreaterThan(2_500); // the fixed 2 s cut Vigil had would have come first
+    expect(stderr()).toContain('Session terminated by admin bob: slow link');
+    expect(await ports.waitEnded(live.id)).toMatchObject({ reason: 'terminated' });
+  }, 60_000);
+
+  it('terminate() and a client that stops reading: cut STALLED_USER_CUT_MS (10 s) later, its session ended as terminated at once', async () => {
+    const { live, exitedAt } = await heldSsh('head -c 8000000 /dev/zero; sleep 60');
+    const terminatedAt = Date.now();
+    live.terminate('Session terminated by admin bob: no reader');
+    expect(await ports.waitEnded(live.id, 1_000)).toMatchObject({ reason: 'terminated' });
+    const exited = await exitedAt;
+    expect(exited - terminatedAt).toBeGreaterThanOrEqual(STALLED_USER_CUT_MS);
+    expect(exited - terminatedAt).toBeLessThan(STALLED_USER_CUT_MS + 5_000);
+  }, 60_000);
 
   it('ends the session as ended when the user hangs up mid-command', async () => {
     const sessionP = nextSession();

@@ -1,4 +1,6 @@
 import type { ClientChannel } from 'ssh2';
+import { cutWhenDelivered } from './delivery-deadline';
+import { systemJumpClock, type JumpClock } from './jump-clock';
 import type { JumpLogger, JumpSessionEndInfo, JumpSessionStartInfo, JumpUser, JumpTarget } from './jump-ports';
 import { ListenerSet } from './listener-set';
 import { terminalNotice } from './terminal-text';
@@ -26,6 +28,8 @@ export interface LiveSessionHooks {
   ended(info: JumpSessionEndInfo): void;
   /** epoch ms; injected for tests (default Date.now) */
   now?: () => number;
+  /** timers of the cut after Vigil ended the session (default: the system clock) */
+  clock?: JumpClock;
 }
 
 /** A paused user who keeps typing is reminded, at most this often, that their keys are dropped. */
@@ -34,8 +38,6 @@ export const PAUSED_REMINDER = '[Vigil] Your keyboard is paused by a viewer: wha
 
 /** How long terminate() lets the notice flush before cutting the connection (brief: < 1 s). */
 const TERMINATE_GRACE_MS = 300;
-/** How long a user's client that stops reading may keep its connection after Vigil ended the session. */
-const STALLED_USER_CUT_MS = 2_000;
 
 /**
  * One running shell/exec relayed between the user's channel and the target's channel, and the
@@ -180,6 +182,10 @@ export class LiveSshSession {
   }
 
   private stop(notice: string): void {
+    // The notice is the last thing the user reads: what the target prints from now on is dropped
+    // (and so not recorded nor mirrored), and a target held by the user's full window is let go.
+    this.upstream.resume();
+    this.upstream.stderr.resume();
     this.notifyUser(`[Vigil] ${notice}`);
     this.upstream.close();
     // Do not wait for the target to confirm the close: the promise to the admin is "within 1 s".
@@ -220,6 +226,7 @@ export class LiveSshSession {
       upstream.resume();
     };
     upstream.on('data', (chunk: Buffer) => {
+      if (this.stopping) return;
       if (!user.write(chunk) && !upPaused) {
         upPaused = true;
         upstream.pause();
@@ -235,6 +242,7 @@ export class LiveSshSession {
       upErr.resume();
     };
     upErr.on('data', (chunk: Buffer) => {
+      if (this.stopping) return;
       if (!userErr.write(chunk) && !errPaused) {
         errPaused = true;
         upErr.pause();
@@ -335,16 +343,9 @@ export class LiveSshSession {
 
     if (this.stopping) {
       // The notice must reach the user before the cut: cut once their channel has closed (its
-      // buffers, notice included, were flushed), or after STALLED_USER_CUT_MS for a client that
-      // does not read. The session itself is over now either way.
-      const cut = setTimeout(() => this.hooks.closeConnection(), STALLED_USER_CUT_MS);
-      cut.unref();
-      const closed = (): void => {
-        clearTimeout(cut);
-        this.hooks.closeConnection();
-      };
-      if (this.user.closed) closed();
-      else this.user.once('close', closed);
+      // buffers, notice included, were flushed), or once their client stops reading (see
+      // delivery-deadline.ts). The session itself is over now either way.
+      cutWhenDelivered(this.user, () => this.hooks.closeConnection(), { clock: this.hooks.clock ?? systemJumpClock });
     }
     this.ends.emit(info, undefined);
     this.hooks.ended(info);

@@ -1,4 +1,5 @@
 import type { ClientChannel } from 'ssh2';
+import type { JumpClock } from './jump-clock';
 import type { JumpLogger, JumpPorts, JumpSessionStartInfo } from './jump-ports';
 import { type EarlyUpstreamEnd, type ExitStatus, LiveSshSession } from './live-ssh-session';
 import { errorMessage } from './upstream-connect';
@@ -8,6 +9,8 @@ import type { UserChannel } from './user-channel';
 export interface RelayedSessionDeps {
   ports: Pick<JumpPorts, 'sessionStarted' | 'sessionEnded'>;
   logger?: JumpLogger;
+  /** timers (default: the system clock) */
+  clock?: JumpClock;
   /** Ends what carries the user's side (their SSH connection, their browser socket). */
   closeConnection(): void;
   /** The gateway's chance to attach taps (recording, live hub) before the first byte flows. */
@@ -52,6 +55,7 @@ export async function startRelayedSession(
 
   const live = new LiveSshSession(sessionId, info, user, upstream, {
     logger: deps.logger,
+    clock: deps.clock,
     closeConnection: deps.closeConnection,
     ended: (end) => {
       deps.sessionClosed(live);

@@ -230,6 +230,7 @@ export class SessionRelay {
     const live = await startRelayedSession(channel, upstream, info, {
       ports: ctx.ports,
       logger: ctx.logger,
+      clock: ctx.clock,
       closeConnection: ctx.closeConnection,
       sessionOpened: ctx.sessionOpened,
       sessionClosed: ctx.sessionClosed,
