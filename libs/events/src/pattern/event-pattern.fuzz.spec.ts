@@ -196,7 +196,8 @@ describe('event patterns against hostile input (fast-check)', () => {
     const started = performance.now();
     expect(compiled.matches(wide)).toBe(false);
     expect(compilePattern({ detail: { items: { a: [{ exists: false }], b: ['v99999'] } } }).matches(wide)).toBe(true);
-    expect(performance.now() - started).toBeLessThan(2_000);
+    // linear: well under a second; quadratic would be ~10^10 steps (minutes). 10 s leaves room for a loaded CI machine
+    expect(performance.now() - started).toBeLessThan(10_000);
   });
 
   it('wide events and long strings stay fast', () => {
