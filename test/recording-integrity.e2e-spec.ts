@@ -323,7 +323,7 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     const stored = findFile(path.join(db.env.VIGIL_DATA_DIR, 'recordings'), `${entry!.id}.vcast`)!;
     expect(fs.statSync(stored).size).toBeLessThanOrEqual(LIMIT_BYTES);
     // the record is committed with the failure; the hash chain takes it in just after (poll: a loaded machine)
-    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'))).filter((i) => i.action === 'recording.failed');
+    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'), 30_000)).filter((i) => i.action === 'recording.failed');
     expect(failed).toHaveLength(1);
     expect(failed[0].actor).toMatch(/^agent:/);
     expect(failed[0].requestParameters).toMatchObject({ cause: 'file too large (EFBIG)', strict: true, user: 'alice', target: 'strict-box', outcome: 'session ended' });
@@ -338,7 +338,7 @@ describe.each(DATABASE_KINDS)('a recording that fails mid-session on %s', (kind)
     const entry = await eventually(latestEntry, (e) => e?.recordingStatus != null && e.id !== undefined && e.endReason === 'ended');
     expect(entry).toMatchObject({ endReason: 'ended', recordingStatus: 'incomplete' });
     // the record is committed with the failure; the hash chain takes it in just after (poll: a loaded machine)
-    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'))).filter((i) => i.action === 'recording.failed');
+    const failed = (await eventually(() => auditOf(http, entry!.id), (items) => items.some((i) => i.action === 'recording.failed'), 30_000)).filter((i) => i.action === 'recording.failed');
     expect(failed.map((f) => f.requestParameters)).toEqual([
       { cause: 'file too large (EFBIG)', strict: false, user: 'alice', target: 'lax-box', outcome: 'session continues unrecorded' },
     ]);
