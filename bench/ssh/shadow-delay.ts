@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { percentile } from '../support/stats';
 import { inBatches } from './live-client';
 import { LiveWireViewer } from '../../test/support/live-wire-viewer';
+import { BystanderEcho, BystanderResult } from './bystander-echo';
 import { BenchEnv, noRunningSessions, runningSessionId, sshArgs } from './setup';
 
 /**
@@ -70,6 +71,8 @@ export interface DelayResult {
   skipped?: { viewers: number; samples: number; p50: number; p99: number; max: number };
   /** Vigil only: the gateway process's CPU (all threads) while the stream ran, in cores (CPU s per s) */
   gatewayCores?: number;
+  /** Vigil only, when asked: another user's keystroke echo through the same jump during the window */
+  bystanderEcho?: BystanderResult;
 }
 
 /** utime + stime of a process, in seconds (Linux /proc; NaN elsewhere). */
@@ -229,6 +232,8 @@ export async function measureSocketIoDelay(
   warmup = 2,
   /** optional: this many viewers stop reading `at` s into the measured window, for `for` s (exercises skip + resync) */
   stall?: { viewers: number; at: number; for: number },
+  /** optional: another user's session typing through the same jump during the window (its echo is reported) */
+  bystanderGapMs?: number,
 ): Promise<DelayResult> {
   const total = warmup + seconds;
   const devNull = fs.openSync('/dev/null', 'w');
@@ -247,6 +252,7 @@ export async function measureSocketIoDelay(
   });
   const sockets: LiveWireViewer[] = [];
   const collector = new DelayCollector();
+  let bystander: BystanderEcho | undefined;
   try {
     await ready;
     const sessionId = await runningSessionId(env);
@@ -265,12 +271,14 @@ export async function measureSocketIoDelay(
     });
     const attachSeconds = (performance.now() - attachStarted) / 1000;
     process.stdout.write(`  ${sockets.length} of ${viewers} socket.io (wire) viewers attached in ${attachSeconds.toFixed(1)} s\n`);
+    bystander = bystanderGapMs !== undefined ? await BystanderEcho.open(env, bystanderGapMs) : undefined;
     await new Promise((r) => setTimeout(r, 500));
     const go = nowUs();
     collector.from = go + warmup * 1e6;
     collector.until = go + total * 1e6;
     const cpuAtGo = processCpuSeconds(env.gateway.child.pid);
     child.stdin!.write('go\n');
+    if (bystander) setTimeout(() => bystander!.type(), warmup * 1000).unref();
     if (stall) {
       const stalled = sockets.slice(0, stall.viewers);
       setTimeout(() => stalled.forEach((v) => v.setReading(false)), (warmup + stall.at) * 1000).unref();
@@ -278,11 +286,14 @@ export async function measureSocketIoDelay(
     }
     const code = await exited;
     const gatewayCores = (processCpuSeconds(env.gateway.child.pid) - cpuAtGo) / ((nowUs() - go) / 1e6);
+    const bystanderEcho = await bystander?.stop();
+    bystander = undefined;
     if (code !== 0) throw new Error(`ssh exited with ${code}: ${stderr}`);
     // Let the last batches arrive.
     await new Promise((r) => setTimeout(r, 1000));
-    return { ...summarize('socket.io via Vigil', viewers, rate, sockets.length, attachSeconds, collector, rate * total), gatewayCores };
+    return { ...summarize('socket.io via Vigil', viewers, rate, sockets.length, attachSeconds, collector, rate * total), gatewayCores, bystanderEcho };
   } finally {
+    await bystander?.stop().catch(() => undefined);
     child.kill('SIGKILL');
     // The session ends first (everyone leaves its room at once); closing viewers of a running
     // session would make the gateway send every remaining viewer a new viewer list per leave.
