@@ -46,10 +46,15 @@ const FLOOD_SNAPSHOT_MAX_MS = 5_000;
 const FLOOD_QUIET_MS = 150;
 
 /**
- * Fan-out may take at most a third of the event loop while output streams: the next batch goes
- * out no sooner than three times the last fan-out's duration after it started (2 ms to 16 ms).
+ * Fan-out may take at most two thirds of the event loop while output streams: the next batch goes
+ * out no sooner than 1.5 times the last fan-out's duration after it started (2 ms to 16 ms).
+ * A third (factor 3) made batches wait for a timer most of the time: output arriving every 10 ms
+ * to 200 viewers (a ~4 ms fan-out) waited for a 12 ms interval, which doubled viewers' p50 delay
+ * (6.5-9.0 ms against 3.3-3.9 ms, the raw `ws` floor ~3 ms), while another user's keystroke
+ * echo through the same gateway was no better for it (p50 1.8-2.0 against 1.4-1.6 ms):
+ * `bench/ssh/shadow-quick.js` with BENCH_SHADOW_BYSTANDER_GAP_MS, see README → Benchmarks.
  */
-const FAN_OUT_COST_FACTOR = 3;
+const FAN_OUT_COST_FACTOR = 1.5;
 
 interface TerminalViewer {
   flow: ViewerBackpressure;
