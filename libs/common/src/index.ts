@@ -16,3 +16,4 @@ export * from './hidden-values';
 export * from './audit-context';
 export * from './raw-body';
 export * from './http';
+export * from './worker-file';

@@ -5,6 +5,7 @@ import { prepareSqliteFile, secureDataDir } from './data-dir';
 import { MIGRATIONS } from './migrations';
 import { UnitOfWork } from './unit-of-work';
 import { AuditOutbox } from './audit-outbox';
+import { BackgroundWalCheckpoints } from './wal-checkpoints/background-wal-checkpoints';
 
 export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
   const common = { autoLoadEntities: true, migrations: MIGRATIONS, migrationsRun: true, synchronize: false, logging: false };
@@ -35,7 +36,8 @@ export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
       db.pragma('synchronous = NORMAL');
       db.pragma('busy_timeout = 5000');
       db.pragma('foreign_keys = ON');
-      // Fewer, larger checkpoints: each one fsyncs the database file.
+      // Fewer, larger checkpoints: each one fsyncs the database file. Most of each one's copying
+      // is done beforehand by a thread of its own (BackgroundWalCheckpoints).
       db.pragma('wal_autocheckpoint = 4000');
     },
   };
@@ -44,7 +46,7 @@ export function typeOrmOptions(config: VigilConfig): TypeOrmModuleOptions {
 @Global()
 @Module({
   imports: [TypeOrmModule.forRootAsync({ inject: [VigilConfig], useFactory: typeOrmOptions })],
-  providers: [UnitOfWork, AuditOutbox],
+  providers: [UnitOfWork, AuditOutbox, BackgroundWalCheckpoints],
   exports: [UnitOfWork, AuditOutbox],
 })
 export class DatabaseModule {}

@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { compiledWorkerFile } from '@vigil/common';
 import { SHARED_FRAME_FIELDS, type BatchMessage, type FromRecordingThread, type ToRecordingThread } from './recording-thread-protocol';
 import type { PostedBatch } from './thread-batch';
 
@@ -129,15 +128,7 @@ export function packBatches(batches: readonly PostedBatch[]): Extract<ToRecordin
  * worker thread starts a plain Node.js context without the test's TypeScript transform.
  */
 export function recordingWorkerFile(): string {
-  if (__filename.endsWith('.js')) return path.join(__dirname, 'recording-worker.js');
-  for (let dir = __dirname; dir !== path.dirname(dir); dir = path.dirname(dir)) {
-    if (existsSync(path.join(dir, 'package.json'))) {
-      const built = path.join(dir, 'dist', 'libs', 'recording', 'src', 'threaded', 'recording-worker.js');
-      if (!existsSync(built)) throw new Error(`${built} is missing: run \`npm run build\` first`);
-      return built;
-    }
-  }
-  throw new Error('recording-worker: cannot find the repository root');
+  return compiledWorkerFile(__filename, 'libs/recording/src/threaded/recording-worker');
 }
 
 /** Shared by every recording of the process. */
