@@ -19,6 +19,11 @@ import { DelayResult, measureSocketIoDelay, measureWsFloor, writeEmitter } from 
 import { TransferRun, transferOnce } from './throughput';
 import { Kind, judgeThroughput, summarizeViewer } from './throughput-verdict';
 
+/** Why the echo route's viewer has a thread of its own (echo-latency.ts VIEWER_PLACE). */
+const VIEWER_PLACE_NOTE =
+  process.env.BENCH_ECHO_VIEWER === 'in-process'
+    ? 'on the thread that times the keystrokes (BENCH_ECHO_VIEWER=in-process, as before v0.7.4)'
+    : 'from a worker thread of the bench process (a viewer is someone else\'s browser, so its decoding stays off the thread that times the keystrokes; an A/B against the viewer on that thread showed no difference beyond run-to-run noise: README → Benchmarks)';
 const ONLY = new Set((process.env.BENCH_SSH_ONLY ?? 'throughput,echo,shadow,join').split(','));
 const SHADOW_SECONDS = Number(process.env.BENCH_SSH_SECONDS ?? 8);
 /** bytes `cat`ed per throughput run (MB = 10⁶); the issue's figure is 100 MB */
@@ -58,11 +63,13 @@ async function main(): Promise<void> {
       // stretch, carries whatever the machine did then (a GC, a neighbour) in its p99 alone.
       const routes = ['direct', 'bare-relay', 'vigil', 'vigil + 1 viewer', 'openssh-J'] as const;
       const pooled = new Map<(typeof routes)[number], number[]>(routes.map((route) => [route, []]));
+      const viewerOutputs: number[] = [];
       for (let round = 1; round <= ECHO_ROUNDS; round++) {
         for (const route of routes) {
           const r = await measureEcho(env, route, KEYSTROKES / ECHO_ROUNDS);
-          log(`[echo] round ${round} ${route}: p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms`);
+          log(`[echo] round ${round} ${route}: p50 ${ms(r.p50)} ms, p99 ${ms(r.p99)} ms${r.viewerOutputs !== undefined ? ` (viewer: ${r.viewerOutputs} output events)` : ''}`);
           pooled.get(route)!.push(...r.values);
+          if (r.viewerOutputs !== undefined) viewerOutputs.push(r.viewerOutputs);
         }
       }
       for (const route of routes) {
@@ -76,7 +83,7 @@ async function main(): Promise<void> {
         '',
         '### Keystroke echo round trip',
         '',
-        `An ssh2 \`Client\` in the bench process is the user (no spawned \`ssh\`, so the timer sees only the path; it offers only \`${PINNED_CIPHER}\`, as the OpenSSH legs do): PTY session running \`stty raw -echo; cat\`, one character written, timed until it comes back, 5 ms pause; ${KEYSTROKES} keystrokes per route, typed in ${ECHO_ROUNDS} rounds with the routes interleaved, each round a new connection (a new session through Vigil) with 20 warm-up keystrokes first; percentiles over the pooled keystrokes. Goal: added p50 ≤ 0.5 ms, p99 ≤ 2 ms over direct.`,
+        `An ssh2 \`Client\` in the bench process is the user (no spawned \`ssh\`, so the timer sees only the path; it offers only \`${PINNED_CIPHER}\`, as the OpenSSH legs do): PTY session running \`stty raw -echo; cat\`, one character written, timed until it comes back, 5 ms pause; ${KEYSTROKES} keystrokes per route, typed in ${ECHO_ROUNDS} rounds with the routes interleaved, each round a new connection (a new session through Vigil) with 20 warm-up keystrokes first; percentiles over the pooled keystrokes. The viewer of the "+ 1 viewer" route is a socket.io \`/live\` client attached in view mode ${VIEWER_PLACE_NOTE}; it received ${viewerOutputs.join(', ')} \`output\` events in the ${ECHO_ROUNDS} rounds (${KEYSTROKES / ECHO_ROUNDS + 20} keystrokes each). Goal: added p50 ≤ 0.5 ms, p99 ≤ 2 ms over direct.`,
         '',
         '| route | p50 ms | p99 ms | added p50 ms | added p99 ms | verdict |',
         '| --- | ---: | ---: | ---: | ---: | --- |',
