@@ -36,7 +36,7 @@ interface Rec {
 /**
  * Every kind of call issue 9 lists writes its CloudTrail-shaped record (name, who, from where,
  * refusals with errorCode, secrets hidden), and a change whose record cannot be written does not
- * happen: the audit outbox is made to refuse inserts with a trigger in the database itself.
+ * happen: the audit outbox (PostgreSQL) or chain (SQLite) is made to refuse inserts with a trigger in the database itself.
  */
 describe.each(DATABASE_KINDS)('audit coverage on %s', (kind) => {
   let gw: TestGateway;
@@ -72,7 +72,11 @@ describe.each(DATABASE_KINDS)('audit coverage on %s', (kind) => {
       (s) => s.serviceProvider === 'box',
     );
 
-  /** Makes every insert into the audit outbox fail, in the database, until `allow()`. */
+  /**
+   * Makes every audit write fail, in the database, until `allow()`: inserts into the outbox on
+   * PostgreSQL, into the chain itself on SQLite (where a gateway's records skip the outbox: the
+   * chainer writes them in the change's own transaction).
+   */
   const refuseAuditWrites = async () => {
     // through the gateway's own UnitOfWork: on SQLite, never inside another transaction on its one connection
     const uow = gw.app.get(UnitOfWork);
@@ -81,7 +85,7 @@ describe.each(DATABASE_KINDS)('audit coverage on %s', (kind) => {
         await m.query("CREATE OR REPLACE FUNCTION vigil_test_refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit writes refused by the test'; END $$ LANGUAGE plpgsql");
         await m.query('CREATE TRIGGER vigil_test_refuse BEFORE INSERT ON audit_outbox FOR EACH ROW EXECUTE FUNCTION vigil_test_refuse()');
       } else {
-        await m.query("CREATE TRIGGER vigil_test_refuse BEFORE INSERT ON audit_outbox BEGIN SELECT RAISE(ABORT, 'audit writes refused by the test'); END");
+        await m.query("CREATE TRIGGER vigil_test_refuse BEFORE INSERT ON audit_events BEGIN SELECT RAISE(ABORT, 'audit writes refused by the test'); END");
       }
     });
     return async () => {

@@ -1,8 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { VigilConfig } from '@vigil/config';
-import { AuditOutbox, UnitOfWork, insertRowsSql } from '@vigil/database';
-import { AuditView, derivedColumns, toAuditView } from './audit-view';
+import { AuditOutbox, CommitGroupParticipant, OutboxRecord, UnitOfWork, insertRowsSql } from '@vigil/database';
+import { AuditView, auditViewOfBody, derivedColumns, toAuditView } from './audit-view';
 import { chainHash } from './hash-chain';
 
 /** Outbox rows chained per transaction at most. */
@@ -10,6 +10,9 @@ const MAX_BATCH = 500;
 /** Rows per INSERT statement (SQLite bounds the parameters of one statement). */
 const INSERT_CHUNK = 60;
 const EVENT_COLUMNS = 'seq, at, actor, action, session_id, detail, prev_hash, hash, event_id, event_name, event_source, user_name, source_ip, error_code, read_only';
+const EVENT_ROW = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
+const INSERT_EVENT_ROW = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${EVENT_ROW}`;
+const MOVE_HEAD = 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1';
 /** After a failed pass (database unreachable), the next one waits this long at first, doubling. */
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
@@ -20,6 +23,11 @@ const RETRY_MAX_MS = 5_000;
  */
 export interface AuditChainHook {
   onChained(m: EntityManager, records: AuditView[]): Promise<void>;
+}
+
+interface ChainHead {
+  seq: number;
+  hash: string;
 }
 
 interface OutboxRow {
@@ -37,9 +45,17 @@ interface OutboxRow {
  * takes the oldest outbox rows, appends them with their hashes, deletes them from the outbox and
  * moves the head, all in one transaction. Writers never wait for this: their record is already
  * durable in the outbox. Wakes when this process commits a record, polls for other processes'.
+ *
+ * On SQLite the records of this process skip the outbox: the chainer joins every transaction
+ * (UnitOfWork.joinSqliteTransactions): the records each transaction wrote get their places as it
+ * ends, and the whole group's are written before its COMMIT, so a record is in the chain exactly
+ * when its change commits. Every SQLite transaction holds the database's write lock (BEGIN
+ * IMMEDIATE) already, so the head costs no extra waiting; it is read once per commit group and
+ * written back once. The outbox is still read, for
+ * records written before the chainer joined (at boot) or left by a process of an older version.
  */
 @Injectable()
-export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
+export class AuditChainer implements OnModuleInit, OnApplicationShutdown, CommitGroupParticipant {
   private readonly logger = new Logger(AuditChainer.name);
   private readonly hooks: AuditChainHook[] = [];
   private running: Promise<void> | null = null;
@@ -48,6 +64,10 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
   private retryMs = RETRY_MIN_MS;
   private stopped = false;
   private unsubscribe: (() => void) | null = null;
+  /** SQLite: records are chained inside the transaction that wrote them (beforeRelease) */
+  private inTransactions = false;
+  /** SQLite: a commit group's records placed in the chain, and the head after them, until beforeCommit writes them */
+  private readonly groupChains = new WeakMap<object, { head: ChainHead; params: unknown[][]; views: AuditView[] }>();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -57,6 +77,10 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
 
   onModuleInit(): void {
     this.unsubscribe = this.outbox.onAppended(() => void this.drain().catch(() => undefined));
+    if (this.uow.joinSqliteTransactions(this)) {
+      this.inTransactions = true;
+      this.outbox.chainInTransactions();
+    }
     this.schedule(0);
   }
 
@@ -116,66 +140,121 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown {
     this.timer.unref();
   }
 
+  /**
+   * SQLite: gives the records `m`'s transaction wrote (AuditOutbox holds them) their places in
+   * the chain, before it ends; beforeCommit writes them. Only computes: an INSERT here would run
+   * inside the transaction's savepoint, where SQLite first copies every page it changes (the
+   * savepoint's journal) — for audit_events and its five indexes, 3× the cost of one INSERT of
+   * the whole group's records outside the savepoints.
+   */
+  async beforeRelease(m: EntityManager, group: object): Promise<void> {
+    const records = this.outbox.takeWithin(m);
+    if (records.length === 0) return;
+    let state = this.groupChains.get(group);
+    if (!state) {
+      state = { head: await this.readHead(m), params: [], views: [] };
+      this.groupChains.set(group, state);
+    }
+    const placed = this.place(state.head, records);
+    state.head = placed.head;
+    state.params.push(...placed.params);
+    state.views.push(...placed.views);
+  }
+
+  /**
+   * SQLite: the group's records into audit_events, their deliveries (hooks) and the head moved,
+   * before the group commits: if any of it fails, no transaction of the group commits, so no
+   * change is ever without its record.
+   */
+  async beforeCommit(m: EntityManager, group: object): Promise<void> {
+    const state = this.groupChains.get(group);
+    if (!state) return;
+    await this.insertEvents(m, state.params);
+    // the head right behind the records: a reader on this one connection (verify) sees them apart only briefly
+    await this.uow.sql.run(m, MOVE_HEAD, [state.head.seq, state.head.hash]);
+    for (const hook of this.hooks) await hook.onChained(m, state.views);
+  }
+
   private chainBatch(): Promise<number> {
     const { sql } = this.uow;
     return this.uow.run(async (m) => {
-      const lock = this.uow.isPostgres ? ' FOR UPDATE' : '';
-      const [head] = await sql.rows<{ seq: string | number; hash: string }>(m, `SELECT seq, hash FROM audit_head WHERE id = 1${lock}`, []);
-      if (!head) throw new Error('audit_head row missing: migrations did not run');
-      const rows = await sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox ORDER BY id LIMIT ?', [MAX_BATCH]);
-      if (rows.length === 0) return 0;
-
-      let seq = Number(head.seq);
-      let hash = head.hash;
-      const views: AuditView[] = [];
-      const params: unknown[][] = [];
-      for (const row of rows) {
-        const fields = { seq: ++seq, at: Number(row.at), actor: row.actor, action: row.action, sessionId: row.session_id, detail: row.detail };
-        const prevHash = hash;
-        hash = chainHash(prevHash, fields);
-        const view = toAuditView({ ...fields, hash });
-        const derived = derivedColumns(view);
-        views.push(view);
-        params.push([
-          fields.seq,
-          fields.at,
-          fields.actor,
-          fields.action,
-          fields.sessionId,
-          fields.detail,
-          prevHash,
-          hash,
-          derived.eventId,
-          derived.eventName,
-          derived.eventSource,
-          derived.userName,
-          derived.sourceIp,
-          derived.errorCode,
-          this.uow.isPostgres ? derived.readOnly : derived.readOnly === null ? null : Number(derived.readOnly),
-        ]);
-      }
-      const moveHead = { sql: 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1', params: [seq, hash] };
-      if (this.uow.isPostgres) {
-        // the records in, the outbox rows out, the head moved: one round trip (three distinct
-        // tables; the ids were read under the head's lock, so no other chainer is moving them)
-        await sql.runAll(m, [
-          insertRowsSql({ sql: `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES (${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`, rows: params }),
-          { sql: 'DELETE FROM audit_outbox WHERE id = ANY(?::varchar[])', params: [rows.map((r) => r.id)] },
-          moveHead,
-        ]);
-      } else {
-        for (let i = 0; i < params.length; i += INSERT_CHUNK) {
-          const chunk = params.slice(i, i + INSERT_CHUNK);
-          await sql.run(m, `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`, chunk.flat());
-        }
+      if (this.inTransactions) {
+        // SQLite: rows another process left in the outbox, chained by beforeRelease in this transaction
+        const rows = await this.readOutbox(m);
         for (let i = 0; i < rows.length; i += 500) {
           const ids = rows.slice(i, i + 500).map((r) => r.id);
           await sql.run(m, `DELETE FROM audit_outbox WHERE id IN (${ids.map(() => '?').join(', ')})`, ids);
         }
-        await sql.run(m, moveHead.sql, moveHead.params);
+        this.outbox.holdWithin(m, rows);
+        return rows.length;
       }
-      for (const hook of this.hooks) await hook.onChained(m, views);
+      // PostgreSQL: the head's row lock makes this the one chainer across gateways
+      const head = await this.readHead(m, ' FOR UPDATE');
+      const rows = await this.readOutbox(m);
+      if (rows.length === 0) return 0;
+      const placed = this.place(head, rows);
+      // the records in, the outbox rows out, the head moved: one round trip (three distinct
+      // tables; the ids were read under the head's lock, so no other chainer is moving them)
+      await sql.runAll(m, [
+        insertRowsSql({ sql: INSERT_EVENT_ROW, rows: placed.params }),
+        { sql: 'DELETE FROM audit_outbox WHERE id = ANY(?::varchar[])', params: [rows.map((r) => r.id)] },
+        { sql: MOVE_HEAD, params: [placed.head.seq, placed.head.hash] },
+      ]);
+      for (const hook of this.hooks) await hook.onChained(m, placed.views);
       return rows.length;
     });
+  }
+
+  private async readHead(m: EntityManager, lock = ''): Promise<ChainHead> {
+    const [head] = await this.uow.sql.rows<{ seq: string | number; hash: string }>(m, `SELECT seq, hash FROM audit_head WHERE id = 1${lock}`, []);
+    if (!head) throw new Error('audit_head row missing: migrations did not run');
+    return { seq: Number(head.seq), hash: head.hash };
+  }
+
+  private async readOutbox(m: EntityManager): Promise<OutboxRecord[]> {
+    const rows = await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox ORDER BY id LIMIT ?', [MAX_BATCH]);
+    return rows.map((row) => ({ id: row.id, at: Number(row.at), actor: row.actor, action: row.action, sessionId: row.session_id, detail: row.detail }));
+  }
+
+  /** The records' places after `head`: their audit_events rows, their views, and the head after them. */
+  private place(head: ChainHead, records: OutboxRecord[]): { head: ChainHead; params: unknown[][]; views: AuditView[] } {
+    let seq = head.seq;
+    let hash = head.hash;
+    const views: AuditView[] = [];
+    const params: unknown[][] = [];
+    for (const record of records) {
+      const fields = { seq: ++seq, at: record.at, actor: record.actor, action: record.action, sessionId: record.sessionId, detail: record.detail };
+      const prevHash = hash;
+      hash = chainHash(prevHash, fields);
+      const view = record.body ? auditViewOfBody({ ...fields, hash }, record.body) : toAuditView({ ...fields, hash });
+      const derived = derivedColumns(view);
+      views.push(view);
+      params.push([
+        fields.seq,
+        fields.at,
+        fields.actor,
+        fields.action,
+        fields.sessionId,
+        fields.detail,
+        prevHash,
+        hash,
+        derived.eventId,
+        derived.eventName,
+        derived.eventSource,
+        derived.userName,
+        derived.sourceIp,
+        derived.errorCode,
+        this.uow.isPostgres ? derived.readOnly : derived.readOnly === null ? null : Number(derived.readOnly),
+      ]);
+    }
+    return { head: { seq, hash }, params, views };
+  }
+
+  /** SQLite: the rows in statements of INSERT_CHUNK (SQLite bounds the parameters of one statement). */
+  private async insertEvents(m: EntityManager, params: unknown[][]): Promise<void> {
+    for (let i = 0; i < params.length; i += INSERT_CHUNK) {
+      const chunk = params.slice(i, i + INSERT_CHUNK);
+      await this.uow.sql.run(m, `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => EVENT_ROW).join(', ')}`, chunk.flat());
+    }
   }
 }

@@ -46,6 +46,15 @@ export function toAuditView(row: StoredAuditRecord): AuditView {
   return { ...body, eventTime: new Date(row.at).toISOString(), seq: row.seq, hash: row.hash, action: row.action, actor: row.actor };
 }
 
+/**
+ * toAuditView for a record whose body is still the object its detail was serialised from
+ * (toCloudTrailBody builds it of JSON values only, so it equals what parsing the detail gives):
+ * the chainer places records this way without parsing back what was just stringified.
+ */
+export function auditViewOfBody(row: Omit<StoredAuditRecord, 'detail'>, body: CloudTrailBody): AuditView {
+  return { ...body, eventTime: new Date(row.at).toISOString(), seq: row.seq, hash: row.hash, action: row.action, actor: row.actor };
+}
+
 export function derivedColumns(view: AuditView): DerivedColumns {
   const legacy = view.eventID.startsWith('legacy-');
   return {

@@ -5,3 +5,4 @@ export * from './session-attribute-columns';
 export * from './raw-sql';
 export * from './audit-outbox';
 export * from './write-batches';
+export type { CommitGroupParticipant } from './sqlite-commit-groups';

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { DataSource, DataSourceOptions, EntityManager } from 'typeorm';
 import { loadConfig } from '@vigil/config';
 import { typeOrmOptions } from './database.module';
-import { SqliteCommitGroups } from './sqlite-commit-groups';
+import { CommitGroupParticipant, SqliteCommitGroups } from './sqlite-commit-groups';
 
 describe('SqliteCommitGroups', () => {
   let dir: string;
@@ -109,5 +109,73 @@ describe('SqliteCommitGroups', () => {
     await expect(groups.run(insert('x'))).resolves.toBe('x');
     expect(committedNames()).toEqual(['x']);
     expect(statements.some((s) => s.startsWith('SAVEPOINT'))).toBe(false);
+  });
+
+  describe('participants', () => {
+    /** Writes one `log:` row per transaction it saw, all of them before the COMMIT, as the audit chainer does. */
+    class LogWriter implements CommitGroupParticipant {
+      readonly seen: { m: EntityManager; group: object }[] = [];
+      readonly commitsSeen: object[] = [];
+      failOn: string | null = null;
+      failCommit = false;
+      private readonly names = new WeakMap<object, string[]>();
+      readonly running: boolean[] = [];
+
+      constructor(private readonly groups: SqliteCommitGroups) {}
+
+      async beforeRelease(m: EntityManager, group: object): Promise<void> {
+        this.running.push(this.groups.isRunning(m));
+        const [{ last }] = (await m.query("SELECT max(name) AS last FROM items WHERE name NOT LIKE 'log:%'")) as { last: string }[];
+        if (last === this.failOn) throw new Error(`refusing ${last}`);
+        this.seen.push({ m, group });
+        this.names.set(group, [...(this.names.get(group) ?? []), last]);
+      }
+
+      async beforeCommit(m: EntityManager, group: object): Promise<void> {
+        this.commitsSeen.push(group);
+        if (this.failCommit) throw new Error('log refused');
+        for (const name of this.names.get(group) ?? []) await m.query('INSERT INTO items (name) VALUES (?)', [`log:${name}`]);
+      }
+    }
+
+    it('joins each transaction in its savepoint and the group before its COMMIT, in one commit', async () => {
+      const groups = new SqliteCommitGroups(dataSource);
+      const logger = new LogWriter(groups);
+      groups.join(logger);
+      const answers = await Promise.all(['a', 'b', 'c'].map((name) => groups.run(insert(name))));
+      expect(answers).toEqual(['a', 'b', 'c']);
+      expect(committedNames()).toEqual(['a', 'b', 'c', 'log:a', 'log:b', 'log:c']);
+      expect(commits()).toBe(1);
+      // one group: every transaction saw the same group object, and the commit hook ran once for it
+      expect(new Set(logger.seen.map((s) => s.group)).size).toBe(1);
+      expect(logger.commitsSeen).toEqual([logger.seen[0].group]);
+      expect(logger.running).toEqual([true, true, true]);
+      expect(logger.seen.some((s) => groups.isRunning(s.m))).toBe(false);
+    });
+
+    it('a participant refusing one transaction rolls back that one alone', async () => {
+      const groups = new SqliteCommitGroups(dataSource);
+      const logger = new LogWriter(groups);
+      logger.failOn = 'b';
+      groups.join(logger);
+      const results = await Promise.allSettled(['a', 'b', 'c'].map((name) => groups.run(insert(name))));
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect((results[1] as PromiseRejectedResult).reason.message).toBe('refusing b');
+      expect(committedNames()).toEqual(['a', 'c', 'log:a', 'log:c']);
+    });
+
+    it('a participant refusing the commit fails the whole group, alone or together, and nothing of it is kept', async () => {
+      const groups = new SqliteCommitGroups(dataSource);
+      const logger = new LogWriter(groups);
+      logger.failCommit = true;
+      groups.join(logger);
+      const together = await Promise.allSettled(['a', 'b'].map((name) => groups.run(insert(name))));
+      expect(together.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+      await expect(groups.run(insert('alone'))).rejects.toThrow('log refused');
+      expect(committedNames()).toEqual([]);
+      logger.failCommit = false;
+      await expect(groups.run(insert('later'))).resolves.toBe('later');
+      expect(committedNames()).toEqual(['later', 'log:later']);
+    });
   });
 });

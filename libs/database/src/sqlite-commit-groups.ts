@@ -3,6 +3,20 @@ import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 /** Transactions sharing one COMMIT at most: bounds how long one group holds the event loop and the write lock. */
 export const MAX_GROUP = 64;
 
+/**
+ * Work that joins every transaction of a group (libs/audit chains the records a transaction
+ * wrote, inside that transaction). `beforeRelease` runs after a transaction's own work, in its
+ * savepoint (or its lone transaction): a throw rolls back that transaction alone, as a failure
+ * of its own work would, so it must leave `group`'s state as it found it when it throws.
+ * `beforeCommit` runs once the group's last transaction is done, before COMMIT: a throw fails
+ * every transaction of the group. `group` is one object per group, for state kept across its
+ * transactions (dropped with the group, whether it commits or not).
+ */
+export interface CommitGroupParticipant {
+  beforeRelease(m: EntityManager, group: object): Promise<void>;
+  beforeCommit(m: EntityManager, group: object): Promise<void>;
+}
+
 interface Pending {
   work: (manager: EntityManager) => Promise<unknown>;
   resolve: (value: unknown) => void;
@@ -25,6 +39,9 @@ export class SqliteCommitGroups {
   private pending: Pending[] = [];
   private flushing = false;
   private scheduled = false;
+  private readonly participants: CommitGroupParticipant[] = [];
+  /** the managers handed to transactions now running: what `isRunning` answers */
+  private readonly running = new WeakSet<EntityManager>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -46,6 +63,15 @@ export class SqliteCommitGroups {
     });
   }
 
+  join(participant: CommitGroupParticipant): void {
+    this.participants.push(participant);
+  }
+
+  /** Whether `m` is the manager of a transaction this queue is running now (its participants will see it). */
+  isRunning(m: EntityManager): boolean {
+    return this.running.has(m);
+  }
+
   private async flush(): Promise<void> {
     if (this.flushing) return;
     this.flushing = true;
@@ -63,6 +89,24 @@ export class SqliteCommitGroups {
     else await this.runTogether(runner, group);
   }
 
+  /** The transaction's work, then what the participants add to it, with `m` marked running meanwhile. */
+  private async runWork(item: Pending, m: EntityManager, group: object): Promise<unknown> {
+    this.running.add(m);
+    try {
+      const value = await item.work(m);
+      for (const participant of this.participants) await participant.beforeRelease(m, group);
+      return value;
+    } finally {
+      this.running.delete(m);
+    }
+  }
+
+  private async beforeCommit(runner: QueryRunner, group: object): Promise<void> {
+    if (this.participants.length === 0) return;
+    const m = this.dataSource.createEntityManager(runner);
+    for (const participant of this.participants) await participant.beforeCommit(m, group);
+  }
+
   /** One transaction, nothing to share: no savepoint needed. */
   private async runAlone(runner: QueryRunner, item: Pending): Promise<void> {
     try {
@@ -72,7 +116,9 @@ export class SqliteCommitGroups {
       return;
     }
     try {
-      const value = await item.work(this.dataSource.createEntityManager(runner));
+      const group = {};
+      const value = await this.runWork(item, this.dataSource.createEntityManager(runner), group);
+      await this.beforeCommit(runner, group);
       await runner.query('COMMIT');
       item.resolve(value);
     } catch (error) {
@@ -90,6 +136,7 @@ export class SqliteCommitGroups {
     }
     const done: { item: Pending; value: unknown }[] = [];
     const failed: { item: Pending; error: unknown }[] = [];
+    const state = {};
     for (let i = 0; i < group.length; i++) {
       const item = group[i];
       try {
@@ -99,7 +146,7 @@ export class SqliteCommitGroups {
         return this.abandon(runner, error, done, failed, group.slice(i + 1));
       }
       try {
-        const value = await item.work(this.dataSource.createEntityManager(runner));
+        const value = await this.runWork(item, this.dataSource.createEntityManager(runner), state);
         await runner.query('RELEASE vigil_tx');
         done.push({ item, value });
       } catch (error) {
@@ -115,6 +162,7 @@ export class SqliteCommitGroups {
       }
     }
     try {
+      if (done.length > 0) await this.beforeCommit(runner, state);
       await runner.query('COMMIT');
     } catch (error) {
       return this.abandon(runner, error, done, failed, []);

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { RawSql } from './raw-sql';
-import { SqliteCommitGroups } from './sqlite-commit-groups';
+import { CommitGroupParticipant, SqliteCommitGroups } from './sqlite-commit-groups';
 
 /**
  * Runs a function in one database transaction.
@@ -78,6 +78,21 @@ export class UnitOfWork {
     } finally {
       await runner.release();
     }
+  }
+
+  /**
+   * SQLite: `participant` joins every transaction (SqliteCommitGroups); false on PostgreSQL,
+   * where transactions are not grouped and nothing is joined.
+   */
+  joinSqliteTransactions(participant: CommitGroupParticipant): boolean {
+    if (!this.groups) return false;
+    this.groups.join(participant);
+    return true;
+  }
+
+  /** SQLite: whether `m` belongs to a transaction now running, which its participants will see before it commits. */
+  inSqliteTransaction(m: EntityManager): boolean {
+    return this.groups?.isRunning(m) ?? false;
   }
 
   /**
