@@ -22,7 +22,8 @@ const RETRY_MAX_MS = 5_000;
  * at all (libs/events creates its deliveries here, so no chained event is ever without them).
  */
 export interface AuditChainHook {
-  onChained(m: EntityManager, records: AuditView[]): Promise<void>;
+  /** `records` builds the chained records' views when called (once: later calls return the same array). */
+  onChained(m: EntityManager, records: () => AuditView[]): Promise<void>;
 }
 
 interface ChainHead {
@@ -67,7 +68,7 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
   /** SQLite: records are chained inside the transaction that wrote them (beforeRelease) */
   private inTransactions = false;
   /** SQLite: a commit group's records placed in the chain, and the head after them, until beforeCommit writes them */
-  private readonly groupChains = new WeakMap<object, { head: ChainHead; params: unknown[][]; views: AuditView[] }>();
+  private readonly groupChains = new WeakMap<object, { head: ChainHead; params: unknown[][]; views: (() => AuditView)[] }>();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -172,7 +173,7 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
     await this.insertEvents(m, state.params);
     // the head right behind the records: a reader on this one connection (verify) sees them apart only briefly
     await this.uow.sql.run(m, MOVE_HEAD, [state.head.seq, state.head.hash]);
-    for (const hook of this.hooks) await hook.onChained(m, state.views);
+    await this.runHooks(m, state.views);
   }
 
   private chainBatch(): Promise<number> {
@@ -200,9 +201,16 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
         { sql: 'DELETE FROM audit_outbox WHERE id = ANY(?::varchar[])', params: [rows.map((r) => r.id)] },
         { sql: MOVE_HEAD, params: [placed.head.seq, placed.head.hash] },
       ]);
-      for (const hook of this.hooks) await hook.onChained(m, placed.views);
+      await this.runHooks(m, placed.views);
       return rows.length;
     });
+  }
+
+  /** The hooks, with the views built only if one asks for them (most batches match no rule: none is enabled). */
+  private async runHooks(m: EntityManager, views: (() => AuditView)[]): Promise<void> {
+    let built: AuditView[] | null = null;
+    const records = () => (built ??= views.map((view) => view()));
+    for (const hook of this.hooks) await hook.onChained(m, records);
   }
 
   private async readHead(m: EntityManager, lock = ''): Promise<ChainHead> {
@@ -217,18 +225,20 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
   }
 
   /** The records' places after `head`: their audit_events rows, their views, and the head after them. */
-  private place(head: ChainHead, records: OutboxRecord[]): { head: ChainHead; params: unknown[][]; views: AuditView[] } {
+  private place(head: ChainHead, records: OutboxRecord[]): { head: ChainHead; params: unknown[][]; views: (() => AuditView)[] } {
     let seq = head.seq;
     let hash = head.hash;
-    const views: AuditView[] = [];
+    const views: (() => AuditView)[] = [];
     const params: unknown[][] = [];
     for (const record of records) {
       const fields = { seq: ++seq, at: record.at, actor: record.actor, action: record.action, sessionId: record.sessionId, detail: record.detail };
       const prevHash = hash;
       hash = chainHash(prevHash, fields);
-      const view = record.body ? auditViewOfBody({ ...fields, hash }, record.body) : toAuditView({ ...fields, hash });
-      const derived = derivedColumns(view);
-      views.push(view);
+      // records this process wrote carry their body: no parsing back what was just serialised
+      const body = record.body ?? null;
+      const view = body ? null : toAuditView({ ...fields, hash });
+      const derived = derivedColumns(body ?? view!);
+      views.push(() => (body ? auditViewOfBody({ ...fields, hash }, body) : view!));
       params.push([
         fields.seq,
         fields.at,

@@ -55,7 +55,7 @@ export function auditViewOfBody(row: Omit<StoredAuditRecord, 'detail'>, body: Cl
   return { ...body, eventTime: new Date(row.at).toISOString(), seq: row.seq, hash: row.hash, action: row.action, actor: row.actor };
 }
 
-export function derivedColumns(view: AuditView): DerivedColumns {
+export function derivedColumns(view: CloudTrailBody): DerivedColumns {
   const legacy = view.eventID.startsWith('legacy-');
   return {
     eventId: legacy ? null : view.eventID,

@@ -26,6 +26,12 @@ function rewrite(records: ReturnType<typeof chain>, index: number, actor: string
 const headOf = (records: ReturnType<typeof chain>) => ({ seq: records.length, hash: records.length ? records[records.length - 1].hash : GENESIS_HASH, source: 'head' as const });
 
 describe('audit hash chain', () => {
+  it('keeps the hash every stored chain was written with: sha256(prevHash, "\\n", JSON of the fields)', () => {
+    // computed with the three Hash.update calls this used until v0.7.5; a change here breaks every stored chain
+    const fields = { seq: 1, at: 1000, actor: 'user:alice', action: 'session.join', sessionId: null, detail: '{"a":"é\\n"}' };
+    expect(chainHash(GENESIS_HASH, fields)).toBe('bd1c5df03bae18326544e4319f09102a5a26c22e56721998a93250dfdfe57435');
+  });
+
   it('verifies an intact chain, with and without its head', () => {
     const records = chain(5);
     expect(verifyChain(records)).toEqual({ ok: true, checked: 5 });

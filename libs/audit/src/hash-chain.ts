@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -20,7 +20,8 @@ export type ChainedRecord = ChainedFields & { prevHash: string; hash: string };
  */
 export function chainHash(prevHash: string, record: ChainedFields): string {
   const canonical = JSON.stringify([record.seq, record.at, record.actor, record.action, record.sessionId, record.detail]);
-  return createHash('sha256').update(prevHash).update('\n').update(canonical).digest('hex');
+  // one-shot: the same digest as update(prevHash), update('\n'), update(canonical), without a Hash object per record
+  return hash('sha256', `${prevHash}\n${canonical}`, 'hex');
 }
 
 /**

@@ -36,10 +36,10 @@ export class DeliveryFanoutHook implements AuditChainHook, OnModuleInit {
     this.chainer.addHook(this);
   }
 
-  async onChained(m: EntityManager, records: AuditView[]): Promise<void> {
-    if (records.length === 0) return;
+  async onChained(m: EntityManager, records: () => AuditView[]): Promise<void> {
     const rules = await this.rules.enabledWithin(m);
-    const rows = this.matcher.deliveriesFor(records, rules);
+    if (rules.length === 0) return;
+    const rows = this.matcher.deliveriesFor(records(), rules);
     if (rows.length === 0) return;
     await this.deliveries.insertWithin(m, rows, this.clock.now());
     this.uow.afterCommit(m, () => this.worker.wake());
