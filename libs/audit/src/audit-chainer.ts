@@ -13,6 +13,15 @@ const EVENT_COLUMNS = 'seq, at, actor, action, session_id, detail, prev_hash, ha
 const EVENT_ROW = `(${EVENT_COLUMNS.split(',').map(() => '?').join(', ')})`;
 const INSERT_EVENT_ROW = `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${EVENT_ROW}`;
 const MOVE_HEAD = 'UPDATE audit_head SET seq = ?, hash = ? WHERE id = 1';
+/**
+ * drainRecent reads the outbox from this long before the newest record this process chained.
+ * Why not all of it: on PostgreSQL the outbox is a queue (rows inserted, then deleted once
+ * chained), and until vacuum removes the deleted rows a read from its start wades through all of
+ * them — measured at 21 ms a pass (a sequential scan of 80 MB) after a few seconds of 2,000
+ * registry cycles/s. A record is in the window if its transaction committed within this long of
+ * taking its id (uuid v7: the time comes first); the others wait for the next full pass.
+ */
+const RECENT_WINDOW_MS = 2_000;
 /** After a failed pass (database unreachable), the next one waits this long at first, doubling. */
 const RETRY_MIN_MS = 200;
 const RETRY_MAX_MS = 5_000;
@@ -61,6 +70,10 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
   private readonly hooks: AuditChainHook[] = [];
   private running: Promise<void> | null = null;
   private queued: Promise<void> | null = null;
+  /** whether the queued pass must read the whole outbox (someone called drain()) */
+  private queuedFull = false;
+  /** PostgreSQL: the newest outbox id this process chained, where drainRecent's window ends */
+  private newestChained: string | null = null;
   private timer: NodeJS.Timeout | null = null;
   private retryMs = RETRY_MIN_MS;
   private stopped = false;
@@ -77,7 +90,7 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
   ) {}
 
   onModuleInit(): void {
-    this.unsubscribe = this.outbox.onAppended(() => void this.drain().catch(() => undefined));
+    this.unsubscribe = this.outbox.onAppended(() => void this.drainRecent().catch(() => undefined));
     if (this.uow.joinSqliteTransactions(this)) {
       this.inTransactions = true;
       this.outbox.chainInTransactions();
@@ -100,24 +113,40 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
    * outbox before such a record committed, so a caller arriving during a pass gets the next one.
    */
   drain(): Promise<void> {
+    return this.request(true);
+  }
+
+  /**
+   * After this process committed records: a pass over the recent end of the outbox only
+   * (recentBound), which is where they are. drain() and the poll read it all, for what this
+   * misses (another gateway's records, a transaction slower to commit than RECENT_WINDOW_MS).
+   */
+  private drainRecent(): Promise<void> {
+    return this.request(false);
+  }
+
+  private request(full: boolean): Promise<void> {
     if (!this.running) {
-      this.running = this.passes().finally(() => {
+      this.running = this.passes(full).finally(() => {
         this.running = null;
       });
       return this.running;
     }
+    this.queuedFull ||= full;
     this.queued ??= this.running
       .catch(() => undefined)
       .then(() => {
         this.queued = null;
-        return this.drain();
+        const queuedFull = this.queuedFull;
+        this.queuedFull = false;
+        return this.request(queuedFull);
       });
     return this.queued;
   }
 
-  private async passes(): Promise<void> {
+  private async passes(full: boolean): Promise<void> {
     try {
-      while ((await this.chainBatch()) === MAX_BATCH) {
+      while ((await this.chainBatch(full)) === MAX_BATCH) {
         // a full batch: more may be waiting
       }
       this.retryMs = RETRY_MIN_MS;
@@ -176,7 +205,7 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
     await this.runHooks(m, state.views);
   }
 
-  private chainBatch(): Promise<number> {
+  private chainBatch(full: boolean): Promise<number> {
     const { sql } = this.uow;
     return this.uow.run(async (m) => {
       if (this.inTransactions) {
@@ -191,7 +220,7 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
       }
       // PostgreSQL: the head's row lock makes this the one chainer across gateways
       const head = await this.readHead(m, ' FOR UPDATE');
-      const rows = await this.readOutbox(m);
+      const rows = await this.readOutbox(m, full ? null : recentBound(this.newestChained));
       if (rows.length === 0) return 0;
       const placed = this.place(head, rows);
       // the records in, the outbox rows out, the head moved: one round trip (three distinct
@@ -202,6 +231,10 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
         { sql: MOVE_HEAD, params: [placed.head.seq, placed.head.hash] },
       ]);
       await this.runHooks(m, placed.views);
+      const newest = rows[rows.length - 1].id;
+      this.uow.afterCommit(m, () => {
+        if (this.newestChained === null || newest > this.newestChained) this.newestChained = newest;
+      });
       return rows.length;
     });
   }
@@ -219,8 +252,12 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
     return { seq: Number(head.seq), hash: head.hash };
   }
 
-  private async readOutbox(m: EntityManager): Promise<OutboxRecord[]> {
-    const rows = await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox ORDER BY id LIMIT ?', [MAX_BATCH]);
+  /** The oldest outbox rows, or the oldest of those whose id sorts after `after`. */
+  private async readOutbox(m: EntityManager, after: string | null = null): Promise<OutboxRecord[]> {
+    const rows =
+      after === null
+        ? await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox ORDER BY id LIMIT ?', [MAX_BATCH])
+        : await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox WHERE id > ? ORDER BY id LIMIT ?', [after, MAX_BATCH]);
     return rows.map((row) => ({ id: row.id, at: Number(row.at), actor: row.actor, action: row.action, sessionId: row.session_id, detail: row.detail }));
   }
 
@@ -267,4 +304,17 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
       await this.uow.sql.run(m, `INSERT INTO audit_events (${EVENT_COLUMNS}) VALUES ${chunk.map(() => EVENT_ROW).join(', ')}`, chunk.flat());
     }
   }
+}
+
+/**
+ * The smallest id prefix of a record written RECENT_WINDOW_MS before `newest`, or null (read all).
+ * A uuid v7's first 48 bits are its Unix time in ms, in its first 12 hex digits (with a dash after
+ * the eighth): every later id sorts after this prefix, every earlier one before it.
+ */
+export function recentBound(newest: string | null, windowMs = RECENT_WINDOW_MS): string | null {
+  if (newest === null || !/^[0-9a-f]{8}-[0-9a-f]{4}/.test(newest)) return null;
+  const ms = parseInt(newest.slice(0, 8) + newest.slice(9, 13), 16) - windowMs;
+  if (ms <= 0) return null;
+  const hex = ms.toString(16).padStart(12, '0');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}`;
 }
