@@ -61,8 +61,8 @@ interface OutboxRow {
  * ends, and the whole group's are written before its COMMIT, so a record is in the chain exactly
  * when its change commits. Every SQLite transaction holds the database's write lock (BEGIN
  * IMMEDIATE) already, so the head costs no extra waiting; it is read once per commit group and
- * written back once. The outbox is still read, for
- * records written before the chainer joined (at boot) or left by a process of an older version.
+ * written back once. The outbox is still read, for records written before the chainer joined (at
+ * boot), by a process without a chainer, or by a process of an older version.
  */
 @Injectable()
 export class AuditChainer implements OnModuleInit, OnApplicationShutdown, CommitGroupParticipant {
@@ -174,8 +174,8 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
    * SQLite: gives the records `m`'s transaction wrote (AuditOutbox holds them) their places in
    * the chain, before it ends; beforeCommit writes them. Only computes: an INSERT here would run
    * inside the transaction's savepoint, where SQLite first copies every page it changes (the
-   * savepoint's journal) — for audit_events and its five indexes, 3× the cost of one INSERT of
-   * the whole group's records outside the savepoints.
+   * savepoint's journal): for audit_events and its five indexes ~45 µs a record measured, against
+   * ~10–15 µs a record in one INSERT of the whole group's records outside the savepoints.
    */
   async beforeRelease(m: EntityManager, group: object): Promise<void> {
     const records = this.outbox.takeWithin(m);
