@@ -258,7 +258,15 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
       after === null
         ? await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox ORDER BY id LIMIT ?', [MAX_BATCH])
         : await this.uow.sql.rows<OutboxRow>(m, 'SELECT id, at, actor, action, session_id, detail FROM audit_outbox WHERE id > ? ORDER BY id LIMIT ?', [after, MAX_BATCH]);
-    return rows.map((row) => ({ id: row.id, at: Number(row.at), actor: row.actor, action: row.action, sessionId: row.session_id, detail: row.detail }));
+    return rows.map((row) => ({
+      id: row.id,
+      at: Number(row.at),
+      actor: row.actor,
+      action: row.action,
+      sessionId: row.session_id,
+      detail: row.detail,
+      body: this.outbox.bodyOf(row.id, row.detail),
+    }));
   }
 
   /** The records' places after `head`: their audit_events rows, their views, and the head after them. */
@@ -271,7 +279,8 @@ export class AuditChainer implements OnModuleInit, OnApplicationShutdown, Commit
       const fields = { seq: ++seq, at: record.at, actor: record.actor, action: record.action, sessionId: record.sessionId, detail: record.detail };
       const prevHash = hash;
       hash = chainHash(prevHash, fields);
-      // records this process wrote carry their body: no parsing back what was just serialised
+      // a record this process wrote carries its body (held, or remembered by the outbox):
+      // no parsing back what was just serialised
       const body = record.body ?? null;
       const view = body ? null : toAuditView({ ...fields, hash });
       const derived = derivedColumns(body ?? view!);

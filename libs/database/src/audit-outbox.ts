@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
 import { AuditEntry, Clock, CloudTrailBody, MonotonicUuidv7, isAuditAction, toCloudTrailBody } from '@vigil/common';
 import type { InsertRows, SqlStatement } from './raw-sql';
+import { RecentAuditBodies } from './recent-audit-bodies';
 import { UnitOfWork } from './unit-of-work';
 
 /** Rows inserted per statement (SQLite bounds the parameters of one statement). */
@@ -49,6 +50,8 @@ export class AuditOutbox {
   /** SQLite: records of running transactions, for the chainer to chain before each one ends */
   private readonly held = new WeakMap<EntityManager, OutboxRecord[]>();
   private chainedInTransactions = false;
+  /** outbox rows' bodies, for the chainer reading them back (bodyOf) */
+  private readonly recentBodies = new RecentAuditBodies();
 
   constructor(
     private readonly uow: UnitOfWork,
@@ -101,6 +104,7 @@ export class AuditOutbox {
       return { insert: { sql: INSERT_OUTBOX_ROW, rows: [] }, eventIds };
     }
     this.uow.afterCommit(m, () => this.wake());
+    for (const r of records) this.recentBodies.remember(r.id, r.detail, r.body!);
     const rows = records.map((r) => [r.id, r.at, r.actor, r.action, r.sessionId, r.detail]);
     return { insert: { sql: INSERT_OUTBOX_ROW, rows }, eventIds };
   }
@@ -118,6 +122,14 @@ export class AuditOutbox {
     const list = this.held.get(m);
     if (list) list.push(...records);
     else this.held.set(m, records);
+  }
+
+  /**
+   * The body of an outbox row this process wrote, if `detail` is still exactly what it wrote and
+   * the body is still kept (RecentAuditBodies): the chainer then need not parse `detail`.
+   */
+  bodyOf(id: string, detail: string): CloudTrailBody | undefined {
+    return this.recentBodies.take(id, detail);
   }
 
   /** The records held for `m`'s transaction, in the order they were written; they are no longer held. */

@@ -32,8 +32,9 @@ interface Pending {
  * the COMMIT's error). What is shared is the commit: SQLite writes the changed pages of every
  * b-tree to the WAL once per COMMIT, so 50 concurrent agents' opens cost one page write-out, not 50.
  *
- * A transaction's writes are still all-or-nothing with its own audit record (both are in its
- * savepoint); a group only ever adds other transactions' work to the same commit.
+ * A transaction's writes are still all-or-nothing with its own audit record: the chainer (a
+ * participant) takes the record only from a transaction that reached its RELEASE, and writes it
+ * in the same COMMIT; a group only ever adds other transactions' work to that commit.
  */
 export class SqliteCommitGroups {
   private pending: Pending[] = [];
