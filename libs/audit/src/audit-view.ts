@@ -43,7 +43,7 @@ export interface DerivedColumns {
 export function toAuditView(row: StoredAuditRecord): AuditView {
   const parsed = JSON.parse(row.detail) as Record<string, unknown>;
   const body = parsed.eventVersion === '1.08' ? (parsed as unknown as CloudTrailBody) : legacyBody(row, parsed);
-  return { ...body, eventTime: new Date(row.at).toISOString(), seq: row.seq, hash: row.hash, action: row.action, actor: row.actor };
+  return auditViewOfBody(row, body);
 }
 
 /**
