@@ -179,3 +179,35 @@ describe('a failed batch of opens on postgres', () => {
     expect(keys).toHaveLength(5);
   });
 });
+
+/** PostgreSQL: the hot path's statements reach the server as named (prepared) statements through TypeORM. */
+describe('prepared statements on postgres', () => {
+  let gw: TestGateway;
+
+  beforeAll(async () => {
+    gw = await startTestGateway('postgres');
+  }, 60_000);
+  afterAll(async () => {
+    await gw.close();
+  });
+
+  it('prepares a statement once per connection, binds it after, and answers the same', async () => {
+    const { sql } = gw.app.get(UnitOfWork);
+    const runner = gw.app.get(DataSource).createQueryRunner();
+    try {
+      const text = 'SELECT ? :: int + 1 AS next, ? :: text AS label';
+      const first = await sql.rows<{ next: number; label: string }>(runner.manager, text, [1, 'a']);
+      const second = await sql.rows<{ next: number; label: string }>(runner.manager, text, [41, "b'; DROP TABLE t; --"]);
+      expect(first).toEqual([{ next: 2, label: 'a' }]);
+      expect(second).toEqual([{ next: 42, label: "b'; DROP TABLE t; --" }]);
+      // the server's own view of this connection's prepared statements
+      const prepared = (await runner.query("SELECT name, statement FROM pg_prepared_statements WHERE name LIKE 'vigil\\_%'")) as { name: string; statement: string }[];
+      expect(prepared.filter((p) => p.statement === 'SELECT $1 :: int + 1 AS next, $2 :: text AS label')).toHaveLength(1);
+      // an error in a prepared statement reaches the caller as TypeORM's, the connection stays usable
+      await expect(sql.rows(runner.manager, text, ['not a number', 'c'])).rejects.toMatchObject({ name: 'QueryFailedError', driverError: expect.objectContaining({ code: '22P02' }) });
+      expect(await sql.rows(runner.manager, text, [2, 'd'])).toEqual([{ next: 3, label: 'd' }]);
+    } finally {
+      await runner.release();
+    }
+  });
+});

@@ -11,7 +11,10 @@ describe('loadConfig', () => {
 
   it('selects PostgreSQL when DATABASE_URL is set', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:5432/vigil' });
-    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/vigil' });
+    expect(config.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:5432/vigil', preparedStatements: true });
+    const pooled = loadConfig({ DATABASE_URL: 'postgres://u@127.0.0.1:6432/vigil', VIGIL_PG_PREPARED_STATEMENTS: '0' });
+    expect(pooled.database).toEqual({ kind: 'postgres', url: 'postgres://u@127.0.0.1:6432/vigil', preparedStatements: false });
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@h/v', VIGIL_PG_PREPARED_STATEMENTS: 'yes' })).toThrow(/VIGIL_PG_PREPARED_STATEMENTS must be 0 or 1/);
   });
 
   it('reports every bad variable at once, each by name', () => {

@@ -45,7 +45,11 @@ export function loadConfig(env: Env = process.env): VigilConfig {
     if (!/^postgres(ql)?:\/\/.+/.test(databaseUrl)) {
       problems.push('DATABASE_URL must be a postgres:// or postgresql:// URL (unset it to use embedded SQLite)');
     } else {
-      database = { kind: 'postgres', url: databaseUrl };
+      // a pooler that does not keep a client's prepared statements (PgBouncer before 1.21, or
+      // without max_prepared_statements, in transaction mode) needs them off
+      const prepared = text('VIGIL_PG_PREPARED_STATEMENTS', '1');
+      if (prepared !== '0' && prepared !== '1') problems.push(`VIGIL_PG_PREPARED_STATEMENTS must be 0 or 1 (got "${prepared}")`);
+      database = { kind: 'postgres', url: databaseUrl, preparedStatements: prepared !== '0' };
     }
   }
 

@@ -6,7 +6,8 @@ export abstract class VigilConfig {
   abstract readonly host: string;
   abstract readonly jumpSshPort: number;
   abstract readonly dataDir: string;
-  abstract readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  /** PostgreSQL: `preparedStatements` = the hot path's statements run named (VIGIL_PG_PREPARED_STATEMENTS) */
+  abstract readonly database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string; preparedStatements: boolean };
   abstract readonly redisUrl: string | null;
   abstract readonly guacd: { host: string; port: number };
   abstract readonly admin: { username: string; password: string | null };

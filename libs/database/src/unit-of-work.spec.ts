@@ -51,7 +51,7 @@ describe('UnitOfWork on SQLite shared with another process', () => {
   });
 
   it('reads then writes while the other process commits: no "database is locked", no lost update', async () => {
-    const uow = new UnitOfWork(dataSource);
+    const uow = new UnitOfWork(dataSource, loadConfig({ VIGIL_DATA_DIR: dir }));
     const stopFile = path.join(dir, 'stop');
     const other = spawn(process.execPath, ['-e', OTHER_PROCESS, path.join(dir, 'vigil.sqlite'), stopFile], {
       cwd: process.cwd(),
@@ -91,7 +91,7 @@ describe('UnitOfWork on SQLite shared with another process', () => {
   });
 
   it('rolls a failed transaction back and keeps serving the next one', async () => {
-    const uow = new UnitOfWork(dataSource);
+    const uow = new UnitOfWork(dataSource, loadConfig({ VIGIL_DATA_DIR: dir }));
     await expect(
       uow.run(async (m) => {
         await m.query(`UPDATE counters SET n = 41 WHERE name = 'mine'`);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { VigilConfig } from '@vigil/config';
 import { RawSql } from './raw-sql';
 import { CommitGroupParticipant, SqliteCommitGroups } from './sqlite-commit-groups';
 
@@ -29,9 +30,12 @@ export class UnitOfWork {
   /** placeholders in this engine's dialect */
   readonly sql: RawSql;
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    config: VigilConfig,
+  ) {
     this.groups = dataSource.options.type === 'better-sqlite3' ? new SqliteCommitGroups(dataSource) : null;
-    this.sql = new RawSql(dataSource.options.type === 'postgres');
+    this.sql = new RawSql(dataSource.options.type === 'postgres', { preparedStatements: config.database.kind === 'postgres' && config.database.preparedStatements });
   }
 
   get isPostgres(): boolean {
