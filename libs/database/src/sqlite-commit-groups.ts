@@ -43,6 +43,7 @@ export class SqliteCommitGroups {
   private readonly participants: CommitGroupParticipant[] = [];
   /** the managers handed to transactions now running: what `isRunning` answers */
   private readonly running = new WeakSet<EntityManager>();
+  private groupCommitted: (m: EntityManager) => void = () => undefined;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -66,6 +67,15 @@ export class SqliteCommitGroups {
 
   join(participant: CommitGroupParticipant): void {
     this.participants.push(participant);
+  }
+
+  /**
+   * Called with the manager the participants' `beforeCommit` got, once its group committed (never
+   * when it did not): what they registered on it to run after the commit (UnitOfWork.afterCommit,
+   * such as waking the event deliveries their hooks wrote) runs then.
+   */
+  onGroupCommitted(listener: (m: EntityManager) => void): void {
+    this.groupCommitted = listener;
   }
 
   /** Whether `m` is the manager of a transaction this queue is running now (its participants will see it). */
@@ -102,10 +112,21 @@ export class SqliteCommitGroups {
     }
   }
 
-  private async beforeCommit(runner: QueryRunner, group: object): Promise<void> {
-    if (this.participants.length === 0) return;
+  /** The participants' part of the commit; returns the manager they wrote through, if any. */
+  private async beforeCommit(runner: QueryRunner, group: object): Promise<EntityManager | null> {
+    if (this.participants.length === 0) return null;
     const m = this.dataSource.createEntityManager(runner);
     for (const participant of this.participants) await participant.beforeCommit(m, group);
+    return m;
+  }
+
+  private committed(m: EntityManager | null): void {
+    if (!m) return;
+    try {
+      this.groupCommitted(m);
+    } catch {
+      // what runs after a commit cannot undo it
+    }
   }
 
   /** One transaction, nothing to share: no savepoint needed. */
@@ -119,9 +140,10 @@ export class SqliteCommitGroups {
     try {
       const group = {};
       const value = await this.runWork(item, this.dataSource.createEntityManager(runner), group);
-      await this.beforeCommit(runner, group);
+      const committing = await this.beforeCommit(runner, group);
       await runner.query('COMMIT');
       item.resolve(value);
+      this.committed(committing);
     } catch (error) {
       await runner.query('ROLLBACK').catch(() => undefined);
       item.reject(error);
@@ -162,14 +184,16 @@ export class SqliteCommitGroups {
         failed.push({ item, error });
       }
     }
+    let committing: EntityManager | null = null;
     try {
-      if (done.length > 0) await this.beforeCommit(runner, state);
+      if (done.length > 0) committing = await this.beforeCommit(runner, state);
       await runner.query('COMMIT');
     } catch (error) {
       return this.abandon(runner, error, done, failed, []);
     }
     for (const { item, value } of done) item.resolve(value);
     for (const { item, error } of failed) item.reject(error);
+    this.committed(committing);
   }
 
   /**

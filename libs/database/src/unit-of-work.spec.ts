@@ -101,4 +101,36 @@ describe('UnitOfWork on SQLite shared with another process', () => {
     await uow.run((m) => m.query(`UPDATE counters SET n = n + 1 WHERE name = 'mine'`));
     expect(await dataSource.query(`SELECT n FROM counters WHERE name = 'mine'`)).toEqual([{ n: 1 }]);
   });
+
+  it("runs what a commit-group participant registered after the group's commit, and never for a group that did not commit", async () => {
+    const uow = new UnitOfWork(dataSource, loadConfig({ VIGIL_DATA_DIR: dir }));
+    const ran: string[] = [];
+    let refuseCommit = false;
+    let seenAtCallback: unknown = null;
+    uow.joinSqliteTransactions({
+      beforeRelease: async () => undefined,
+      beforeCommit: async (m) => {
+        if (refuseCommit) throw new Error('refused at commit');
+        await m.query(`UPDATE counters SET n = n + 100 WHERE name = 'other'`);
+        // like the event-rule hook: wake a worker once what it will read is committed
+        uow.afterCommit(m, () => {
+          ran.push('after commit');
+          seenAtCallback = dataSource.query(`SELECT n FROM counters WHERE name = 'other'`);
+        });
+      },
+    });
+    // a group of three and a lone transaction: each group's callback once
+    await Promise.all([1, 2, 3].map(() => uow.run((m) => m.query(`UPDATE counters SET n = n + 1 WHERE name = 'mine'`))));
+    expect(ran).toEqual(['after commit']);
+    expect(await seenAtCallback).toEqual([{ n: 100 }]);
+    await uow.run((m) => m.query(`UPDATE counters SET n = n + 1 WHERE name = 'mine'`));
+    expect(ran).toEqual(['after commit', 'after commit']);
+
+    refuseCommit = true;
+    await expect(uow.run((m) => m.query(`UPDATE counters SET n = n + 1 WHERE name = 'mine'`))).rejects.toThrow('refused at commit');
+    await sleep(20);
+    expect(ran).toHaveLength(2);
+    expect(await dataSource.query(`SELECT n FROM counters ORDER BY name`)).toEqual([{ n: 4 }, { n: 200 }]);
+  });
 });
+

@@ -35,6 +35,8 @@ export class UnitOfWork {
     config: VigilConfig,
   ) {
     this.groups = dataSource.options.type === 'better-sqlite3' ? new SqliteCommitGroups(dataSource) : null;
+    // what commit-group participants registered with afterCommit in their part of the commit
+    this.groups?.onGroupCommitted((m) => this.runCommitted(m));
     this.sql = new RawSql(dataSource.options.type === 'postgres', { preparedStatements: config.database.kind === 'postgres' && config.database.preparedStatements });
   }
 
