@@ -74,16 +74,17 @@ export function insertRowsSql(insert: InsertRows, where = ''): SqlStatement {
   return { sql, params: [JSON.stringify(objects)] };
 }
 
-/**
- * Hand-written SQL for the registry's hot path (open, heartbeat, end), where TypeORM's query
- * builder cost more than the database work itself. Statements are written with `?` placeholders
- * and numbered (`$1`...) for PostgreSQL.
- */
+/** A named statement as node-postgres takes it. */
 interface PreparedQuery {
   name: string;
   text: string;
 }
 
+/**
+ * Hand-written SQL for the registry's hot path (open, heartbeat, end), where TypeORM's query
+ * builder cost more than the database work itself. Statements are written with `?` placeholders
+ * and numbered (`$1`...) for PostgreSQL.
+ */
 export class RawSql {
   private readonly numbered = new Map<string, string>();
   private readonly combined = new Map<string, string>();
